@@ -1,0 +1,1 @@
+//! Pure rules of the one-stop domain: no IO, no async, the clock is passed in.
