@@ -1,6 +1,4 @@
 //! Pure rules of the one-stop domain: no IO, no async, the clock is passed in.
 
-pub mod catalogue;
-pub mod org;
-pub mod permission;
-pub mod text;
+pub mod calendar;
+pub mod rules;

@@ -1,0 +1,1 @@
+//! Rule versions (placeholder).
