@@ -1,4 +1,8 @@
 //! Pure rules of the one-stop domain: no IO, no async, the clock is passed in.
 
 pub mod calendar;
+pub mod catalogue;
+pub mod org;
+pub mod permission;
 pub mod rules;
+pub mod text;
