@@ -1,1 +1,132 @@
+//! Use cases: one function per thing a user does. Each checks permissions first, runs in one
+//! transaction, and writes its audit record in that same transaction.
 
+pub mod audit;
+pub mod auth;
+pub mod catalogue;
+pub mod demo;
+mod error;
+pub mod org;
+pub mod secret;
+pub mod tenancy;
+
+pub use error::AppError;
+pub use motcua_store::{Backend, Db};
+
+use jiff::Timestamp;
+use motcua_domain::org::Role;
+use motcua_domain::permission::{self, Action};
+use std::sync::Arc;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Where "now" comes from; tests pass a fixed clock.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The server's clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Idle timeout of a browser session.
+    pub session_idle_secs: i64,
+    /// Failed logins allowed per account and per client address within the window.
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { session_idle_secs: 8 * 3600, login_max_failures: 5, login_window_secs: 15 * 60 }
+    }
+}
+
+/// The application: database, clock and settings. Cheap to clone; holds no per-user state, so
+/// any number of instances can serve the same database.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub settings: Settings,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> App {
+        App { db, settings, clock }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) fn now_secs(&self) -> i64 {
+        self.clock.now().as_second()
+    }
+}
+
+/// A role held at a unit, with what is needed to decide scope without another query.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub include_subunits: bool,
+}
+
+impl RoleGrant {
+    /// Whether this grant reaches the unit with materialised path `path`.
+    pub fn covers(&self, path: &str) -> bool {
+        if self.include_subunits { path.starts_with(&self.unit_path) } else { path == self.unit_path }
+    }
+}
+
+/// The authenticated person making a request.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Actor {
+    pub tenant_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_citizen: bool,
+    pub grants: Vec<RoleGrant>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Whether any of the actor's roles allows `action` somewhere.
+    pub fn can(&self, action: Action) -> bool {
+        self.grants.iter().any(|g| permission::allows(g.role, action))
+    }
+
+    pub fn require(&self, action: Action) -> Result<()> {
+        if self.can(action) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Requires a role that allows `action` at the unit with path `unit_path`.
+    pub fn require_at(&self, action: Action, unit_path: &str) -> Result<()> {
+        let ok = self
+            .grants
+            .iter()
+            .any(|g| permission::allows(g.role, action) && g.covers(unit_path));
+        if ok { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// The unit subtrees (as path prefixes or exact paths) where `action` is allowed.
+    pub fn scopes(&self, action: Action) -> Vec<&RoleGrant> {
+        self.grants.iter().filter(|g| permission::allows(g.role, action)).collect()
+    }
+}

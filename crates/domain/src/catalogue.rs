@@ -5,6 +5,7 @@ use std::fmt;
 
 /// Unit of a procedure's processing time (thời hạn giải quyết).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     WorkingDays,
@@ -37,6 +38,7 @@ impl TimeUnit {
 
 /// Processing time as published: a value and its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessingTime {
     pub value: u32,
     pub unit: TimeUnit,
@@ -74,6 +76,7 @@ impl ProcessingTime {
 
 /// Level of the deciding authority (cấp thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Cấp tỉnh.
@@ -108,6 +111,7 @@ impl Level {
 
 /// How far a procedure can be done online (dịch vụ công trực tuyến).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnlineService {
     None,
@@ -134,6 +138,7 @@ impl OnlineService {
 
 /// Channels through which a procedure accepts files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channels {
     pub counter: bool,
     pub post: bool,
@@ -142,6 +147,8 @@ pub struct Channels {
 
 /// A fee or charge (phí, lệ phí), in whole VND.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Fee {
     pub description: String,
     pub amount_vnd: i64,
@@ -149,6 +156,8 @@ pub struct Fee {
 
 /// A required document (thành phần hồ sơ).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RequiredDocument {
     pub name: String,
     pub copies: u32,
@@ -204,6 +213,7 @@ impl fmt::Display for ProcedureCode {
 
 /// A problem with one field of submitted data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -240,20 +250,32 @@ pub fn check_text(
 
 /// Everything an administrator enters for a procedure, validated as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ProcedureSpec {
     pub code: String,
     pub name: String,
     pub field_code: String,
     pub level: Level,
     pub processing_time: ProcessingTime,
+    #[serde(default)]
     pub fees: Vec<Fee>,
+    #[serde(default)]
     pub documents: Vec<RequiredDocument>,
     pub channels: Channels,
+    #[serde(default)]
     pub online_payment: bool,
+    #[serde(default)]
     pub result: String,
+    #[serde(default)]
     pub legal_basis: Vec<String>,
+    #[serde(default)]
     pub agency: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_from: Option<jiff::civil::Date>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_to: Option<jiff::civil::Date>,
 }
 

@@ -1,0 +1,65 @@
+use motcua_domain::catalogue::FieldError;
+use motcua_store::StoreError;
+use thiserror::Error;
+
+/// Errors of the use cases. Each has a stable machine code (`code()`), used by the API's
+/// problem+json `code` member and mapped to a Vietnamese message on pages.
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("the record was changed by someone else; reload and try again")]
+    Stale,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Validation(_) => "validation_failed",
+            AppError::Conflict { code, .. } => code,
+            AppError::Stale => "stale_version",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => AppError::NotFound("record"),
+            StoreError::Stale => AppError::Stale,
+            StoreError::Duplicate(what) => AppError::Conflict {
+                code: "duplicate",
+                message: format!("already exists ({what})"),
+            },
+            StoreError::Reference(what) => AppError::Conflict {
+                code: "in_use",
+                message: format!("still referenced ({what})"),
+            },
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Server-side sessions, personal API tokens and login throttling records.
+//! Secrets are stored only as SHA-256 hashes.
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub expires_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    tenant_id: i64,
+    token_hash: &str,
+    user_id: i64,
+    csrf_token: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (tenant_id, token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $5)",
+    )
+    .bind(tenant_id)
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64) -> Result<Option<SessionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT user_id, csrf_token, expires_at, last_seen_at FROM sessions
+         WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3",
+    )
+    .bind(tenant_id)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Slides the expiry forward (idle timeout).
+pub async fn touch(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64, expires_at: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND token_hash = $4")
+        .bind(now)
+        .bind(expires_at)
+        .bind(tenant_id)
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, tenant_id: i64, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
+        .bind(tenant_id)
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user except, optionally, one (after a password change).
+pub async fn delete_for_user(conn: &mut Conn, tenant_id: i64, user_id: i64, keep: Option<&str>) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3")
+        .bind(tenant_id)
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired(conn: &mut Conn, now: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+macro_rules! token_columns {
+    () => {
+        "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at"
+    };
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_token(
+    conn: &mut Conn,
+    tenant_id: i64,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<ApiToken> {
+    Ok(sqlx::query_as(concat!(
+        "INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, prefix, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+        token_columns!()
+    ))
+    .bind(tenant_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(prefix)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn find_token(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64) -> Result<Option<ApiToken>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        token_columns!(),
+        " FROM api_tokens WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL
+          AND (expires_at IS NULL OR expires_at > $3)"
+    ))
+    .bind(tenant_id)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn tokens_of(conn: &mut Conn, tenant_id: i64, user_id: i64) -> Result<Vec<ApiToken>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        token_columns!(),
+        " FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 ORDER BY id"
+    ))
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn revoke_token(conn: &mut Conn, tenant_id: i64, user_id: i64, id: i64, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1
+         WHERE tenant_id = $2 AND user_id = $3 AND id = $4 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(tenant_id)
+    .bind(user_id)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn record_login_failure(conn: &mut Conn, tenant_id: i64, subject: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (tenant_id, subject, at) VALUES ($1, $2, $3)")
+        .bind(tenant_id)
+        .bind(subject)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn login_failures_since(conn: &mut Conn, tenant_id: i64, subject: &str, since: i64) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM login_failures WHERE tenant_id = $1 AND subject = $2 AND at > $3",
+    )
+    .bind(tenant_id)
+    .bind(subject)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+pub async fn clear_login_failures(conn: &mut Conn, tenant_id: i64, subject: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE tenant_id = $1 AND subject = $2")
+        .bind(tenant_id)
+        .bind(subject)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! People: staff and citizens, and the roles they hold at units.
+
+use crate::{Conn, Result, StoreError, flag};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub password_hash: String,
+    pub is_citizen: i64,
+    pub active: i64,
+    pub created_at: i64,
+}
+
+impl UserRow {
+    pub fn is_citizen(&self) -> bool {
+        flag(self.is_citizen)
+    }
+    pub fn is_active(&self) -> bool {
+        flag(self.active)
+    }
+}
+
+macro_rules! columns {
+    () => {
+        "id, username, display_name, email, phone, password_hash, is_citizen, active, created_at"
+    };
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub is_citizen: bool,
+}
+
+pub async fn insert(conn: &mut Conn, tenant_id: i64, user: NewUser<'_>, now: i64) -> Result<UserRow> {
+    Ok(sqlx::query_as(concat!(
+        "INSERT INTO users (tenant_id, username, display_name, email, phone, password_hash,
+                            is_citizen, active, created_at, password_changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING ",
+        columns!()
+    ))
+    .bind(tenant_id)
+    .bind(user.username)
+    .bind(user.display_name)
+    .bind(user.email)
+    .bind(user.phone)
+    .bind(user.password_hash)
+    .bind(i64::from(user.is_citizen))
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn by_id(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE tenant_id = $1 AND id = $2"))
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Finds a user by user name, e-mail or phone (citizens log in with either).
+pub async fn by_login(conn: &mut Conn, tenant_id: i64, login: &str) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND (username = $2 OR email = $2 OR phone = $2)
+          ORDER BY id LIMIT 1"
+    ))
+    .bind(tenant_id)
+    .bind(login)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn set_password(conn: &mut Conn, tenant_id: i64, id: i64, hash: &str, now: i64) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn set_active(conn: &mut Conn, tenant_id: i64, id: i64, active: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(i64::from(active))
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A role held at a unit, with the unit's path so scope checks need no further query.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Grant {
+    pub id: i64,
+    pub user_id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub role: String,
+    pub include_subunits: i64,
+}
+
+pub async fn insert_grant(
+    conn: &mut Conn,
+    tenant_id: i64,
+    user_id: i64,
+    unit_id: i64,
+    role: &str,
+    include_subunits: bool,
+    now: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO role_grants (tenant_id, user_id, unit_id, role, include_subunits, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .bind(unit_id)
+    .bind(role)
+    .bind(i64::from(include_subunits))
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn delete_grant(conn: &mut Conn, tenant_id: i64, grant_id: i64) -> Result<()> {
+    let done = sqlx::query("DELETE FROM role_grants WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(grant_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn grants_of(conn: &mut Conn, tenant_id: i64, user_id: i64) -> Result<Vec<Grant>> {
+    Ok(sqlx::query_as(
+        "SELECT g.id, g.user_id, g.unit_id, u.code AS unit_code, u.name AS unit_name,
+                u.path AS unit_path, g.role, g.include_subunits
+         FROM role_grants g JOIN units u ON u.tenant_id = g.tenant_id AND u.id = g.unit_id
+         WHERE g.tenant_id = $1 AND g.user_id = $2 ORDER BY g.id",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Staff list: users holding a role at a unit whose path starts with one of `path_prefixes`.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct StaffEntry {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: String,
+    pub role: String,
+}
+
+pub async fn staff_under(
+    conn: &mut Conn,
+    tenant_id: i64,
+    path_prefix: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<StaffEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT us.id AS user_id, us.username, us.display_name, u.code AS unit_code, g.role
+         FROM role_grants g
+         JOIN units u ON u.tenant_id = g.tenant_id AND u.id = g.unit_id
+         JOIN users us ON us.tenant_id = g.tenant_id AND us.id = g.user_id
+         WHERE g.tenant_id = $1 AND u.path LIKE $2 || '%'
+         ORDER BY us.username, u.code LIMIT $3 OFFSET $4",
+    )
+    .bind(tenant_id)
+    .bind(path_prefix)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?)
+}
