@@ -55,10 +55,15 @@ impl ProcessingTime {
             TimeUnit::SameDay => 0,
         };
         if self.value > max {
-            return Err(format!("processing time {} exceeds the maximum {max}", self.value));
+            return Err(format!(
+                "processing time {} exceeds the maximum {max}",
+                self.value
+            ));
         }
         if self.value == 0 && self.unit != TimeUnit::SameDay {
-            return Err("processing time must be positive (use same_day for \"trong ngày\")".into());
+            return Err(
+                "processing time must be positive (use same_day for \"trong ngày\")".into(),
+            );
         }
         Ok(())
     }
@@ -130,9 +135,13 @@ impl OnlineService {
         }
     }
     pub fn parse(s: &str) -> Option<OnlineService> {
-        [OnlineService::None, OnlineService::Partial, OnlineService::Full]
-            .into_iter()
-            .find(|o| o.as_str() == s)
+        [
+            OnlineService::None,
+            OnlineService::Partial,
+            OnlineService::Full,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
     }
 }
 
@@ -243,7 +252,10 @@ pub fn check_text(
     if value.chars().count() > max {
         errors.push(FieldError::new(field, format!("at most {max} characters")));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         errors.push(FieldError::new(field, "contains control characters"));
     }
 }
@@ -296,7 +308,13 @@ impl ProcedureSpec {
             errors.push(FieldError::new("fees", "at most 50 fees"));
         }
         for (i, fee) in self.fees.iter().enumerate() {
-            check_text(&mut errors, &format!("fees[{i}].description"), &fee.description, true, 500);
+            check_text(
+                &mut errors,
+                &format!("fees[{i}].description"),
+                &fee.description,
+                true,
+                500,
+            );
             if !(0..=1_000_000_000_000).contains(&fee.amount_vnd) {
                 errors.push(FieldError::new(
                     &format!("fees[{i}].amount_vnd"),
@@ -308,9 +326,18 @@ impl ProcedureSpec {
             errors.push(FieldError::new("documents", "at most 100 documents"));
         }
         for (i, doc) in self.documents.iter().enumerate() {
-            check_text(&mut errors, &format!("documents[{i}].name"), &doc.name, true, 1000);
+            check_text(
+                &mut errors,
+                &format!("documents[{i}].name"),
+                &doc.name,
+                true,
+                1000,
+            );
             if !(1..=100).contains(&doc.copies) {
-                errors.push(FieldError::new(&format!("documents[{i}].copies"), "between 1 and 100"));
+                errors.push(FieldError::new(
+                    &format!("documents[{i}].copies"),
+                    "between 1 and 100",
+                ));
             }
         }
         if self.legal_basis.len() > 50 {
@@ -319,16 +346,25 @@ impl ProcedureSpec {
         for (i, basis) in self.legal_basis.iter().enumerate() {
             check_text(&mut errors, &format!("legal_basis[{i}]"), basis, true, 500);
         }
-        if !self.channels.counter && !self.channels.post && self.channels.online == OnlineService::None
+        if !self.channels.counter
+            && !self.channels.post
+            && self.channels.online == OnlineService::None
         {
-            errors.push(FieldError::new("channels", "at least one channel must accept files"));
+            errors.push(FieldError::new(
+                "channels",
+                "at least one channel must accept files",
+            ));
         }
         if let (Some(from), Some(to)) = (self.valid_from, self.valid_to)
             && to < from
         {
             errors.push(FieldError::new("valid_to", "must not be before valid_from"));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -342,14 +378,24 @@ mod tests {
             name: "Thủ tục đăng ký khai sinh".into(),
             field_code: "HOTICH".into(),
             level: Level::Xa,
-            processing_time: ProcessingTime { value: 1, unit: TimeUnit::WorkingDays },
-            fees: vec![Fee { description: "Miễn lệ phí".into(), amount_vnd: 0 }],
+            processing_time: ProcessingTime {
+                value: 1,
+                unit: TimeUnit::WorkingDays,
+            },
+            fees: vec![Fee {
+                description: "Miễn lệ phí".into(),
+                amount_vnd: 0,
+            }],
             documents: vec![RequiredDocument {
                 name: "Tờ khai đăng ký khai sinh".into(),
                 copies: 1,
                 template: None,
             }],
-            channels: Channels { counter: true, post: true, online: OnlineService::Full },
+            channels: Channels {
+                counter: true,
+                post: true,
+                online: OnlineService::Full,
+            },
             online_payment: true,
             result: "Giấy khai sinh".into(),
             legal_basis: vec!["Luật Hộ tịch số 60/2014/QH13".into()],
@@ -370,12 +416,30 @@ mod tests {
         bad.code = "1.001193; DROP".into();
         bad.name = "  ".into();
         bad.fees[0].amount_vnd = -5;
-        bad.processing_time = ProcessingTime { value: 99_999, unit: TimeUnit::CalendarDays };
-        bad.channels = Channels { counter: false, post: false, online: OnlineService::None };
-        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        bad.processing_time = ProcessingTime {
+            value: 99_999,
+            unit: TimeUnit::CalendarDays,
+        };
+        bad.channels = Channels {
+            counter: false,
+            post: false,
+            online: OnlineService::None,
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
-            ["code", "name", "processing_time", "fees[0].amount_vnd", "channels"]
+            [
+                "code",
+                "name",
+                "processing_time",
+                "fees[0].amount_vnd",
+                "channels"
+            ]
         );
     }
 }

@@ -58,7 +58,10 @@ impl Role {
     /// Whether a grant of this role at a unit also covers the unit's sub-units by default.
     /// Leaders, the reform office and administrators oversee a subtree; officers work at one unit.
     pub fn covers_subunits_by_default(self) -> bool {
-        matches!(self, Role::Leader | Role::ReformOffice | Role::Administrator)
+        matches!(
+            self,
+            Role::Leader | Role::ReformOffice | Role::Administrator
+        )
     }
 }
 

@@ -66,7 +66,11 @@ mod tests {
 
     #[test]
     fn citizens_have_no_staff_powers() {
-        for action in [Action::ViewUnits, Action::ViewFiles, Action::ManageCatalogue] {
+        for action in [
+            Action::ViewUnits,
+            Action::ViewFiles,
+            Action::ManageCatalogue,
+        ] {
             assert!(!allows(Role::Citizen, action));
         }
     }
@@ -74,8 +78,14 @@ mod tests {
     #[test]
     fn only_administrators_manage_the_catalogue_and_users() {
         for role in Role::ALL {
-            assert_eq!(allows(role, Action::ManageCatalogue), role == Role::Administrator);
-            assert_eq!(allows(role, Action::ManageUsers), role == Role::Administrator);
+            assert_eq!(
+                allows(role, Action::ManageCatalogue),
+                role == Role::Administrator
+            );
+            assert_eq!(
+                allows(role, Action::ManageUsers),
+                role == Role::Administrator
+            );
         }
     }
 

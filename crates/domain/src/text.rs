@@ -77,8 +77,14 @@ mod tests {
     #[test]
     fn folds_vietnamese_names_to_plain_ascii() {
         assert_eq!(fold("Đăng ký khai sinh"), "dang ky khai sinh");
-        assert_eq!(fold("Chứng thực bản sao từ bản chính"), "chung thuc ban sao tu ban chinh");
-        assert_eq!(fold("  Cấp   GIẤY phép xây dựng "), "cap giay phep xay dung");
+        assert_eq!(
+            fold("Chứng thực bản sao từ bản chính"),
+            "chung thuc ban sao tu ban chinh"
+        );
+        assert_eq!(
+            fold("  Cấp   GIẤY phép xây dựng "),
+            "cap giay phep xay dung"
+        );
         assert_eq!(fold("Hộ tịch"), "ho tich");
     }
 

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod day;
+pub mod deadline;
 pub mod holidays;
 pub mod hours;
 pub mod lunar;

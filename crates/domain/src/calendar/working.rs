@@ -255,10 +255,6 @@ impl WorkingCalendar {
         &self.reasons[usize::from(self.entries[index].reason)]
     }
 
-    pub(crate) fn day_count(&self) -> usize {
-        self.entries.len()
-    }
-
     /// True if the unit works on that date (false outside 1900–2199).
     pub fn is_working_day(&self, date: Date) -> bool {
         self.index(day_number(date))
