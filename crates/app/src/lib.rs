@@ -12,6 +12,8 @@ pub mod tenancy;
 
 pub use error::AppError;
 pub use motcua_store::{Backend, Db};
+/// Row types the use cases return, re-exported for the web layer.
+pub use motcua_store as store;
 
 use jiff::Timestamp;
 use motcua_domain::org::Role;

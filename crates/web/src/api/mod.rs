@@ -1,0 +1,36 @@
+//! JSON API under `/api/v1`.
+
+pub mod account;
+pub mod audit;
+pub mod catalogue;
+pub mod org;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post, put};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(account::login))
+        .route("/auth/logout", post(account::logout))
+        .route("/auth/me", get(account::me))
+        .route("/auth/password", post(account::change_password))
+        .route("/auth/register", post(account::register))
+        .route("/auth/tokens", get(account::list_tokens).post(account::create_token))
+        .route("/auth/tokens/{id}", axum::routing::delete(account::revoke_token))
+        .route("/units", get(org::list_units).post(org::create_unit))
+        .route("/units/{code}", get(org::get_unit).put(org::update_unit))
+        .route("/units/{code}/staff", get(org::list_staff))
+        .route("/users", post(org::create_staff))
+        .route("/fields", get(catalogue::list_fields))
+        .route("/fields/{code}", put(catalogue::save_field))
+        .route("/procedures", get(catalogue::search).post(catalogue::create))
+        .route(
+            "/procedures/{code}",
+            get(catalogue::get_one).put(catalogue::update).delete(catalogue::delete),
+        )
+        .route("/audit", get(audit::recent))
+        .route("/audit/verify", get(audit::verify))
+        .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
+}

@@ -1,0 +1,82 @@
+//! The OpenAPI 3.1 document (`/api/openapi.json`) and a browsable page (`/api/docs`) rendered
+//! from it on the server, so no script is fetched from the internet.
+
+use crate::api;
+use crate::problem::Problem;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        description = "Hệ thống một cửa điện tử — JSON API. Errors are application/problem+json with a stable `code`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        api::account::login, api::account::logout, api::account::me, api::account::change_password,
+        api::account::register, api::account::create_token, api::account::list_tokens, api::account::revoke_token,
+        api::org::list_units, api::org::get_unit, api::org::create_unit, api::org::update_unit,
+        api::org::list_staff, api::org::create_staff,
+        api::catalogue::list_fields, api::catalogue::save_field, api::catalogue::search,
+        api::catalogue::get_one, api::catalogue::create, api::catalogue::update, api::catalogue::delete,
+        api::audit::recent, api::audit::verify,
+    ),
+    components(schemas(Problem)),
+    modifiers(&Security),
+    tags(
+        (name = "account", description = "Sign-in, sessions, registration, API tokens"),
+        (name = "organisation", description = "Units and staff"),
+        (name = "catalogue", description = "Procedures (thủ tục hành chính) and fields"),
+        (name = "audit", description = "The tamper-evident audit trail"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::ctx::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// One operation of the document, for the browsable page.
+pub struct Operation {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub tag: String,
+}
+
+pub fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<Operation> {
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+            ("PATCH", &item.patch),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                out.push(Operation {
+                    method: method.to_owned(),
+                    path: path.clone(),
+                    summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
+                    tag: op.tags.as_ref().and_then(|t| t.first().cloned()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,206 @@
+//! Server-rendered HTML pages (askama). Errors show a Vietnamese message.
+
+pub mod account;
+pub mod docs;
+pub mod public;
+
+use crate::ctx::{Ctx, cookie};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use motcua_app::AppError;
+use motcua_domain::catalogue::FieldError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/thu-tuc", get(public::procedures))
+        .route("/thu-tuc/{code}", get(public::procedure))
+        .route("/dang-nhap", get(account::login_form).post(account::login))
+        .route("/dang-xuat", axum::routing::post(account::logout))
+        .route("/dang-ky", get(account::register_form).post(account::register))
+        .route("/tai-khoan", get(account::dashboard))
+        .route("/doi-mat-khau", get(account::password_form).post(account::change_password))
+        .route("/static/app.css", get(stylesheet))
+        .fallback(not_found)
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// What every page's layout needs.
+pub struct Chrome {
+    pub tenant_name: String,
+    pub user_name: Option<String>,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub fn of(ctx: &Ctx) -> Chrome {
+        Chrome {
+            tenant_name: ctx.tenant.name.clone(),
+            user_name: ctx.actor.as_ref().map(|a| a.display_name.clone()),
+            csrf: ctx.csrf.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: Chrome,
+    status: u16,
+    title: &'a str,
+    message: String,
+}
+
+/// An error shown as a page.
+pub struct PageError {
+    pub status: StatusCode,
+    pub message: String,
+    pub chrome: Option<Chrome>,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
+        PageError { status, message: message.into(), chrome: None }
+    }
+}
+
+/// The Vietnamese message for an error code.
+pub fn message_vi(err: &AppError) -> String {
+    match err {
+        AppError::Unauthenticated => "Vui lòng đăng nhập để tiếp tục.".into(),
+        AppError::BadCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
+        AppError::TooManyAttempts { retry_after_secs } => format!(
+            "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {} phút.",
+            (retry_after_secs + 59) / 60
+        ),
+        AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
+        AppError::NotFound(_) => "Không tìm thấy nội dung yêu cầu.".into(),
+        AppError::Validation(errors) => {
+            let details: Vec<String> = errors.iter().map(field_message_vi).collect();
+            format!("Dữ liệu nhập chưa hợp lệ: {}", details.join(" "))
+        }
+        AppError::Conflict { code: "account_exists", .. } => {
+            "Đã có tài khoản với thư điện tử hoặc số điện thoại này.".into()
+        }
+        AppError::Conflict { .. } => "Dữ liệu đã tồn tại hoặc đang được sử dụng.".into(),
+        AppError::Stale => "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.".into(),
+        AppError::Internal(_) => "Hệ thống gặp sự cố. Vui lòng thử lại sau.".into(),
+    }
+}
+
+fn field_message_vi(e: &FieldError) -> String {
+    match e.field.as_str() {
+        "password" | "new_password" => "Mật khẩu phải có từ 8 đến 128 ký tự.".into(),
+        "current_password" => "Mật khẩu hiện tại không đúng.".into(),
+        "email" if e.message.starts_with("give") => "Vui lòng nhập thư điện tử hoặc số điện thoại.".into(),
+        "email" => "Địa chỉ thư điện tử không hợp lệ.".into(),
+        "phone" => "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
+        "full_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
+        "q" => "Từ khóa tìm kiếm quá dài.".into(),
+        "level" | "online" => "Bộ lọc không hợp lệ.".into(),
+        other => format!("Trường «{other}» không hợp lệ."),
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(m) = &err {
+            tracing::error!(message = %m, "internal error on a page");
+        }
+        PageError::new(status_of(&err), message_vi(&err))
+    }
+}
+
+fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict { .. } | AppError::Stale => StatusCode::CONFLICT,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(err: ApiError) -> Self {
+        let message = match err.status {
+            StatusCode::UNAUTHORIZED => "Phiên đăng nhập không hợp lệ. Vui lòng đăng nhập lại.",
+            StatusCode::FORBIDDEN => "Bạn không có quyền thực hiện thao tác này.",
+            StatusCode::NOT_FOUND => "Không tìm thấy nội dung yêu cầu.",
+            s if s.is_client_error() => "Yêu cầu không hợp lệ.",
+            _ => "Hệ thống gặp sự cố. Vui lòng thử lại sau.",
+        };
+        PageError::new(err.status, message)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let title = match self.status {
+            StatusCode::NOT_FOUND => "Không tìm thấy trang",
+            StatusCode::FORBIDDEN => "Không có quyền truy cập",
+            StatusCode::UNAUTHORIZED => "Cần đăng nhập",
+            s if s.is_server_error() => "Lỗi hệ thống",
+            _ => "Không thực hiện được yêu cầu",
+        };
+        let page = ErrorPage {
+            chrome: self.chrome.unwrap_or(Chrome { tenant_name: String::new(), user_name: None, csrf: String::new() }),
+            status: self.status.as_u16(),
+            title,
+            message: self.message,
+        };
+        (self.status, render(&page)).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Renders a template; a rendering failure is logged and shown as a plain error.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố.").into_response()
+        }
+    }
+}
+
+async fn not_found(ctx: Result<Ctx, ApiError>) -> PageError {
+    let mut err = PageError::new(StatusCode::NOT_FOUND, "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.");
+    err.chrome = ctx.ok().map(|c| Chrome::of(&c));
+    err
+}
+
+/// Cookie of the double-submit CSRF token used by forms shown before sign-in.
+pub const FORM_CSRF_COOKIE: &str = "motcua_form";
+
+/// The form token for an anonymous form: the existing cookie's, or a new one to set.
+pub fn anonymous_form_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+    if let Some(existing) = cookie(headers, FORM_CSRF_COOKIE).filter(|v| v.len() == 64) {
+        return (existing.to_owned(), None);
+    }
+    let token = motcua_app::secret::random_token();
+    let secure = if secure { "; Secure" } else { "" };
+    let set = format!("{FORM_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    (token, Some(set))
+}
+
+/// Checks an anonymous form's token against its cookie.
+pub fn anonymous_form_ok(headers: &HeaderMap, submitted: &str) -> bool {
+    cookie(headers, FORM_CSRF_COOKIE).is_some_and(|c| motcua_app::auth::csrf_ok(c, Some(submitted)))
+}
