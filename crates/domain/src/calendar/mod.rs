@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod holidays;
 pub mod hours;
 pub mod lunar;
+pub mod timeliness;
 mod working;
 
 use jiff::civil::Date;
