@@ -133,45 +133,39 @@ pub struct DemoAccount {
 pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
     let by = By::System { tenant_id: tenant.id };
-    let already = !org::list_units(app, tenant.id).await?.is_empty();
-    if !already {
-        for (code, name, kind, parent) in UNITS {
-            org::create_unit(app, by, unit(code, name, kind, *parent, None)).await?;
+    // Each step is skipped if already done, so an interrupted seeding completes on the next run.
+    let existing: Vec<String> = org::list_units(app, tenant.id).await?.into_iter().map(|u| u.code).collect();
+    let (district_code, district_name) = HISTORICAL_DISTRICT;
+    let district = (district_code, district_name, "district", Some("000.00.00.H48"));
+    for (code, name, kind, parent) in UNITS.iter().chain(std::iter::once(&district)) {
+        if !existing.iter().any(|c| c == code) {
+            let valid_to = (*kind == "district").then_some("2025-06-30");
+            org::create_unit(app, by, unit(code, name, kind, *parent, valid_to)).await?;
         }
-        let (code, name) = HISTORICAL_DISTRICT;
-        org::create_unit(app, by, unit(code, name, "district", Some("000.00.00.H48"), Some("2025-06-30"))).await?;
-        for (username, display_name, role, unit_code) in STAFF {
-            org::create_staff(
-                app,
-                by,
-                StaffInput {
-                    username: (*username).into(),
-                    display_name: (*display_name).into(),
-                    email: None,
-                    phone: None,
-                    password: DEMO_PASSWORD.into(),
-                    unit_code: (*unit_code).into(),
-                    role: (*role).into(),
-                },
-            )
-            .await?;
-        }
-        let (full_name, email, phone) = CITIZEN;
-        auth::register_citizen(
-            app,
-            tenant.id,
-            auth::Registration {
-                full_name: full_name.into(),
-                email: Some(email.into()),
-                phone: Some(phone.into()),
-                password: DEMO_PASSWORD.into(),
-            },
-        )
-        .await?;
-        for (field_code, field_name, spec) in catalogue_specs()? {
-            catalogue::upsert_field(app, by, &field_code, &field_name).await?;
-            catalogue::create(app, by, spec).await?;
-        }
+    }
+    for (username, display_name, role, unit_code) in STAFF {
+        let input = StaffInput {
+            username: (*username).into(),
+            display_name: (*display_name).into(),
+            email: None,
+            phone: None,
+            password: DEMO_PASSWORD.into(),
+            unit_code: (*unit_code).into(),
+            role: (*role).into(),
+        };
+        skip_existing(org::create_staff(app, by, input).await)?;
+    }
+    let (full_name, email, phone) = CITIZEN;
+    let registration = auth::Registration {
+        full_name: full_name.into(),
+        email: Some(email.into()),
+        phone: Some(phone.into()),
+        password: DEMO_PASSWORD.into(),
+    };
+    skip_existing(auth::register_citizen(app, tenant.id, registration).await)?;
+    for (field_code, field_name, spec) in catalogue_specs()? {
+        catalogue::upsert_field(app, by, &field_code, &field_name).await?;
+        skip_existing(catalogue::create(app, by, spec).await)?;
     }
     let mut accounts: Vec<DemoAccount> = STAFF
         .iter()
@@ -189,6 +183,14 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
         unit: String::new(),
     });
     Ok(accounts)
+}
+
+/// Treats "already exists" as done.
+fn skip_existing<T>(result: Result<T>) -> Result<()> {
+    match result {
+        Ok(_) | Err(AppError::Conflict { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 fn unit(code: &str, name: &str, kind: &str, parent: Option<&str>, valid_to: Option<&str>) -> UnitInput {

@@ -297,10 +297,10 @@ impl ProcedureSpec {
         if let Err(e) = ProcedureCode::parse(&self.code) {
             errors.push(FieldError::new("code", e));
         }
-        check_text(&mut errors, "name", &self.name, true, 500);
+        check_text(&mut errors, "name", &self.name, true, 1000);
         check_text(&mut errors, "field_code", &self.field_code, true, 32);
-        check_text(&mut errors, "result", &self.result, false, 500);
-        check_text(&mut errors, "agency", &self.agency, false, 300);
+        check_text(&mut errors, "result", &self.result, false, 1000);
+        check_text(&mut errors, "agency", &self.agency, false, 1000);
         if let Err(e) = self.processing_time.validate() {
             errors.push(FieldError::new("processing_time", e));
         }
