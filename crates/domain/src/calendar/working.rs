@@ -88,6 +88,8 @@ pub struct WorkingCalendar {
     seconds_before: Vec<i64>,
     /// Working days before each day (len = days + 1).
     days_before: Vec<i32>,
+    /// The civil date of each day, so hot paths never convert.
+    dates: Vec<Date>,
 }
 
 fn intern<T: Clone + Eq + std::hash::Hash>(
@@ -227,7 +229,14 @@ impl WorkingCalendar {
         }
         seconds_before.push(secs);
         days_before.push(days);
+        let mut dates = Vec::with_capacity(entries.len());
+        let mut date = FIRST_DATE;
+        for _ in first..=last {
+            dates.push(date);
+            date = date.tomorrow().unwrap_or(date);
+        }
         Ok(WorkingCalendar {
+            dates,
             first,
             entries,
             patterns,
@@ -245,6 +254,21 @@ impl WorkingCalendar {
 
     pub(crate) fn day_of_index(&self, index: usize) -> DayNumber {
         self.first + index as DayNumber
+    }
+
+    /// Civil date of a day number inside the table.
+    pub(crate) fn date_at_day(&self, day: DayNumber) -> Option<Date> {
+        self.index(day).map(|i| self.dates[i])
+    }
+
+    /// Civil date at a table index (the caller got the index from `index`).
+    pub(crate) fn date_at_index(&self, index: usize) -> Date {
+        self.dates[index]
+    }
+
+    /// True if the day at a table index has no working period.
+    pub(crate) fn is_off_at(&self, index: usize) -> bool {
+        self.entries[index].pattern == 0
     }
 
     pub(crate) fn periods_at(&self, index: usize) -> &[(u32, u32)] {
@@ -323,10 +347,23 @@ impl WorkingCalendar {
     /// start of the table) have elapsed; it always lies inside a working
     /// period or at its end, never in a break, a night or a day off.
     pub(crate) fn moment_after_work(&self, work: i64) -> Option<i64> {
+        self.moment_after_work_from(work, 0)
+    }
+
+    /// As [`Self::moment_after_work`], searching first in the ~3 months after
+    /// day index `hint` (where nearly every deadline ends) to stay in cache.
+    pub(crate) fn moment_after_work_from(&self, work: i64, hint: usize) -> Option<i64> {
         if work <= 0 {
             return None;
         }
-        let k = self.seconds_before.partition_point(|&w| w < work);
+        let sb = &self.seconds_before;
+        let lo = hint.min(sb.len());
+        let hi = lo.saturating_add(96).min(sb.len());
+        let k = if lo < hi && sb[lo] < work && sb[hi - 1] >= work {
+            lo + sb[lo..hi].partition_point(|&w| w < work)
+        } else {
+            sb.partition_point(|&w| w < work)
+        };
         if k == 0 || k >= self.seconds_before.len() {
             return None;
         }
@@ -346,7 +383,8 @@ impl WorkingCalendar {
     /// The first moment at or after `local` that is inside a working period.
     pub(crate) fn next_working_moment(&self, local: i64) -> Option<i64> {
         let w = self.work_before(local)?;
-        self.moment_after_work(w + 1).map(|m| m - 1)
+        let hint = self.index(DayNumber::try_from(local.div_euclid(SECONDS_PER_DAY)).ok()?)?;
+        self.moment_after_work_from(w + 1, hint).map(|m| m - 1)
     }
 
     /// Start of the first working period of the first working day after the

@@ -9,9 +9,7 @@ use super::{
     AgencyDue, Channel, Deadline, DeadlineError, DeadlineInput, ProcessingTime, ShareAmount,
 };
 use crate::calendar::WorkingCalendar;
-use crate::calendar::day::{
-    DayNumber, SECONDS_PER_DAY, date_of, local_seconds, timestamp_of_local,
-};
+use crate::calendar::day::{DayNumber, SECONDS_PER_DAY, local_seconds, timestamp_of_local};
 use crate::calendar::hours::seconds_of;
 use crate::rules::{CalendarDayEnd, OnlinePolicy, SupplementMode};
 
@@ -208,12 +206,13 @@ impl Engine<'_> {
         } else {
             self.start_at(received)?
         };
-        let mut steps = vec![ExplanationStep::ReceiptMoment {
+        let mut steps = Vec::with_capacity(8);
+        steps.push(ExplanationStep::ReceiptMoment {
             instant: input.received_at,
             channel: input.channel,
             effective_start: self.ts(first.local)?,
             reason: first.reason.clone(),
-        }];
+        });
 
         let mut pauses: Vec<(i64, i64)> = Vec::with_capacity(input.pauses.len());
         for p in &input.pauses {
@@ -261,7 +260,7 @@ impl Engine<'_> {
         steps.push(ExplanationStep::Due {
             due: self.ts(legal_due)?,
             processing_time: input.processing_time,
-            moved_from: moved.and_then(date_of),
+            moved_from: moved.and_then(|d| self.cal.date_at_day(d)),
         });
 
         if let Some(ext) = &input.extension {
@@ -286,7 +285,10 @@ impl Engine<'_> {
         let due_ts = self.ts(due)?;
         Ok(Deadline {
             due: due_ts,
-            appointment_date: date_of(day_of(due)).ok_or_else(|| out_of_range(due))?,
+            appointment_date: self
+                .cal
+                .date_at_day(day_of(due))
+                .ok_or_else(|| out_of_range(due))?,
             legal_due: self.ts(legal_due)?,
             effective_start: self.ts(start.local)?,
             waiting_working_seconds: waiting,

@@ -85,36 +85,48 @@ pub(super) fn skipped_days(
     to_local: i64,
 ) -> Vec<ExplanationStep> {
     let mut steps: Vec<ExplanationStep> = Vec::new();
-    let first = from_local.div_euclid(SECONDS_PER_DAY);
-    let last = to_local.div_euclid(SECONDS_PER_DAY);
-    let mut current: Option<(i64, i64, SkipReason)> = None;
-    for day in first..=last {
-        let reason = i32::try_from(day)
+    let day_index = |local: i64| {
+        i32::try_from(local.div_euclid(SECONDS_PER_DAY))
             .ok()
             .and_then(|d| cal.index(d))
-            .filter(|&i| cal.periods_at(i).is_empty())
-            .map(|i| skip_reason(cal.reason_at(i)));
-        match (&mut current, reason) {
-            (Some((_, end, r)), Some(reason)) if *r == reason && *end + 1 == day => *end = day,
-            (_, reason) => {
+    };
+    let (Some(first), Some(last)) = (day_index(from_local), day_index(to_local)) else {
+        return steps;
+    };
+    let mut current: Option<(usize, usize, SkipReason)> = None;
+    for i in first..=last {
+        if !cal.is_off_at(i) {
+            continue;
+        }
+        let reason = skip_reason(cal.reason_at(i));
+        match &mut current {
+            Some((_, end, r)) if *end + 1 == i && *r == reason => *end = i,
+            _ => {
                 if let Some((s, e, r)) = current.take() {
-                    push_run(&mut steps, s, e, r);
+                    push_run(cal, &mut steps, s, e, r);
                 }
-                current = reason.map(|r| (day, day, r));
+                current = Some((i, i, reason));
             }
         }
     }
     if let Some((s, e, r)) = current {
-        push_run(&mut steps, s, e, r);
+        push_run(cal, &mut steps, s, e, r);
     }
     steps
 }
 
-fn push_run(steps: &mut Vec<ExplanationStep>, start: i64, end: i64, reason: SkipReason) {
-    let day = |d: i64| i32::try_from(d).ok().and_then(date_of);
-    if let (Some(from), Some(to)) = (day(start), day(end)) {
-        steps.push(ExplanationStep::SkippedNonWorking { from, to, reason });
-    }
+fn push_run(
+    cal: &WorkingCalendar,
+    steps: &mut Vec<ExplanationStep>,
+    start: usize,
+    end: usize,
+    reason: SkipReason,
+) {
+    steps.push(ExplanationStep::SkippedNonWorking {
+        from: cal.date_at_index(start),
+        to: cal.date_at_index(end),
+        reason,
+    });
 }
 
 fn skip_reason(reason: &DayReason) -> SkipReason {
