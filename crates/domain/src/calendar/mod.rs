@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod day;
+mod day_info;
 pub mod deadline;
 pub mod holidays;
 pub mod hours;
@@ -17,9 +18,10 @@ mod working;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+pub use day_info::{DayInfo, DayReason};
 pub use holidays::{AdjustmentKind, DayAdjustment, HolidayRuleSet};
 pub use hours::{DateHours, Period, WeeklyHours, WorkingHours};
-pub use working::{DayInfo, DayReason, FIRST_DATE, LAST_DATE, WorkingCalendar};
+pub use working::{FIRST_DATE, LAST_DATE, WorkingCalendar};
 
 /// Errors of the calendar layer, with stable machine codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
