@@ -67,10 +67,9 @@ pub async fn login(app: &App, tenant_id: i64, login: &str, password: &str, clien
     let since = now - app.settings.login_window_secs;
     let subjects = throttle_subjects(login, client);
     let mut conn = app.db.read_conn().await?;
-    for subject in &subjects {
-        if sessions::login_failures_since(&mut conn, tenant_id, subject, since).await?
-            >= app.settings.login_max_failures
-        {
+    let limits = [app.settings.login_max_failures, app.settings.login_max_failures_per_address];
+    for (subject, limit) in subjects.iter().zip(limits) {
+        if sessions::login_failures_since(&mut conn, tenant_id, subject, since).await? >= limit {
             return Err(AppError::TooManyAttempts { retry_after_secs: app.settings.login_window_secs });
         }
     }

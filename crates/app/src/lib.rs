@@ -41,14 +41,22 @@ impl Clock for SystemClock {
 pub struct Settings {
     /// Idle timeout of a browser session.
     pub session_idle_secs: i64,
-    /// Failed logins allowed per account and per client address within the window.
+    /// Failed logins allowed per account within the window.
     pub login_max_failures: i64,
+    /// Failed logins allowed per client address within the window. Higher than per account:
+    /// a commune office's officers often share one address behind NAT.
+    pub login_max_failures_per_address: i64,
     pub login_window_secs: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_idle_secs: 8 * 3600, login_max_failures: 5, login_window_secs: 15 * 60 }
+        Settings {
+            session_idle_secs: 8 * 3600,
+            login_max_failures: 5,
+            login_max_failures_per_address: 50,
+            login_window_secs: 15 * 60,
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub struct Config {
     pub log_format: String,
     pub session_idle_minutes: i64,
     pub login_max_failures: i64,
+    pub login_max_failures_per_address: i64,
     pub login_window_minutes: i64,
     /// Largest JSON request body, in KiB.
     pub max_body_kib: usize,
@@ -37,6 +38,7 @@ impl Default for Config {
             log_format: "text".into(),
             session_idle_minutes: 8 * 60,
             login_max_failures: 5,
+            login_max_failures_per_address: 50,
             login_window_minutes: 15,
             max_body_kib: 1024,
         }

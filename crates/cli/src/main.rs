@@ -227,6 +227,7 @@ async fn open(config: &Config) -> Result<App, Failure> {
     let settings = Settings {
         session_idle_secs: config.session_idle_minutes.max(1) * 60,
         login_max_failures: config.login_max_failures.max(1),
+        login_max_failures_per_address: config.login_max_failures_per_address.max(1),
         login_window_secs: config.login_window_minutes.max(1) * 60,
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))

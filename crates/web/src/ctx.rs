@@ -4,7 +4,7 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use motcua_app::{Actor, AppError, auth, tenancy};
@@ -71,7 +71,12 @@ impl FromRequestParts<AppState> for Ctx {
                 ctx.csrf = Some(csrf);
                 ctx.session_token = Some(token.to_owned());
             }
-            let is_api = parts.uri.path().starts_with("/api/");
+            // Nested routers see a stripped path; the original URI tells whether this is the API.
+            let path = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map_or_else(|| parts.uri.path().to_owned(), |o| o.0.path().to_owned());
+            let is_api = path.starts_with("/api/");
             if is_api && is_unsafe(&parts.method) && let Some(expected) = &ctx.csrf {
                 let submitted = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                 if !auth::csrf_ok(expected, submitted) {

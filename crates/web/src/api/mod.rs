@@ -8,6 +8,7 @@ pub mod org;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::Router;
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 
 pub fn router() -> Router<AppState> {
@@ -33,4 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed on this endpoint")
+        })
 }
