@@ -2,8 +2,8 @@
 //! tamper-evident hash chains. `verify` recomputes every chain and reports the first break.
 
 use crate::{Actor, App, Result};
-use motcua_store::audit::{self as store, CHAINS, GENESIS};
 use motcua_store::Conn;
+use motcua_store::audit::{self as store, CHAINS, GENESIS};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -43,7 +43,16 @@ pub fn record_hash(
     prev_hash: &str,
 ) -> String {
     let canonical = serde_json::json!([
-        tenant_id, chain, seq, at, actor_id, action, entity_type, entity_id, before_json, after_json,
+        tenant_id,
+        chain,
+        seq,
+        at,
+        actor_id,
+        action,
+        entity_type,
+        entity_id,
+        before_json,
+        after_json,
         prev_hash
     ]);
     crate::secret::hex(&Sha256::digest(canonical.to_string().as_bytes()))
@@ -51,7 +60,13 @@ pub fn record_hash(
 
 /// Appends a record inside the caller's transaction. Call it last before commit: it holds the
 /// chain head's lock until the transaction ends.
-pub async fn record(conn: &mut Conn, tenant_id: i64, actor_id: Option<i64>, at: i64, change: Change<'_>) -> Result<()> {
+pub async fn record(
+    conn: &mut Conn,
+    tenant_id: i64,
+    actor_id: Option<i64>,
+    at: i64,
+    change: Change<'_>,
+) -> Result<()> {
     let chain = chain_of(change.entity_type, &change.entity_id);
     let (seq, prev_hash) = store::reserve(conn, tenant_id, chain).await?;
     let before = change.before.map(|v| v.to_string());
@@ -115,17 +130,29 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1;
         loop {
-            let page = store::chain_page(&mut conn, tenant_id, chain, expected_seq - 1, 1000).await?;
+            let page =
+                store::chain_page(&mut conn, tenant_id, chain, expected_seq - 1, 1000).await?;
             if page.is_empty() {
                 break;
             }
             for r in page {
-                let fail = |reason: String| Break { chain, seq: r.seq, record_id: Some(r.id), reason };
+                let fail = |reason: String| Break {
+                    chain,
+                    seq: r.seq,
+                    record_id: Some(r.id),
+                    reason,
+                };
                 if r.seq != expected_seq {
-                    return Ok(broken(records, fail(format!("record {expected_seq} is missing"))));
+                    return Ok(broken(
+                        records,
+                        fail(format!("record {expected_seq} is missing")),
+                    ));
                 }
                 if r.prev_hash != prev {
-                    return Ok(broken(records, fail("previous-hash link does not match".into())));
+                    return Ok(broken(
+                        records,
+                        fail("previous-hash link does not match".into()),
+                    ));
                 }
                 let hash = record_hash(
                     tenant_id,
@@ -141,7 +168,10 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
                     &r.prev_hash,
                 );
                 if hash != r.hash {
-                    return Ok(broken(records, fail("record content does not match its hash".into())));
+                    return Ok(broken(
+                        records,
+                        fail("record content does not match its hash".into()),
+                    ));
                 }
                 prev = r.hash;
                 expected_seq += 1;
@@ -165,11 +195,19 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
             ));
         }
     }
-    Ok(Verification { records, chains: CHAINS, first_break: None })
+    Ok(Verification {
+        records,
+        chains: CHAINS,
+        first_break: None,
+    })
 }
 
 fn broken(records: i64, first: Break) -> Verification {
-    Verification { records, chains: CHAINS, first_break: Some(first) }
+    Verification {
+        records,
+        chains: CHAINS,
+        first_break: Some(first),
+    }
 }
 
 /// History of one entity, newest first, for those allowed to read the audit trail.
@@ -184,8 +222,19 @@ pub async fn history(
     Ok(store::for_entity(&mut conn, actor.tenant_id, entity_type, entity_id, 500).await?)
 }
 
-pub async fn recent(app: &App, actor: &Actor, limit: i64, offset: i64) -> Result<Vec<store::AuditRecord>> {
+pub async fn recent(
+    app: &App,
+    actor: &Actor,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<store::AuditRecord>> {
     actor.require(motcua_domain::permission::Action::ViewAudit)?;
     let mut conn = app.db.read_conn().await?;
-    Ok(store::recent(&mut conn, actor.tenant_id, limit.clamp(1, 500), offset.max(0)).await?)
+    Ok(store::recent(
+        &mut conn,
+        actor.tenant_id,
+        limit.clamp(1, 500),
+        offset.max(0),
+    )
+    .await?)
 }

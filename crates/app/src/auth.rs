@@ -5,7 +5,9 @@
 //! a verified identity instead of a password, through `open_session`.
 
 use crate::audit::{self, Change};
-use crate::secret::{self, check_password_policy, constant_time_eq, hash_password, random_token, sha256_hex};
+use crate::secret::{
+    self, check_password_policy, constant_time_eq, hash_password, random_token, sha256_hex,
+};
 use crate::{Actor, App, AppError, Result, RoleGrant};
 use motcua_domain::catalogue::{FieldError, check_text};
 use motcua_domain::org::Role;
@@ -62,21 +64,34 @@ fn throttle_subjects(login: &str, client: &str) -> [String; 2] {
 }
 
 /// Checks a password and opens a session. Throttled per account and per client address.
-pub async fn login(app: &App, tenant_id: i64, login: &str, password: &str, client: &str) -> Result<Session> {
+pub async fn login(
+    app: &App,
+    tenant_id: i64,
+    login: &str,
+    password: &str,
+    client: &str,
+) -> Result<Session> {
     let now = app.now_secs();
     let since = now - app.settings.login_window_secs;
     let subjects = throttle_subjects(login, client);
     let mut conn = app.db.read_conn().await?;
-    let limits = [app.settings.login_max_failures, app.settings.login_max_failures_per_address];
+    let limits = [
+        app.settings.login_max_failures,
+        app.settings.login_max_failures_per_address,
+    ];
     for (subject, limit) in subjects.iter().zip(limits) {
         if sessions::login_failures_since(&mut conn, tenant_id, subject, since).await? >= limit {
-            return Err(AppError::TooManyAttempts { retry_after_secs: app.settings.login_window_secs });
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: app.settings.login_window_secs,
+            });
         }
     }
     let user = users::by_login(&mut conn, tenant_id, login.trim()).await?;
     drop(conn);
     // Verify against a dummy hash for unknown users so timing does not reveal which exist.
-    let hash = user.as_ref().map_or(secret::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let hash = user
+        .as_ref()
+        .map_or(secret::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
     let password_ok = secret::verify_password(password.to_owned(), hash).await;
     let user = match user {
         Some(u) if password_ok && u.is_active() => u,
@@ -103,7 +118,9 @@ pub async fn open_session(app: &App, tenant_id: i64, user_id: i64) -> Result<Ses
     let token = random_token();
     let csrf_token = random_token();
     let mut tx = app.db.begin().await?;
-    let actor = load_actor(&mut tx, tenant_id, user_id).await?.ok_or(AppError::BadCredentials)?;
+    let actor = load_actor(&mut tx, tenant_id, user_id)
+        .await?
+        .ok_or(AppError::BadCredentials)?;
     sessions::insert(
         &mut tx,
         tenant_id,
@@ -116,11 +133,19 @@ pub async fn open_session(app: &App, tenant_id: i64, user_id: i64) -> Result<Ses
     .await?;
     commit(tx).await?;
     tracing::info!(tenant_id, user_id, "session opened");
-    Ok(Session { token, csrf_token, actor })
+    Ok(Session {
+        token,
+        csrf_token,
+        actor,
+    })
 }
 
 /// The actor behind a session cookie, with the session's CSRF token.
-pub async fn session_actor(app: &App, tenant_id: i64, token: &str) -> Result<Option<(Actor, String)>> {
+pub async fn session_actor(
+    app: &App,
+    tenant_id: i64,
+    token: &str,
+) -> Result<Option<(Actor, String)>> {
     let now = app.now_secs();
     let token_hash = sha256_hex(token);
     let mut conn = app.db.read_conn().await?;
@@ -134,7 +159,14 @@ pub async fn session_actor(app: &App, tenant_id: i64, token: &str) -> Result<Opt
     // Slide the idle timeout at most once a minute to keep reads read-only.
     if now - session.last_seen_at >= 60 {
         let mut tx = app.db.begin().await?;
-        sessions::touch(&mut tx, tenant_id, &token_hash, now, now + app.settings.session_idle_secs).await?;
+        sessions::touch(
+            &mut tx,
+            tenant_id,
+            &token_hash,
+            now,
+            now + app.settings.session_idle_secs,
+        )
+        .await?;
         commit(tx).await?;
     }
     Ok(Some((actor, session.csrf_token)))
@@ -162,7 +194,10 @@ pub async fn change_password(
         .ok_or(AppError::NotFound("user"))?;
     drop(conn);
     if !secret::verify_password(current.to_owned(), user.password_hash).await {
-        return Err(AppError::invalid("current_password", "the current password is wrong"));
+        return Err(AppError::invalid(
+            "current_password",
+            "the current password is wrong",
+        ));
     }
     let hash = hash_password(new.to_owned()).await?;
     let now = app.now_secs();
@@ -200,7 +235,10 @@ pub struct Registration {
 
 /// Normalises a Vietnamese mobile number to `0xxxxxxxxx` (10 digits), accepting `+84…`/`84…`.
 pub fn normalise_phone(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
     let local = if let Some(rest) = digits.strip_prefix("+84") {
         format!("0{rest}")
     } else if digits.starts_with("84") && digits.len() == 11 {
@@ -208,12 +246,15 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     } else {
         digits
     };
-    (local.len() == 10 && local.starts_with('0') && local.bytes().all(|b| b.is_ascii_digit())).then_some(local)
+    (local.len() == 10 && local.starts_with('0') && local.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(local)
 }
 
 fn valid_email(raw: &str) -> bool {
     let raw = raw.trim();
-    let Some((local, domain)) = raw.split_once('@') else { return false };
+    let Some((local, domain)) = raw.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -226,17 +267,32 @@ fn valid_email(raw: &str) -> bool {
 pub async fn register_citizen(app: &App, tenant_id: i64, reg: Registration) -> Result<Session> {
     let mut errors: Vec<FieldError> = Vec::new();
     check_text(&mut errors, "full_name", &reg.full_name, true, 200);
-    let email = reg.email.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let phone_raw = reg.phone.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let email = reg
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
+    let phone_raw = reg
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let phone = phone_raw.and_then(normalise_phone);
     if email.is_none() && phone_raw.is_none() {
-        errors.push(FieldError::new("email", "give an e-mail address or a phone number"));
+        errors.push(FieldError::new(
+            "email",
+            "give an e-mail address or a phone number",
+        ));
     }
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
         errors.push(FieldError::new("email", "not an e-mail address"));
     }
     if phone_raw.is_some() && phone.is_none() {
-        errors.push(FieldError::new("phone", "not a Vietnamese phone number (10 digits starting with 0)"));
+        errors.push(FieldError::new(
+            "phone",
+            "not a Vietnamese phone number (10 digits starting with 0)",
+        ));
     }
     if let Err(AppError::Validation(mut e)) = check_password_policy(&reg.password) {
         errors.append(&mut e);
@@ -296,7 +352,12 @@ pub struct NewToken {
 
 const TOKEN_PREFIX: &str = "mc_";
 
-pub async fn create_api_token(app: &App, actor: &Actor, name: &str, expires_in_days: Option<i64>) -> Result<NewToken> {
+pub async fn create_api_token(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+    expires_in_days: Option<i64>,
+) -> Result<NewToken> {
     let mut errors = Vec::new();
     check_text(&mut errors, "name", name, true, 100);
     if let Some(days) = expires_in_days
@@ -374,7 +435,9 @@ pub async fn token_actor(app: &App, tenant_id: i64, token: &str) -> Result<Optio
         return Ok(None);
     }
     let mut conn = app.db.read_conn().await?;
-    let Some(info) = sessions::find_token(&mut conn, tenant_id, &sha256_hex(token), app.now_secs()).await? else {
+    let Some(info) =
+        sessions::find_token(&mut conn, tenant_id, &sha256_hex(token), app.now_secs()).await?
+    else {
         return Ok(None);
     };
     load_actor(&mut conn, tenant_id, info.user_id).await
@@ -399,9 +462,18 @@ mod tests {
 
     #[test]
     fn vietnamese_phone_numbers_are_normalised() {
-        assert_eq!(normalise_phone("0912 345 678").as_deref(), Some("0912345678"));
-        assert_eq!(normalise_phone("+84912345678").as_deref(), Some("0912345678"));
-        assert_eq!(normalise_phone("84912345678").as_deref(), Some("0912345678"));
+        assert_eq!(
+            normalise_phone("0912 345 678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(
+            normalise_phone("+84912345678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(
+            normalise_phone("84912345678").as_deref(),
+            Some("0912345678")
+        );
         assert_eq!(normalise_phone("12345"), None);
         assert_eq!(normalise_phone("09123456ab"), None);
     }

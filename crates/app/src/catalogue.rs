@@ -4,12 +4,14 @@ use crate::audit::{self, Change};
 use crate::org::By;
 use crate::{App, AppError, Result};
 use motcua_domain::catalogue::{
-    Channels, Fee, FieldError, Level, OnlineService, ProcedureSpec, ProcessingTime, RequiredDocument, TimeUnit,
-    check_text,
+    Channels, Fee, FieldError, Level, OnlineService, ProcedureSpec, ProcessingTime,
+    RequiredDocument, TimeUnit, check_text,
 };
 use motcua_domain::permission::Action;
 use motcua_domain::text;
-use motcua_store::catalogue::{self as store, FieldCount, ProcedureFilter, ProcedureRow, ProcedureValues};
+use motcua_store::catalogue::{
+    self as store, FieldCount, ProcedureFilter, ProcedureRow, ProcedureValues,
+};
 use motcua_store::{Conn, StoreError, commit};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +47,8 @@ pub struct Procedure {
 impl TryFrom<ProcedureRow> for Procedure {
     type Error = AppError;
     fn try_from(r: ProcedureRow) -> Result<Procedure> {
-        let corrupt = |what: &str| AppError::Internal(format!("procedure {}: bad stored {what}", r.code));
+        let corrupt =
+            |what: &str| AppError::Internal(format!("procedure {}: bad stored {what}", r.code));
         let processing_time = ProcessingTime {
             value: u32::try_from(r.time_value).map_err(|_| corrupt("time"))?,
             unit: TimeUnit::parse(&r.time_unit).ok_or_else(|| corrupt("time unit"))?,
@@ -56,14 +59,18 @@ impl TryFrom<ProcedureRow> for Procedure {
             level: Level::parse(&r.level).ok_or_else(|| corrupt("level"))?,
             fees: serde_json::from_str(&r.fees_json).map_err(|_| corrupt("fees"))?,
             documents: serde_json::from_str(&r.documents_json).map_err(|_| corrupt("documents"))?,
-            legal_basis: serde_json::from_str(&r.legal_basis_json).map_err(|_| corrupt("legal basis"))?,
+            legal_basis: serde_json::from_str(&r.legal_basis_json)
+                .map_err(|_| corrupt("legal basis"))?,
             channels: Channels {
                 counter: r.channel_counter != 0,
                 post: r.channel_post != 0,
                 online: OnlineService::parse(&r.online).ok_or_else(|| corrupt("online"))?,
             },
             online_payment: r.online_payment != 0,
-            field: FieldRef { code: r.field_code, name: r.field_name },
+            field: FieldRef {
+                code: r.field_code,
+                name: r.field_name,
+            },
             code: r.code,
             name: r.name,
             result: r.result,
@@ -122,7 +129,12 @@ fn filter_of(query: &SearchQuery) -> Result<ProcedureFilter> {
         .take(store::MAX_TERMS)
         .map(text::like_pattern)
         .collect();
-    Ok(ProcedureFilter { terms, field_code: query.field.clone().unwrap_or_default(), level, online })
+    Ok(ProcedureFilter {
+        terms,
+        field_code: query.field.clone().unwrap_or_default(),
+        level,
+        online,
+    })
 }
 
 /// Public catalogue search, diacritic-insensitive, paginated.
@@ -132,9 +144,24 @@ pub async fn search(app: &App, tenant_id: i64, query: &SearchQuery) -> Result<Pr
     let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let mut conn = app.db.read_conn().await?;
     let total = store::count_procedures(&mut conn, tenant_id, &filter).await?;
-    let rows = store::search_procedures(&mut conn, tenant_id, &filter, per_page, (page - 1) * per_page).await?;
-    let items = rows.into_iter().map(Procedure::try_from).collect::<Result<_>>()?;
-    Ok(ProcedurePage { items, total, page, per_page })
+    let rows = store::search_procedures(
+        &mut conn,
+        tenant_id,
+        &filter,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(Procedure::try_from)
+        .collect::<Result<_>>()?;
+    Ok(ProcedurePage {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 pub async fn get(app: &App, tenant_id: i64, code: &str) -> Result<Procedure> {
@@ -156,11 +183,22 @@ pub async fn fields(app: &App, tenant_id: i64) -> Result<Vec<FieldCount>> {
 
 fn check_field(code: &str, name: &str) -> Result<()> {
     let mut errors = Vec::new();
-    if !(1..=32).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
-        errors.push(FieldError::new("code", "1–32 upper-case letters, digits or '_'"));
+    if !(1..=32).contains(&code.len())
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
+        errors.push(FieldError::new(
+            "code",
+            "1–32 upper-case letters, digits or '_'",
+        ));
     }
     check_text(&mut errors, "name", name, true, 200);
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// Creates a field (lĩnh vực) or renames the one with the same code.
@@ -169,7 +207,14 @@ pub async fn upsert_field(app: &App, by: By<'_>, code: &str, name: &str) -> Resu
     check_field(code, name)?;
     let now = app.now_secs();
     let mut tx = app.db.begin().await?;
-    let field = store::upsert_field(&mut tx, by.tenant_id(), code, name.trim(), &text::fold(name)).await?;
+    let field = store::upsert_field(
+        &mut tx,
+        by.tenant_id(),
+        code,
+        name.trim(),
+        &text::fold(name),
+    )
+    .await?;
     audit::record(
         &mut tx,
         by.tenant_id(),
@@ -185,7 +230,10 @@ pub async fn upsert_field(app: &App, by: By<'_>, code: &str, name: &str) -> Resu
     )
     .await?;
     commit(tx).await?;
-    Ok(FieldRef { code: field.code, name: field.name })
+    Ok(FieldRef {
+        code: field.code,
+        name: field.name,
+    })
 }
 
 fn require_catalogue(by: By<'_>) -> Result<()> {
@@ -247,7 +295,15 @@ async fn field_id(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<i64> {
     store::field_by_code(conn, tenant_id, code)
         .await?
         .map(|f| f.id)
-        .ok_or_else(|| AppError::invalid("field_code", format!("no field with code `{}`", code.chars().take(40).collect::<String>())))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "field_code",
+                format!(
+                    "no field with code `{}`",
+                    code.chars().take(40).collect::<String>()
+                ),
+            )
+        })
 }
 
 pub async fn create(app: &App, by: By<'_>, spec: ProcedureSpec) -> Result<Procedure> {
@@ -287,10 +343,19 @@ pub async fn create(app: &App, by: By<'_>, spec: ProcedureSpec) -> Result<Proced
 }
 
 /// Replaces a procedure's data if it is still at `expected_version`.
-pub async fn update(app: &App, by: By<'_>, code: &str, expected_version: i64, spec: ProcedureSpec) -> Result<Procedure> {
+pub async fn update(
+    app: &App,
+    by: By<'_>,
+    code: &str,
+    expected_version: i64,
+    spec: ProcedureSpec,
+) -> Result<Procedure> {
     require_catalogue(by)?;
     if spec.code.trim() != code {
-        return Err(AppError::invalid("code", "the code of a procedure cannot change"));
+        return Err(AppError::invalid(
+            "code",
+            "the code of a procedure cannot change",
+        ));
     }
     spec.validate().map_err(AppError::Validation)?;
     let enc = encode(&spec)?;
@@ -299,8 +364,19 @@ pub async fn update(app: &App, by: By<'_>, code: &str, expected_version: i64, sp
     let mut tx = app.db.begin().await?;
     let before = load(&mut tx, tenant_id, code).await?;
     let field_id = field_id(&mut tx, tenant_id, &spec.field_code).await?;
-    let id = store::procedure_by_code(&mut tx, tenant_id, code).await?.map(|r| r.id).ok_or(AppError::NotFound("procedure"))?;
-    store::update_procedure(&mut tx, tenant_id, id, expected_version, &values(&spec, &enc, field_id), now).await?;
+    let id = store::procedure_by_code(&mut tx, tenant_id, code)
+        .await?
+        .map(|r| r.id)
+        .ok_or(AppError::NotFound("procedure"))?;
+    store::update_procedure(
+        &mut tx,
+        tenant_id,
+        id,
+        expected_version,
+        &values(&spec, &enc, field_id),
+        now,
+    )
+    .await?;
     let after = load(&mut tx, tenant_id, code).await?;
     audit::record(
         &mut tx,
@@ -326,7 +402,10 @@ pub async fn delete(app: &App, by: By<'_>, code: &str) -> Result<()> {
     let now = app.now_secs();
     let mut tx = app.db.begin().await?;
     let before = load(&mut tx, tenant_id, code).await?;
-    let id = store::procedure_by_code(&mut tx, tenant_id, code).await?.map(|r| r.id).ok_or(AppError::NotFound("procedure"))?;
+    let id = store::procedure_by_code(&mut tx, tenant_id, code)
+        .await?
+        .map(|r| r.id)
+        .ok_or(AppError::NotFound("procedure"))?;
     store::delete_procedure(&mut tx, tenant_id, id).await?;
     audit::record(
         &mut tx,

@@ -15,32 +15,125 @@ const TENANT_NAME: &str = "Tỉnh Sơn La (dữ liệu mẫu)";
 /// The demo units: (code, name, kind, parent code). Agency codes follow the QCVN 102 shape but
 /// are illustrative.
 const UNITS: &[(&str, &str, &str, Option<&str>)] = &[
-    ("000.00.00.H48", "Ủy ban nhân dân tỉnh Sơn La", "province", None),
-    ("000.00.01.H48", "Trung tâm Phục vụ hành chính công tỉnh", "service_centre", Some("000.00.00.H48")),
-    ("000.00.12.H48", "Sở Tư pháp", "department", Some("000.00.00.H48")),
-    ("000.00.13.H48", "Sở Xây dựng", "department", Some("000.00.00.H48")),
-    ("000.00.14.H48", "Sở Nông nghiệp và Môi trường", "department", Some("000.00.00.H48")),
-    ("000.00.15.H48", "Sở Tài chính", "department", Some("000.00.00.H48")),
-    ("000.00.16.H48", "Sở Nội vụ", "department", Some("000.00.00.H48")),
-    ("000.00.17.H48", "Sở Giáo dục và Đào tạo", "department", Some("000.00.00.H48")),
-    ("000.00.18.H48", "Sở Y tế", "department", Some("000.00.00.H48")),
-    ("000.21.20.H48", "Ủy ban nhân dân phường Chiềng Lề", "commune", Some("000.00.00.H48")),
-    ("000.22.20.H48", "Ủy ban nhân dân phường Tô Hiệu", "commune", Some("000.00.00.H48")),
-    ("000.23.20.H48", "Ủy ban nhân dân xã Chiềng Ngần", "commune", Some("000.00.00.H48")),
-    ("000.24.20.H48", "Ủy ban nhân dân xã Mường Bú", "commune", Some("000.00.00.H48")),
+    (
+        "000.00.00.H48",
+        "Ủy ban nhân dân tỉnh Sơn La",
+        "province",
+        None,
+    ),
+    (
+        "000.00.01.H48",
+        "Trung tâm Phục vụ hành chính công tỉnh",
+        "service_centre",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.12.H48",
+        "Sở Tư pháp",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.13.H48",
+        "Sở Xây dựng",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.14.H48",
+        "Sở Nông nghiệp và Môi trường",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.15.H48",
+        "Sở Tài chính",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.16.H48",
+        "Sở Nội vụ",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.17.H48",
+        "Sở Giáo dục và Đào tạo",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.00.18.H48",
+        "Sở Y tế",
+        "department",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.21.20.H48",
+        "Ủy ban nhân dân phường Chiềng Lề",
+        "commune",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.22.20.H48",
+        "Ủy ban nhân dân phường Tô Hiệu",
+        "commune",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.23.20.H48",
+        "Ủy ban nhân dân xã Chiềng Ngần",
+        "commune",
+        Some("000.00.00.H48"),
+    ),
+    (
+        "000.24.20.H48",
+        "Ủy ban nhân dân xã Mường Bú",
+        "commune",
+        Some("000.00.00.H48"),
+    ),
 ];
 
 /// Districts were abolished on 2025-07-01; the demo keeps one for historical files.
-const HISTORICAL_DISTRICT: (&str, &str) = ("000.30.00.H48", "Ủy ban nhân dân huyện Mai Sơn (đến 30/6/2025)");
+const HISTORICAL_DISTRICT: (&str, &str) = (
+    "000.30.00.H48",
+    "Ủy ban nhân dân huyện Mai Sơn (đến 30/6/2025)",
+);
 
 /// One account per role: (username, display name, role, unit code).
 const STAFF: &[(&str, &str, &str, &str)] = &[
-    ("quantri", "Nguyễn Văn Quản", "administrator", "000.00.00.H48"),
+    (
+        "quantri",
+        "Nguyễn Văn Quản",
+        "administrator",
+        "000.00.00.H48",
+    ),
     ("cchc", "Lò Thị Cải", "reform_office", "000.00.00.H48"),
-    ("motcua.chiengle", "Cầm Thị Tiếp", "counter_officer", "000.21.20.H48"),
-    ("chuyenvien.chiengle", "Hoàng Văn Xử", "specialist", "000.21.20.H48"),
-    ("lanhdao.chiengle", "Quàng Văn Duyệt", "leader", "000.21.20.H48"),
-    ("motcua.tuphap", "Tòng Thị Nhận", "counter_officer", "000.00.12.H48"),
+    (
+        "motcua.chiengle",
+        "Cầm Thị Tiếp",
+        "counter_officer",
+        "000.21.20.H48",
+    ),
+    (
+        "chuyenvien.chiengle",
+        "Hoàng Văn Xử",
+        "specialist",
+        "000.21.20.H48",
+    ),
+    (
+        "lanhdao.chiengle",
+        "Quàng Văn Duyệt",
+        "leader",
+        "000.21.20.H48",
+    ),
+    (
+        "motcua.tuphap",
+        "Tòng Thị Nhận",
+        "counter_officer",
+        "000.00.12.H48",
+    ),
 ];
 
 /// Password of every demo account. Demo data only: change it or do not run the demo in production.
@@ -86,12 +179,14 @@ struct ChannelEntry {
 
 /// The demo catalogue, parsed from the embedded data file.
 pub fn catalogue_specs() -> Result<Vec<(String, String, ProcedureSpec)>> {
-    let entries: Vec<CatalogueEntry> = serde_json::from_str(include_str!("../data/procedures.json"))
-        .map_err(|e| AppError::Internal(format!("demo catalogue: {e}")))?;
+    let entries: Vec<CatalogueEntry> =
+        serde_json::from_str(include_str!("../data/procedures.json"))
+            .map_err(|e| AppError::Internal(format!("demo catalogue: {e}")))?;
     entries
         .into_iter()
         .map(|e| {
-            let bad = |what: &str| AppError::Internal(format!("demo catalogue {}: bad {what}", e.code));
+            let bad =
+                |what: &str| AppError::Internal(format!("demo catalogue {}: bad {what}", e.code));
             let spec = ProcedureSpec {
                 code: e.code.clone(),
                 name: e.name.clone(),
@@ -99,14 +194,16 @@ pub fn catalogue_specs() -> Result<Vec<(String, String, ProcedureSpec)>> {
                 level: Level::parse(&e.level).ok_or_else(|| bad("level"))?,
                 processing_time: ProcessingTime {
                     value: e.processing_time.value,
-                    unit: TimeUnit::parse(&e.processing_time.unit).ok_or_else(|| bad("time unit"))?,
+                    unit: TimeUnit::parse(&e.processing_time.unit)
+                        .ok_or_else(|| bad("time unit"))?,
                 },
                 fees: e.fees,
                 documents: e.documents,
                 channels: Channels {
                     counter: e.channels.counter,
                     post: e.channels.post,
-                    online: OnlineService::parse(&e.channels.online).ok_or_else(|| bad("online"))?,
+                    online: OnlineService::parse(&e.channels.online)
+                        .ok_or_else(|| bad("online"))?,
                 },
                 online_payment: e.online_payment,
                 result: e.result.unwrap_or_default(),
@@ -132,11 +229,22 @@ pub struct DemoAccount {
 /// Creates the demo data if absent; returns the accounts to print.
 pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
-    let by = By::System { tenant_id: tenant.id };
+    let by = By::System {
+        tenant_id: tenant.id,
+    };
     // Each step is skipped if already done, so an interrupted seeding completes on the next run.
-    let existing: Vec<String> = org::list_units(app, tenant.id).await?.into_iter().map(|u| u.code).collect();
+    let existing: Vec<String> = org::list_units(app, tenant.id)
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
     let (district_code, district_name) = HISTORICAL_DISTRICT;
-    let district = (district_code, district_name, "district", Some("000.00.00.H48"));
+    let district = (
+        district_code,
+        district_name,
+        "district",
+        Some("000.00.00.H48"),
+    );
     for (code, name, kind, parent) in UNITS.iter().chain(std::iter::once(&district)) {
         if !existing.iter().any(|c| c == code) {
             let valid_to = (*kind == "district").then_some("2025-06-30");
@@ -193,7 +301,13 @@ fn skip_existing<T>(result: Result<T>) -> Result<()> {
     }
 }
 
-fn unit(code: &str, name: &str, kind: &str, parent: Option<&str>, valid_to: Option<&str>) -> UnitInput {
+fn unit(
+    code: &str,
+    name: &str,
+    kind: &str,
+    parent: Option<&str>,
+    valid_to: Option<&str>,
+) -> UnitInput {
     UnitInput {
         code: code.into(),
         name: name.into(),

@@ -11,9 +11,9 @@ pub mod secret;
 pub mod tenancy;
 
 pub use error::AppError;
-pub use motcua_store::{Backend, Db};
 /// Row types the use cases return, re-exported for the web layer.
 pub use motcua_store as store;
+pub use motcua_store::{Backend, Db};
 
 use jiff::Timestamp;
 use motcua_domain::org::Role;
@@ -71,7 +71,11 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> App {
-        App { db, settings, clock }
+        App {
+            db,
+            settings,
+            clock,
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -97,7 +101,11 @@ pub struct RoleGrant {
 impl RoleGrant {
     /// Whether this grant reaches the unit with materialised path `path`.
     pub fn covers(&self, path: &str) -> bool {
-        if self.include_subunits { path.starts_with(&self.unit_path) } else { path == self.unit_path }
+        if self.include_subunits {
+            path.starts_with(&self.unit_path)
+        } else {
+            path == self.unit_path
+        }
     }
 }
 
@@ -119,11 +127,17 @@ impl Actor {
 
     /// Whether any of the actor's roles allows `action` somewhere.
     pub fn can(&self, action: Action) -> bool {
-        self.grants.iter().any(|g| permission::allows(g.role, action))
+        self.grants
+            .iter()
+            .any(|g| permission::allows(g.role, action))
     }
 
     pub fn require(&self, action: Action) -> Result<()> {
-        if self.can(action) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.can(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Requires a role that allows `action` at the unit with path `unit_path`.
@@ -137,6 +151,9 @@ impl Actor {
 
     /// The unit subtrees (as path prefixes or exact paths) where `action` is allowed.
     pub fn scopes(&self, action: Action) -> Vec<&RoleGrant> {
-        self.grants.iter().filter(|g| permission::allows(g.role, action)).collect()
+        self.grants
+            .iter()
+            .filter(|g| permission::allows(g.role, action))
+            .collect()
     }
 }

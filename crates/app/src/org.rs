@@ -66,8 +66,14 @@ fn check_date(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) {
 
 fn validate_unit(input: &UnitInput) -> Result<(UnitCode, UnitKind)> {
     let mut errors = Vec::new();
-    let code = UnitCode::parse(&input.code).map_err(|e| errors.push(FieldError::new("code", e))).ok();
-    let kind = input.kind.parse::<UnitKind>().map_err(|e| errors.push(FieldError::new("kind", e))).ok();
+    let code = UnitCode::parse(&input.code)
+        .map_err(|e| errors.push(FieldError::new("code", e)))
+        .ok();
+    let kind = input
+        .kind
+        .parse::<UnitKind>()
+        .map_err(|e| errors.push(FieldError::new("kind", e)))
+        .ok();
     check_text(&mut errors, "name", &input.name, true, 300);
     check_date(&mut errors, "valid_from", input.valid_from.as_deref());
     check_date(&mut errors, "valid_to", input.valid_to.as_deref());
@@ -78,7 +84,9 @@ fn validate_unit(input: &UnitInput) -> Result<(UnitCode, UnitKind)> {
 }
 
 async fn unit_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<Unit> {
-    units::by_code(conn, tenant_id, code).await?.ok_or(AppError::NotFound("unit"))
+    units::by_code(conn, tenant_id, code)
+        .await?
+        .ok_or(AppError::NotFound("unit"))
 }
 
 pub async fn create_unit(app: &App, by: By<'_>, input: UnitInput) -> Result<Unit> {
@@ -88,11 +96,20 @@ pub async fn create_unit(app: &App, by: By<'_>, input: UnitInput) -> Result<Unit
     let mut tx = app.db.begin().await?;
     let parent = match &input.parent_code {
         Some(pc) => Some(unit_by_code(&mut tx, tenant_id, pc).await.map_err(|_| {
-            AppError::invalid("parent_code", format!("no unit with code `{}`", pc.chars().take(40).collect::<String>()))
+            AppError::invalid(
+                "parent_code",
+                format!(
+                    "no unit with code `{}`",
+                    pc.chars().take(40).collect::<String>()
+                ),
+            )
         })?),
         None => None,
     };
-    by.require_at(Action::ManageUnits, parent.as_ref().map(|p| p.path.as_str()))?;
+    by.require_at(
+        Action::ManageUnits,
+        parent.as_ref().map(|p| p.path.as_str()),
+    )?;
     let unit = units::insert(
         &mut tx,
         tenant_id,
@@ -219,17 +236,25 @@ pub struct StaffCreated {
 
 fn valid_username(u: &str) -> bool {
     (3..=64).contains(&u.len())
-        && u.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
+        && u.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
 }
 
 /// Creates a staff account holding one role at one unit.
 pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<StaffCreated> {
     let mut errors = Vec::new();
     if !valid_username(&input.username) {
-        errors.push(FieldError::new("username", "3–64 letters, digits, '.', '_', '-' or '@'"));
+        errors.push(FieldError::new(
+            "username",
+            "3–64 letters, digits, '.', '_', '-' or '@'",
+        ));
     }
     check_text(&mut errors, "display_name", &input.display_name, true, 200);
-    let role = input.role.parse::<Role>().map_err(|e| errors.push(FieldError::new("role", e))).ok();
+    let role = input
+        .role
+        .parse::<Role>()
+        .map_err(|e| errors.push(FieldError::new("role", e)))
+        .ok();
     if role == Some(Role::Citizen) {
         errors.push(FieldError::new("role", "citizens register themselves"));
     }
@@ -256,8 +281,16 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
         NewUser {
             username: input.username.trim(),
             display_name: input.display_name.trim(),
-            email: input.email.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-            phone: input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+            email: input
+                .email
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+            phone: input
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
             password_hash: &hash,
             is_citizen: false,
         },
@@ -271,8 +304,16 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
         },
         other => other.into(),
     })?;
-    users::insert_grant(&mut tx, tenant_id, user.id, unit.id, role.as_str(), role.covers_subunits_by_default(), now)
-        .await?;
+    users::insert_grant(
+        &mut tx,
+        tenant_id,
+        user.id,
+        unit.id,
+        role.as_str(),
+        role.covers_subunits_by_default(),
+        now,
+    )
+    .await?;
     let created = StaffCreated {
         user_id: user.id,
         username: user.username.clone(),
@@ -301,22 +342,38 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
 }
 
 /// Grants an existing user a role at a unit.
-pub async fn grant_role(app: &App, by: By<'_>, user_id: i64, unit_code: &str, role: Role) -> Result<i64> {
+pub async fn grant_role(
+    app: &App,
+    by: By<'_>,
+    user_id: i64,
+    unit_code: &str,
+    role: Role,
+) -> Result<i64> {
     let tenant_id = by.tenant_id();
     let now = app.now_secs();
     let mut tx = app.db.begin().await?;
     let unit = unit_by_code(&mut tx, tenant_id, unit_code).await?;
     by.require_at(Action::ManageUsers, Some(&unit.path))?;
-    users::by_id(&mut tx, tenant_id, user_id).await?.ok_or(AppError::NotFound("user"))?;
-    let id = users::insert_grant(&mut tx, tenant_id, user_id, unit.id, role.as_str(), role.covers_subunits_by_default(), now)
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => AppError::Conflict {
-                code: "duplicate_grant",
-                message: "the user already holds this role at this unit".into(),
-            },
-            other => other.into(),
-        })?;
+    users::by_id(&mut tx, tenant_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let id = users::insert_grant(
+        &mut tx,
+        tenant_id,
+        user_id,
+        unit.id,
+        role.as_str(),
+        role.covers_subunits_by_default(),
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => AppError::Conflict {
+            code: "duplicate_grant",
+            message: "the user already holds this role at this unit".into(),
+        },
+        other => other.into(),
+    })?;
     audit::record(
         &mut tx,
         tenant_id,
@@ -336,9 +393,22 @@ pub async fn grant_role(app: &App, by: By<'_>, user_id: i64, unit_code: &str, ro
 }
 
 /// Staff holding roles at a unit and its sub-units, for those who manage users there.
-pub async fn staff(app: &App, actor: &Actor, unit_code: &str, limit: i64, offset: i64) -> Result<Vec<StaffEntry>> {
+pub async fn staff(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<StaffEntry>> {
     let mut conn = app.db.read_conn().await?;
     let unit = unit_by_code(&mut conn, actor.tenant_id, unit_code).await?;
     actor.require_at(Action::ManageUsers, &unit.path)?;
-    Ok(users::staff_under(&mut conn, actor.tenant_id, &unit.path, limit.clamp(1, 500), offset.max(0)).await?)
+    Ok(users::staff_under(
+        &mut conn,
+        actor.tenant_id,
+        &unit.path,
+        limit.clamp(1, 500),
+        offset.max(0),
+    )
+    .await?)
 }

@@ -1,8 +1,8 @@
 //! Tenants: which province a request belongs to.
 
 use crate::{App, AppError, Result};
-use motcua_store::tenants::{self, Tenant};
 use motcua_store::audit;
+use motcua_store::tenants::{self, Tenant};
 
 /// Returns the tenant with `code`, creating it (with its audit chains) if absent.
 pub async fn ensure_tenant(app: &App, code: &str, name: &str) -> Result<Tenant> {

@@ -52,7 +52,12 @@ pub enum CalendarCommand {
 pub fn run(cmd: &CalendarCommand, config: &CalendarConfig) -> Result<String, String> {
     let out = match cmd {
         CalendarCommand::ToLunar { date } => cli::to_lunar(date)?,
-        CalendarCommand::FromLunar { year, month, day, leap } => cli::from_lunar(year, month, day, *leap)?,
+        CalendarCommand::FromLunar {
+            year,
+            month,
+            day,
+            leap,
+        } => cli::from_lunar(year, month, day, *leap)?,
         CalendarCommand::IsWorkingDay { date } => cli::is_working_day(config, date)?,
         CalendarCommand::AddWorkingDays { date, n } => cli::add_working_days(config, date, n)?,
         CalendarCommand::Holidays { year } => return cli::holidays(config, year),

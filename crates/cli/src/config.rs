@@ -52,7 +52,8 @@ impl Config {
         let path = file.or_else(|| default_file.exists().then_some(default_file));
         let mut config = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
                 toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?
             }
             None => Config::default(),
@@ -89,7 +90,9 @@ impl Config {
             self.trust_forwarded = flag("MOTCUA_TRUST_FORWARDED", v)?;
         }
         if let Some(v) = var("MOTCUA_MAX_CONNECTIONS") {
-            self.max_connections = v.parse().map_err(|_| "MOTCUA_MAX_CONNECTIONS must be a number".to_owned())?;
+            self.max_connections = v
+                .parse()
+                .map_err(|_| "MOTCUA_MAX_CONNECTIONS must be a number".to_owned())?;
         }
         Ok(())
     }
@@ -101,11 +104,14 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file_and_database_url_is_honoured() {
-        let mut c: Config = toml::from_str("database_url = \"sqlite://a.db\"\nbind = \"0.0.0.0:80\"").unwrap();
-        c.apply_env(|k| (k == "DATABASE_URL").then(|| "postgres://x/y".to_owned())).unwrap();
+        let mut c: Config =
+            toml::from_str("database_url = \"sqlite://a.db\"\nbind = \"0.0.0.0:80\"").unwrap();
+        c.apply_env(|k| (k == "DATABASE_URL").then(|| "postgres://x/y".to_owned()))
+            .unwrap();
         assert_eq!(c.database_url, "postgres://x/y");
         assert_eq!(c.bind, "0.0.0.0:80");
-        c.apply_env(|k| (k == "MOTCUA_DATABASE_URL").then(|| "sqlite://b.db".to_owned())).unwrap();
+        c.apply_env(|k| (k == "MOTCUA_DATABASE_URL").then(|| "sqlite://b.db".to_owned()))
+            .unwrap();
         assert_eq!(c.database_url, "sqlite://b.db");
     }
 
@@ -113,6 +119,9 @@ mod tests {
     fn unknown_keys_and_bad_values_are_refused() {
         assert!(toml::from_str::<Config>("databse_url = \"x\"").is_err());
         let mut c = Config::default();
-        assert!(c.apply_env(|k| (k == "MOTCUA_SECURE_COOKIES").then(|| "maybe".to_owned())).is_err());
+        assert!(
+            c.apply_env(|k| (k == "MOTCUA_SECURE_COOKIES").then(|| "maybe".to_owned()))
+                .is_err()
+        );
     }
 }

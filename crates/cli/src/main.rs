@@ -13,7 +13,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "motcua", version, about = "Hệ thống một cửa điện tử — one-stop-shop system")]
+#[command(
+    name = "motcua",
+    version,
+    about = "Hệ thống một cửa điện tử — one-stop-shop system"
+)]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://… (default: $DATABASE_URL, else sqlite://motcua.db).
     #[arg(long, global = true)]
@@ -137,7 +141,10 @@ struct Failure {
 
 impl Failure {
     fn input(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), code: 2 }
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 
@@ -161,7 +168,10 @@ impl From<AppError> for Failure {
 
 impl From<motcua_app::store::StoreError> for Failure {
     fn from(err: motcua_app::store::StoreError) -> Failure {
-        Failure { message: err.to_string(), code: 1 }
+        Failure {
+            message: err.to_string(),
+            code: 1,
+        }
     }
 }
 
@@ -194,7 +204,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -213,7 +226,9 @@ fn main() -> ExitCode {
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -301,15 +316,34 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Units(UnitsCommand::Create { code, name, kind, parent }) => {
+        Command::Units(UnitsCommand::Create {
+            code,
+            name,
+            kind,
+            parent,
+        }) => {
             let app = open(&config).await?;
-            let by = By::System { tenant_id: tenant_id(&app, tenant, &config).await? };
-            let input = UnitInput { code, name, kind, parent_code: parent, valid_from: None, valid_to: None };
+            let by = By::System {
+                tenant_id: tenant_id(&app, tenant, &config).await?,
+            };
+            let input = UnitInput {
+                code,
+                name,
+                kind,
+                parent_code: parent,
+                valid_from: None,
+                valid_to: None,
+            };
             let unit = org::create_unit(&app, by, input).await?;
             println!("unit {} ({})", unit.code, unit.name);
             Ok(())
         }
-        Command::User(UserCommand::Create { unit, role, username, name }) => {
+        Command::User(UserCommand::Create {
+            unit,
+            role,
+            username,
+            name,
+        }) => {
             let mut password = String::new();
             std::io::stdin()
                 .lock()
@@ -317,7 +351,9 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 .map_err(|e| Failure::input(format!("cannot read the password from stdin: {e}")))?;
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
             let app = open(&config).await?;
-            let by = By::System { tenant_id: tenant_id(&app, tenant, &config).await? };
+            let by = By::System {
+                tenant_id: tenant_id(&app, tenant, &config).await?,
+            };
             let input = StaffInput {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username,
@@ -328,7 +364,10 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 role,
             };
             let created = org::create_staff(&app, by, input).await?;
-            println!("user {} created: {} at {}", created.username, created.role, created.unit_code);
+            println!(
+                "user {} created: {} at {}",
+                created.username, created.role, created.unit_code
+            );
             Ok(())
         }
         Command::Procedures(ProceduresCommand::List { json }) => {
@@ -337,7 +376,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let mut all = Vec::new();
             let mut page = 1;
             loop {
-                let query = catalogue::SearchQuery { page: Some(page), per_page: Some(100), ..Default::default() };
+                let query = catalogue::SearchQuery {
+                    page: Some(page),
+                    per_page: Some(100),
+                    ..Default::default()
+                };
                 let result = catalogue::search(&app, tenant_id, &query).await?;
                 let done = result.items.len() < 100;
                 all.extend(result.items);
@@ -370,7 +413,10 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let report = motcua_app::audit::verify(&app, tenant_id).await?;
             match &report.first_break {
                 None => {
-                    println!("audit trail intact: {} records in {} chains", report.records, report.chains);
+                    println!(
+                        "audit trail intact: {} records in {} chains",
+                        report.records, report.chains
+                    );
                     Ok(())
                 }
                 Some(b) => {
@@ -378,10 +424,15 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                         "audit trail BROKEN at chain {} record #{}{}: {}",
                         b.chain,
                         b.seq,
-                        b.record_id.map(|id| format!(" (id {id})")).unwrap_or_default(),
+                        b.record_id
+                            .map(|id| format!(" (id {id})"))
+                            .unwrap_or_default(),
                         b.reason
                     );
-                    Err(Failure { message: "audit chain verification failed".into(), code: 1 })
+                    Err(Failure {
+                        message: "audit chain verification failed".into(),
+                        code: 1,
+                    })
                 }
             }
         }
@@ -403,19 +454,30 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
 fn print_accounts(accounts: &[demo::DemoAccount]) {
     println!("demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
     for a in accounts {
-        let unit = if a.unit.is_empty() { String::new() } else { format!(" at {}", a.unit) };
+        let unit = if a.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", a.unit)
+        };
         println!("  {:<22} {}{}", a.username, a.role, unit);
     }
 }
 
 /// Binds, prints `listening on http://ADDR` as the first line, seeds the demo if asked, then
 /// serves until Ctrl-C or SIGTERM.
-async fn serve(app: App, config: &Config, bind: Option<&str>, demo: Option<()>) -> Result<(), Failure> {
+async fn serve(
+    app: App,
+    config: &Config,
+    bind: Option<&str>,
+    demo: Option<()>,
+) -> Result<(), Failure> {
     let addr = bind.unwrap_or(&config.bind);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::input(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener.local_addr().map_err(|e| Failure::input(e.to_string()))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::input(e.to_string()))?;
     println!("listening on http://{local}");
     if demo.is_some() {
         let accounts = demo::seed(&app).await?;
@@ -433,7 +495,10 @@ async fn serve(app: App, config: &Config, bind: Option<&str>, demo: Option<()>) 
     let router = motcua_web::router(app, web);
     motcua_web::serve(listener, router, shutdown_signal())
         .await
-        .map_err(|e| Failure { message: format!("server error: {e}"), code: 1 })?;
+        .map_err(|e| Failure {
+            message: format!("server error: {e}"),
+            code: 1,
+        })?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

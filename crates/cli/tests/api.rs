@@ -16,16 +16,26 @@ async fn permissions_are_scoped_to_units(backend: Backend) {
     let citizen = server.login("congdan@example.vn").await;
 
     // The province administrator sees the staff of a commune below the province.
-    let response = province_admin.get("/api/v1/units/000.21.20.H48/staff").await;
+    let response = province_admin
+        .get("/api/v1/units/000.21.20.H48/staff")
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let staff: Value = response.json().await.unwrap();
-    let names: Vec<&str> = staff.as_array().unwrap().iter().map(|s| s["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["username"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"chuyenvien.chiengle"), "{names:?}");
 
     // An officer of Sở Tư pháp, a citizen and the commune's own leader cannot.
     for who in [&other_unit_officer, &citizen, &leader] {
         let (status, code) = problem(who.get("/api/v1/units/000.21.20.H48/staff").await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden")
+        );
     }
 
     // An administrator of one commune manages that commune only.
@@ -37,13 +47,25 @@ async fn permissions_are_scoped_to_units(backend: Backend) {
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let commune_admin = server.login_with("quantri.tohieu", "mật khẩu dài").await.expect("new admin signs in");
-    assert_eq!(commune_admin.get("/api/v1/units/000.22.20.H48/staff").await.status(), StatusCode::OK);
+    let commune_admin = server
+        .login_with("quantri.tohieu", "mật khẩu dài")
+        .await
+        .expect("new admin signs in");
+    assert_eq!(
+        commune_admin
+            .get("/api/v1/units/000.22.20.H48/staff")
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let (status, _) = problem(commune_admin.get("/api/v1/units/000.21.20.H48/staff").await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let office = json!({ "code": "000.22.21.H48", "name": "Bộ phận một cửa phường Tô Hiệu", "kind": "office",
                          "parent_code": "000.22.20.H48" });
-    assert_eq!(commune_admin.post("/api/v1/units", office).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        commune_admin.post("/api/v1/units", office).await.status(),
+        StatusCode::CREATED
+    );
     let elsewhere = json!({ "code": "000.21.21.H48", "name": "Bộ phận khác", "kind": "office",
                             "parent_code": "000.21.20.H48" });
     let (status, _) = problem(commune_admin.post("/api/v1/units", elsewhere).await).await;
@@ -55,40 +77,112 @@ async fn permissions_are_scoped_to_units(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Only administrators change the catalogue; anonymous callers must sign in.
-    let (status, _) = problem(leader.post("/api/v1/procedures", procedure_json("9.000100", "Thủ tục thử")).await).await;
+    let (status, _) = problem(
+        leader
+            .post(
+                "/api/v1/procedures",
+                procedure_json("9.000100", "Thủ tục thử"),
+            )
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, code) =
-        problem(server.anonymous().post("/api/v1/procedures", procedure_json("9.000100", "Thủ tục thử")).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    let (status, code) = problem(
+        server
+            .anonymous()
+            .post(
+                "/api/v1/procedures",
+                procedure_json("9.000100", "Thủ tục thử"),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthenticated")
+    );
 
     // The audit trail is for administrators and the reform office.
     let (status, _) = problem(leader.get("/api/v1/audit/verify").await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(server.login("cchc").await.get("/api/v1/audit/verify").await.status(), StatusCode::OK);
+    assert_eq!(
+        server
+            .login("cchc")
+            .await
+            .get("/api/v1/audit/verify")
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
 
 async fn catalogue_is_searchable_and_edited_safely(backend: Backend) {
     let server = spawn(backend).await;
     let public = server.anonymous();
-    let found: Value = public.get("/api/v1/procedures?q=dang%20ky%20khai%20sinh").await.json().await.unwrap();
-    let names: Vec<&str> = found["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let found: Value = public
+        .get("/api/v1/procedures?q=dang%20ky%20khai%20sinh")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"Thủ tục đăng ký khai sinh"), "{names:?}");
-    let by_field: Value = public.get("/api/v1/procedures?field=HOTICH&per_page=100").await.json().await.unwrap();
+    let by_field: Value = public
+        .get("/api/v1/procedures?field=HOTICH&per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(by_field["total"].as_i64().unwrap() >= 10);
-    assert!(by_field["items"].as_array().unwrap().iter().all(|p| p["field"]["code"] == "HOTICH"));
+    assert!(
+        by_field["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["field"]["code"] == "HOTICH")
+    );
 
     let admin = server.login("quantri").await;
-    let created = admin.post("/api/v1/procedures", procedure_json("9.000100", "Cấp bản sao trích lục hộ tịch")).await;
+    let created = admin
+        .post(
+            "/api/v1/procedures",
+            procedure_json("9.000100", "Cấp bản sao trích lục hộ tịch"),
+        )
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let etag = created.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag, "\"1\"");
-    let (status, code) =
-        problem(admin.post("/api/v1/procedures", procedure_json("9.000100", "Trùng mã")).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "duplicate_procedure_code"));
+    let (status, code) = problem(
+        admin
+            .post("/api/v1/procedures", procedure_json("9.000100", "Trùng mã"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "duplicate_procedure_code")
+    );
 
     let change = procedure_json("9.000100", "Cấp bản sao trích lục hộ tịch (sửa)");
-    let (status, code) = problem(admin.send(Method::PUT, "/api/v1/procedures/9.000100", Some(change.clone())).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::PRECONDITION_REQUIRED, "if_match_required"));
+    let (status, code) = problem(
+        admin
+            .send(
+                Method::PUT,
+                "/api/v1/procedures/9.000100",
+                Some(change.clone()),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PRECONDITION_REQUIRED, "if_match_required")
+    );
     let put = |tag: &'static str| {
         admin
             .client
@@ -103,12 +197,26 @@ async fn catalogue_is_searchable_and_edited_safely(backend: Backend) {
     assert_eq!(first.headers()["etag"], "\"2\"");
     // A second officer acting on the version they read is told it changed.
     let (status, code) = problem(put("\"1\"").await.unwrap()).await;
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "stale_version"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "stale_version")
+    );
 
-    let read: Value = public.get("/api/v1/procedures/9.000100").await.json().await.unwrap();
+    let read: Value = public
+        .get("/api/v1/procedures/9.000100")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read["name"], "Cấp bản sao trích lục hộ tịch (sửa)");
     assert_eq!(read["fees"][0]["amount_vnd"], 8000);
-    assert_eq!(admin.send(Method::DELETE, "/api/v1/procedures/9.000100", None).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        admin
+            .send(Method::DELETE, "/api/v1/procedures/9.000100", None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
     let (status, _) = problem(public.get("/api/v1/procedures/9.000100").await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -162,19 +270,46 @@ async fn bad_input_gets_a_clear_4xx(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(problem(response).await, (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large".to_owned()));
+    assert_eq!(
+        problem(response).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large".to_owned())
+    );
 
     // SQL metacharacters and Vietnamese text are plain data.
-    let found: Value = admin.get("/api/v1/procedures?q=%27%20OR%201%3D1%20--").await.json().await.unwrap();
+    let found: Value = admin
+        .get("/api/v1/procedures?q=%27%20OR%201%3D1%20--")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(found["total"], 0);
     let created = admin
         .post("/api/v1/units", json!({ "code": "000.00.98.H48", "name": "Phòng \"Một cửa\" <script>alert(1)</script>; DROP TABLE units;",
                                        "kind": "office", "parent_code": "000.00.00.H48" }))
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let unit: Value = admin.get("/api/v1/units/000.00.98.H48").await.json().await.unwrap();
-    assert_eq!(unit["name"], "Phòng \"Một cửa\" <script>alert(1)</script>; DROP TABLE units;");
-    assert!(admin.get("/api/v1/units").await.json::<Value>().await.unwrap().as_array().unwrap().len() > 10);
+    let unit: Value = admin
+        .get("/api/v1/units/000.00.98.H48")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        unit["name"],
+        "Phòng \"Một cửa\" <script>alert(1)</script>; DROP TABLE units;"
+    );
+    assert!(
+        admin
+            .get("/api/v1/units")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+            > 10
+    );
 }
 
 async fn sessions_tokens_and_throttling(backend: Backend) {
@@ -189,21 +324,43 @@ async fn sessions_tokens_and_throttling(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(problem(no_csrf).await, (StatusCode::FORBIDDEN, "csrf_failed".to_owned()));
+    assert_eq!(
+        problem(no_csrf).await,
+        (StatusCode::FORBIDDEN, "csrf_failed".to_owned())
+    );
 
-    let wrong_method = admin.post("/api/v1/fields/THU", json!({ "name": "x" })).await;
-    assert_eq!(problem(wrong_method).await, (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".to_owned()));
+    let wrong_method = admin
+        .post("/api/v1/fields/THU", json!({ "name": "x" }))
+        .await;
+    assert_eq!(
+        problem(wrong_method).await,
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed".to_owned()
+        )
+    );
 
     // Personal API tokens work without cookies or CSRF, until revoked.
     let created: Value = admin
-        .post("/api/v1/auth/tokens", json!({ "name": "Kết nối cổng DVC", "expires_in_days": 30 }))
+        .post(
+            "/api/v1/auth/tokens",
+            json!({ "name": "Kết nối cổng DVC", "expires_in_days": 30 }),
+        )
         .await
         .json()
         .await
         .unwrap();
     let token = created["token"].as_str().unwrap().to_owned();
     let bare = reqwest::Client::new();
-    let me: Value = bare.get(server.url("/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value = bare
+        .get(server.url("/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["username"], "quantri");
     let saved = bare
         .put(server.url("/api/v1/fields/THU"))
@@ -214,38 +371,97 @@ async fn sessions_tokens_and_throttling(backend: Backend) {
         .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
     let id = created["info"]["id"].as_i64().unwrap();
-    assert_eq!(admin.send(Method::DELETE, &format!("/api/v1/auth/tokens/{id}"), None).await.status(), StatusCode::NO_CONTENT);
-    let revoked = bare.get(server.url("/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(problem(revoked).await, (StatusCode::UNAUTHORIZED, "invalid_token".to_owned()));
+    assert_eq!(
+        admin
+            .send(Method::DELETE, &format!("/api/v1/auth/tokens/{id}"), None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let revoked = bare
+        .get(server.url("/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(revoked).await,
+        (StatusCode::UNAUTHORIZED, "invalid_token".to_owned())
+    );
 
     // Repeated wrong passwords lock the account for a while, even for the right password.
     for _ in 0..5 {
-        let (status, body) = server.login_with("chuyenvien.chiengle", "sai mật khẩu").await.err().unwrap();
-        assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+        let (status, body) = server
+            .login_with("chuyenvien.chiengle", "sai mật khẩu")
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+        );
     }
-    let (status, body) = server.login_with("chuyenvien.chiengle", motcua_app::demo::DEMO_PASSWORD).await.err().unwrap();
-    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")));
+    let (status, body) = server
+        .login_with("chuyenvien.chiengle", motcua_app::demo::DEMO_PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
     // Unknown accounts answer exactly like wrong passwords.
-    let (status, body) = server.login_with("khong.ton.tai", "bất kỳ").await.err().unwrap();
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+    let (status, body) = server
+        .login_with("khong.ton.tai", "bất kỳ")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+    );
 
     // Changing the password ends other sessions; the new password works, the old does not.
     let leader_here = server.login("lanhdao.chiengle").await;
     let leader_elsewhere = server.login("lanhdao.chiengle").await;
     let changed = leader_here
-        .post("/api/v1/auth/password", json!({ "current_password": motcua_app::demo::DEMO_PASSWORD,
-                                               "new_password": "mật-khẩu-mới-2026" }))
+        .post(
+            "/api/v1/auth/password",
+            json!({ "current_password": motcua_app::demo::DEMO_PASSWORD,
+                                               "new_password": "mật-khẩu-mới-2026" }),
+        )
         .await;
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
-    assert_eq!(leader_here.get("/api/v1/auth/me").await.status(), StatusCode::OK);
-    assert_eq!(leader_elsewhere.get("/api/v1/auth/me").await.status(), StatusCode::UNAUTHORIZED);
-    assert!(server.login_with("lanhdao.chiengle", motcua_app::demo::DEMO_PASSWORD).await.is_err());
-    assert!(server.login_with("lanhdao.chiengle", "mật-khẩu-mới-2026").await.is_ok());
+    assert_eq!(
+        leader_here.get("/api/v1/auth/me").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        leader_elsewhere.get("/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        server
+            .login_with("lanhdao.chiengle", motcua_app::demo::DEMO_PASSWORD)
+            .await
+            .is_err()
+    );
+    assert!(
+        server
+            .login_with("lanhdao.chiengle", "mật-khẩu-mới-2026")
+            .await
+            .is_ok()
+    );
 
     // Logging out ends the session on the server, not just in the browser.
-    let cookie = leader_here.send(Method::POST, "/api/v1/auth/logout", None).await;
+    let cookie = leader_here
+        .send(Method::POST, "/api/v1/auth/logout", None)
+        .await;
     assert_eq!(cookie.status(), StatusCode::NO_CONTENT);
-    assert_eq!(leader_here.get("/api/v1/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        leader_here.get("/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Citizens register with a phone number and are signed in.
     let registered = server
@@ -257,34 +473,65 @@ async fn sessions_tokens_and_throttling(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(registered.status(), StatusCode::CREATED);
-    assert!(server.login_with("0987654321", "bình-an-2026").await.is_ok());
+    assert!(
+        server
+            .login_with("0987654321", "bình-an-2026")
+            .await
+            .is_ok()
+    );
     let again = server
         .anonymous()
         .client
         .post(server.url("/api/v1/auth/register"))
-        .json(&json!({ "full_name": "Người khác", "phone": "0987654321", "password": "khác-2026-x" }))
+        .json(
+            &json!({ "full_name": "Người khác", "phone": "0987654321", "password": "khác-2026-x" }),
+        )
         .send()
         .await
         .unwrap();
-    assert_eq!(problem(again).await, (StatusCode::CONFLICT, "account_exists".to_owned()));
+    assert_eq!(
+        problem(again).await,
+        (StatusCode::CONFLICT, "account_exists".to_owned())
+    );
 }
 
 async fn audit_trail_records_changes_and_detects_tampering(backend: Backend) {
     let server = spawn(backend).await;
     let admin = server.login("quantri").await;
     let created = admin
-        .post("/api/v1/units", json!({ "code": "000.00.97.H48", "name": "Phòng Kiểm soát TTHC", "kind": "office",
-                                       "parent_code": "000.00.00.H48" }))
+        .post(
+            "/api/v1/units",
+            json!({ "code": "000.00.97.H48", "name": "Phòng Kiểm soát TTHC", "kind": "office",
+                                       "parent_code": "000.00.00.H48" }),
+        )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
 
-    let recent: Value = admin.get("/api/v1/audit?limit=5").await.json().await.unwrap();
+    let recent: Value = admin
+        .get("/api/v1/audit?limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
     let newest = &recent[0];
     assert_eq!(newest["action"], "unit.created");
-    assert!(newest["after_json"].as_str().unwrap().contains("Phòng Kiểm soát TTHC"));
-    let verified: Value = admin.get("/api/v1/audit/verify").await.json().await.unwrap();
+    assert!(
+        newest["after_json"]
+            .as_str()
+            .unwrap()
+            .contains("Phòng Kiểm soát TTHC")
+    );
+    let verified: Value = admin
+        .get("/api/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(verified["first_break"].is_null(), "{verified}");
-    assert!(verified["records"].as_i64().unwrap() > 80, "demo seeding is audited too: {verified}");
+    assert!(
+        verified["records"].as_i64().unwrap() > 80,
+        "demo seeding is audited too: {verified}"
+    );
 
     // Someone with database access rewrites history: the chain no longer verifies.
     let record_id = newest["id"].as_i64().unwrap();
@@ -294,9 +541,20 @@ async fn audit_trail_records_changes_and_detects_tampering(backend: Backend) {
         .execute(&mut *conn)
         .await
         .unwrap();
-    let verified: Value = admin.get("/api/v1/audit/verify").await.json().await.unwrap();
-    assert_eq!(verified["first_break"]["record_id"], record_id, "{verified}");
-    assert_eq!(verified["first_break"]["reason"], "record content does not match its hash");
+    let verified: Value = admin
+        .get("/api/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        verified["first_break"]["record_id"], record_id,
+        "{verified}"
+    );
+    assert_eq!(
+        verified["first_break"]["reason"],
+        "record content does not match its hash"
+    );
 }
 
 on_both_backends! {

@@ -129,11 +129,13 @@ pub async fn chain_page(
 
 /// The recorded head of a chain: (last sequence number, last hash).
 pub async fn head(conn: &mut Conn, tenant_id: i64, chain: i64) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT last_seq, last_hash FROM audit_chains WHERE tenant_id = $1 AND chain = $2")
-        .bind(tenant_id)
-        .bind(chain)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT last_seq, last_hash FROM audit_chains WHERE tenant_id = $1 AND chain = $2",
+    )
+    .bind(tenant_id)
+    .bind(chain)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// History of one entity, newest first.
@@ -159,7 +161,12 @@ pub async fn for_entity(
 }
 
 /// The most recent records of the tenant, newest first, for the administrators' audit page.
-pub async fn recent(conn: &mut Conn, tenant_id: i64, limit: i64, offset: i64) -> Result<Vec<AuditRecord>> {
+pub async fn recent(
+    conn: &mut Conn,
+    tenant_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRecord>> {
     Ok(sqlx::query_as(concat!(
         "SELECT ",
         columns!(),

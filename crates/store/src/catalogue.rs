@@ -11,7 +11,13 @@ pub struct Field {
 }
 
 /// Inserts a field or renames the existing one with the same code; returns it.
-pub async fn upsert_field(conn: &mut Conn, tenant_id: i64, code: &str, name: &str, folded: &str) -> Result<Field> {
+pub async fn upsert_field(
+    conn: &mut Conn,
+    tenant_id: i64,
+    code: &str,
+    name: &str,
+    folded: &str,
+) -> Result<Field> {
     Ok(sqlx::query_as(
         "INSERT INTO fields (tenant_id, code, name, name_folded) VALUES ($1, $2, $3, $4)
          ON CONFLICT (tenant_id, code) DO UPDATE SET name = excluded.name, name_folded = excluded.name_folded
@@ -26,11 +32,13 @@ pub async fn upsert_field(conn: &mut Conn, tenant_id: i64, code: &str, name: &st
 }
 
 pub async fn field_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<Option<Field>> {
-    Ok(sqlx::query_as("SELECT id, code, name FROM fields WHERE tenant_id = $1 AND code = $2")
-        .bind(tenant_id)
-        .bind(code)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, code, name FROM fields WHERE tenant_id = $1 AND code = $2")
+            .bind(tenant_id)
+            .bind(code)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Fields with the number of procedures in each.
@@ -111,7 +119,12 @@ pub struct ProcedureValues<'a> {
     pub valid_to: Option<&'a str>,
 }
 
-pub async fn insert_procedure(conn: &mut Conn, tenant_id: i64, v: &ProcedureValues<'_>, now: i64) -> Result<i64> {
+pub async fn insert_procedure(
+    conn: &mut Conn,
+    tenant_id: i64,
+    v: &ProcedureValues<'_>,
+    now: i64,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO procedures (tenant_id, code, name, name_folded, field_id, level, time_value, time_unit,
              fees_json, documents_json, channel_counter, channel_post, online, online_payment, result,
@@ -201,12 +214,19 @@ pub async fn delete_procedure(conn: &mut Conn, tenant_id: i64, id: i64) -> Resul
     Ok(())
 }
 
-pub async fn procedure_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<Option<ProcedureRow>> {
-    Ok(sqlx::query_as(concat!(select_procedures!(), "WHERE p.tenant_id = $1 AND p.code = $2"))
-        .bind(tenant_id)
-        .bind(code)
-        .fetch_optional(conn)
-        .await?)
+pub async fn procedure_by_code(
+    conn: &mut Conn,
+    tenant_id: i64,
+    code: &str,
+) -> Result<Option<ProcedureRow>> {
+    Ok(sqlx::query_as(concat!(
+        select_procedures!(),
+        "WHERE p.tenant_id = $1 AND p.code = $2"
+    ))
+    .bind(tenant_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Search filters. `terms` are folded LIKE patterns (see `motcua_domain::text::like_pattern`);
@@ -271,11 +291,17 @@ pub async fn search_procedures(
         .await?)
 }
 
-pub async fn count_procedures(conn: &mut Conn, tenant_id: i64, filter: &ProcedureFilter) -> Result<i64> {
+pub async fn count_procedures(
+    conn: &mut Conn,
+    tenant_id: i64,
+    filter: &ProcedureFilter,
+) -> Result<i64> {
     let query = sqlx::query_as(concat!(
         "SELECT COUNT(*) FROM procedures p JOIN fields f ON f.tenant_id = p.tenant_id AND f.id = p.field_id ",
         filter_clause!()
     ));
-    let (n,): (i64,) = bind_filter(query, tenant_id, filter).fetch_one(conn).await?;
+    let (n,): (i64,) = bind_filter(query, tenant_id, filter)
+        .fetch_one(conn)
+        .await?;
     Ok(n)
 }

@@ -43,7 +43,11 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres })
+            Ok(Db {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            })
         } else if url.starts_with("sqlite:") {
             let url = if url.contains("mode=") {
                 url.to_owned()
@@ -72,7 +76,11 @@ impl Db {
             };
             let write = pool(1).await?;
             let read = pool(max_connections.clamp(1, 8)).await?;
-            Ok(Db { read, write, backend: Backend::Sqlite })
+            Ok(Db {
+                read,
+                write,
+                backend: Backend::Sqlite,
+            })
         } else {
             Err(StoreError::BadUrl(url.chars().take(20).collect()))
         }

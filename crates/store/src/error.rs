@@ -26,7 +26,9 @@ impl From<sqlx::Error> for StoreError {
         if let Some(db) = err.as_database_error() {
             if db.is_unique_violation() {
                 return StoreError::Duplicate(
-                    db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()),
+                    db.constraint()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| db.message().to_owned()),
                 );
             }
             if db.is_foreign_key_violation() {

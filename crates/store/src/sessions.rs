@@ -35,7 +35,12 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn find(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64) -> Result<Option<SessionRow>> {
+pub async fn find(
+    conn: &mut Conn,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>> {
     Ok(sqlx::query_as(
         "SELECT user_id, csrf_token, expires_at, last_seen_at FROM sessions
          WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3",
@@ -48,7 +53,13 @@ pub async fn find(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64) -
 }
 
 /// Slides the expiry forward (idle timeout).
-pub async fn touch(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64, expires_at: i64) -> Result<()> {
+pub async fn touch(
+    conn: &mut Conn,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND token_hash = $4")
         .bind(now)
         .bind(expires_at)
@@ -69,7 +80,12 @@ pub async fn delete(conn: &mut Conn, tenant_id: i64, token_hash: &str) -> Result
 }
 
 /// Ends every session of a user except, optionally, one (after a password change).
-pub async fn delete_for_user(conn: &mut Conn, tenant_id: i64, user_id: i64, keep: Option<&str>) -> Result<()> {
+pub async fn delete_for_user(
+    conn: &mut Conn,
+    tenant_id: i64,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3")
         .bind(tenant_id)
         .bind(user_id)
@@ -132,7 +148,12 @@ pub async fn insert_token(
     .await?)
 }
 
-pub async fn find_token(conn: &mut Conn, tenant_id: i64, token_hash: &str, now: i64) -> Result<Option<ApiToken>> {
+pub async fn find_token(
+    conn: &mut Conn,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<ApiToken>> {
     Ok(sqlx::query_as(concat!(
         "SELECT ",
         token_columns!(),
@@ -158,7 +179,13 @@ pub async fn tokens_of(conn: &mut Conn, tenant_id: i64, user_id: i64) -> Result<
     .await?)
 }
 
-pub async fn revoke_token(conn: &mut Conn, tenant_id: i64, user_id: i64, id: i64, now: i64) -> Result<bool> {
+pub async fn revoke_token(
+    conn: &mut Conn,
+    tenant_id: i64,
+    user_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool> {
     Ok(sqlx::query(
         "UPDATE api_tokens SET revoked_at = $1
          WHERE tenant_id = $2 AND user_id = $3 AND id = $4 AND revoked_at IS NULL",
@@ -173,7 +200,12 @@ pub async fn revoke_token(conn: &mut Conn, tenant_id: i64, user_id: i64, id: i64
         > 0)
 }
 
-pub async fn record_login_failure(conn: &mut Conn, tenant_id: i64, subject: &str, now: i64) -> Result<()> {
+pub async fn record_login_failure(
+    conn: &mut Conn,
+    tenant_id: i64,
+    subject: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query("INSERT INTO login_failures (tenant_id, subject, at) VALUES ($1, $2, $3)")
         .bind(tenant_id)
         .bind(subject)
@@ -183,7 +215,12 @@ pub async fn record_login_failure(conn: &mut Conn, tenant_id: i64, subject: &str
     Ok(())
 }
 
-pub async fn login_failures_since(conn: &mut Conn, tenant_id: i64, subject: &str, since: i64) -> Result<i64> {
+pub async fn login_failures_since(
+    conn: &mut Conn,
+    tenant_id: i64,
+    subject: &str,
+    since: i64,
+) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM login_failures WHERE tenant_id = $1 AND subject = $2 AND at > $3",
     )

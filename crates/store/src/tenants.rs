@@ -11,7 +11,13 @@ pub struct Tenant {
     pub host: Option<String>,
 }
 
-pub async fn insert(conn: &mut Conn, code: &str, name: &str, host: Option<&str>, now: i64) -> Result<Tenant> {
+pub async fn insert(
+    conn: &mut Conn,
+    code: &str,
+    name: &str,
+    host: Option<&str>,
+    now: i64,
+) -> Result<Tenant> {
     Ok(sqlx::query_as(
         "INSERT INTO tenants (code, name, host, created_at) VALUES ($1, $2, $3, $4)
          RETURNING id, code, name, host",
@@ -25,14 +31,18 @@ pub async fn insert(conn: &mut Conn, code: &str, name: &str, host: Option<&str>,
 }
 
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Tenant>> {
-    Ok(sqlx::query_as("SELECT id, code, name, host FROM tenants WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, code, name, host FROM tenants WHERE code = $1")
+            .bind(code)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<Tenant>> {
-    Ok(sqlx::query_as("SELECT id, code, name, host FROM tenants ORDER BY id")
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, code, name, host FROM tenants ORDER BY id")
+            .fetch_all(conn)
+            .await?,
+    )
 }

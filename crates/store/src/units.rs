@@ -52,7 +52,9 @@ pub async fn insert(conn: &mut Conn, tenant_id: i64, unit: NewUnit<'_>, now: i64
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    by_id(conn, tenant_id, id).await?.ok_or(StoreError::NotFound)
+    by_id(conn, tenant_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn update(
@@ -83,25 +85,37 @@ pub async fn update(
 }
 
 pub async fn by_id(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<Unit>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM units WHERE tenant_id = $1 AND id = $2"))
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM units WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<Option<Unit>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM units WHERE tenant_id = $1 AND code = $2"))
-        .bind(tenant_id)
-        .bind(code)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM units WHERE tenant_id = $1 AND code = $2"
+    ))
+    .bind(tenant_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// All units of the tenant, in tree order.
 pub async fn list(conn: &mut Conn, tenant_id: i64) -> Result<Vec<Unit>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM units WHERE tenant_id = $1 ORDER BY path"))
-        .bind(tenant_id)
-        .fetch_all(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM units WHERE tenant_id = $1 ORDER BY path"
+    ))
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?)
 }

@@ -40,7 +40,12 @@ pub struct NewUser<'a> {
     pub is_citizen: bool,
 }
 
-pub async fn insert(conn: &mut Conn, tenant_id: i64, user: NewUser<'_>, now: i64) -> Result<UserRow> {
+pub async fn insert(
+    conn: &mut Conn,
+    tenant_id: i64,
+    user: NewUser<'_>,
+    now: i64,
+) -> Result<UserRow> {
     Ok(sqlx::query_as(concat!(
         "INSERT INTO users (tenant_id, username, display_name, email, phone, password_hash,
                             is_citizen, active, created_at, password_changed_at)
@@ -60,11 +65,15 @@ pub async fn insert(conn: &mut Conn, tenant_id: i64, user: NewUser<'_>, now: i64
 }
 
 pub async fn by_id(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE tenant_id = $1 AND id = $2"))
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Finds a user by user name, e-mail or phone (citizens log in with either).
@@ -81,7 +90,13 @@ pub async fn by_login(conn: &mut Conn, tenant_id: i64, login: &str) -> Result<Op
     .await?)
 }
 
-pub async fn set_password(conn: &mut Conn, tenant_id: i64, id: i64, hash: &str, now: i64) -> Result<()> {
+pub async fn set_password(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+    hash: &str,
+    now: i64,
+) -> Result<()> {
     let done = sqlx::query(
         "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE tenant_id = $3 AND id = $4",
     )

@@ -13,56 +13,108 @@ async fn open(backend: Backend) -> (TestDb, Db) {
 }
 
 fn unit<'a>(code: &'a str, name: &'a str, parent: Option<&'a units::Unit>) -> NewUnit<'a> {
-    NewUnit { parent, code, name, kind: "commune", valid_from: None, valid_to: None }
+    NewUnit {
+        parent,
+        code,
+        name,
+        kind: "commune",
+        valid_from: None,
+        valid_to: None,
+    }
 }
 
 async fn migrations_are_idempotent_and_tenants_isolated(backend: Backend) {
     let (_guard, db) = open(backend).await;
     db.migrate().await.expect("second migrate is a no-op");
     let mut tx = db.begin().await.unwrap();
-    let a = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1).await.unwrap();
-    let b = tenants::insert(&mut tx, "b", "Tỉnh B", None, 1).await.unwrap();
-    let root = units::insert(&mut tx, a.id, unit("000.00.00.H01", "UBND tỉnh A", None), 1).await.unwrap();
-    let child = units::insert(&mut tx, a.id, unit("000.01.00.H01", "Xã Một", Some(&root)), 1).await.unwrap();
+    let a = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1)
+        .await
+        .unwrap();
+    let b = tenants::insert(&mut tx, "b", "Tỉnh B", None, 1)
+        .await
+        .unwrap();
+    let root = units::insert(&mut tx, a.id, unit("000.00.00.H01", "UBND tỉnh A", None), 1)
+        .await
+        .unwrap();
+    let child = units::insert(
+        &mut tx,
+        a.id,
+        unit("000.01.00.H01", "Xã Một", Some(&root)),
+        1,
+    )
+    .await
+    .unwrap();
     // The same code may exist in another tenant.
-    units::insert(&mut tx, b.id, unit("000.00.00.H01", "UBND tỉnh B", None), 1).await.unwrap();
+    units::insert(&mut tx, b.id, unit("000.00.00.H01", "UBND tỉnh B", None), 1)
+        .await
+        .unwrap();
     commit(tx).await.unwrap();
 
     assert_eq!(child.path, format!("/{}/{}/", root.id, child.id));
     let mut conn = db.read_conn().await.unwrap();
     let in_a = units::list(&mut conn, a.id).await.unwrap();
-    assert_eq!(in_a.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["UBND tỉnh A", "Xã Một"]);
-    assert!(units::by_id(&mut conn, b.id, child.id).await.unwrap().is_none(), "tenant B cannot see A's unit by id");
+    assert_eq!(
+        in_a.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        ["UBND tỉnh A", "Xã Một"]
+    );
+    assert!(
+        units::by_id(&mut conn, b.id, child.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "tenant B cannot see A's unit by id"
+    );
     assert_eq!(units::list(&mut conn, b.id).await.unwrap().len(), 1);
 }
 
 async fn duplicates_are_reported_and_nothing_half_written(backend: Backend) {
     let (_guard, db) = open(backend).await;
     let mut tx = db.begin().await.unwrap();
-    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1).await.unwrap();
-    units::insert(&mut tx, t.id, unit("000.00.00.H01", "Một", None), 1).await.unwrap();
+    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1)
+        .await
+        .unwrap();
+    units::insert(&mut tx, t.id, unit("000.00.00.H01", "Một", None), 1)
+        .await
+        .unwrap();
     commit(tx).await.unwrap();
 
     let mut tx = db.begin().await.unwrap();
-    units::insert(&mut tx, t.id, unit("000.02.00.H01", "Hai", None), 1).await.unwrap();
-    let err = units::insert(&mut tx, t.id, unit("000.00.00.H01", "Trùng", None), 1).await.unwrap_err();
+    units::insert(&mut tx, t.id, unit("000.02.00.H01", "Hai", None), 1)
+        .await
+        .unwrap();
+    let err = units::insert(&mut tx, t.id, unit("000.00.00.H01", "Trùng", None), 1)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
     drop(tx); // rolled back: the first insert of this transaction must vanish too
 
     let mut conn = db.read_conn().await.unwrap();
-    let names: Vec<String> = units::list(&mut conn, t.id).await.unwrap().into_iter().map(|u| u.name).collect();
+    let names: Vec<String> = units::list(&mut conn, t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
     assert_eq!(names, ["Một"]);
 }
 
 async fn catalogue_search_is_literal_and_folded(backend: Backend) {
     let (_guard, db) = open(backend).await;
     let mut tx = db.begin().await.unwrap();
-    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1).await.unwrap();
-    let field = catalogue::upsert_field(&mut tx, t.id, "HOTICH", "Hộ tịch", "ho tich").await.unwrap();
+    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1)
+        .await
+        .unwrap();
+    let field = catalogue::upsert_field(&mut tx, t.id, "HOTICH", "Hộ tịch", "ho tich")
+        .await
+        .unwrap();
     for (code, name, folded) in [
         ("1.001193", "Đăng ký khai sinh", "dang ky khai sinh"),
         ("1.000894", "Đăng ký kết hôn", "dang ky ket hon"),
-        ("9.000001", "Thủ tục 100% trực tuyến", "thu tuc 100% truc tuyen"),
+        (
+            "9.000001",
+            "Thủ tục 100% trực tuyến",
+            "thu tuc 100% truc tuyen",
+        ),
     ] {
         let v = ProcedureValues {
             code,
@@ -84,35 +136,63 @@ async fn catalogue_search_is_literal_and_folded(backend: Backend) {
             valid_from: None,
             valid_to: None,
         };
-        catalogue::insert_procedure(&mut tx, t.id, &v, 1).await.unwrap();
+        catalogue::insert_procedure(&mut tx, t.id, &v, 1)
+            .await
+            .unwrap();
     }
     commit(tx).await.unwrap();
 
     let mut conn = db.read_conn().await.unwrap();
-    let find = |terms: &[&str]| ProcedureFilter { terms: terms.iter().map(|s| s.to_string()).collect(), ..Default::default() };
-    let names = |rows: Vec<catalogue::ProcedureRow>| rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    let find = |terms: &[&str]| ProcedureFilter {
+        terms: terms.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let names =
+        |rows: Vec<catalogue::ProcedureRow>| rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
 
-    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["dang", "khai"]), 10, 0).await.unwrap();
+    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["dang", "khai"]), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(names(rows), ["Đăng ký khai sinh"]);
-    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["1.00"]), 10, 0).await.unwrap();
+    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["1.00"]), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2, "code prefix");
     // An escaped % matches only a literal percent sign, not "anything".
-    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["100\\%"]), 10, 0).await.unwrap();
+    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["100\\%"]), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(names(rows), ["Thủ tục 100% trực tuyến"]);
-    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["\\%"]), 10, 0).await.unwrap();
+    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["\\%"]), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     // SQL metacharacters are data.
-    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["' or 1=1 --"]), 10, 0).await.unwrap();
+    let rows = catalogue::search_procedures(&mut conn, t.id, &find(&["' or 1=1 --"]), 10, 0)
+        .await
+        .unwrap();
     assert!(rows.is_empty());
-    assert_eq!(catalogue::count_procedures(&mut conn, t.id, &ProcedureFilter::default()).await.unwrap(), 3);
+    assert_eq!(
+        catalogue::count_procedures(&mut conn, t.id, &ProcedureFilter::default())
+            .await
+            .unwrap(),
+        3
+    );
     // Another tenant sees none of it.
-    assert_eq!(catalogue::count_procedures(&mut conn, t.id + 1, &ProcedureFilter::default()).await.unwrap(), 0);
+    assert_eq!(
+        catalogue::count_procedures(&mut conn, t.id + 1, &ProcedureFilter::default())
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn audit_chains_hand_out_consecutive_slots(backend: Backend) {
     let (_guard, db) = open(backend).await;
     let mut tx = db.begin().await.unwrap();
-    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1).await.unwrap();
+    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1)
+        .await
+        .unwrap();
     audit::create_chains(&mut tx, t.id).await.unwrap();
     audit::create_chains(&mut tx, t.id).await.unwrap();
     commit(tx).await.unwrap();
@@ -146,7 +226,10 @@ async fn audit_chains_hand_out_consecutive_slots(backend: Backend) {
     assert_eq!(seqs[0], (1, audit::GENESIS.to_owned()));
     assert_eq!(seqs[2], (3, format!("{:064}", 1)));
     let mut conn = db.read_conn().await.unwrap();
-    assert_eq!(audit::head(&mut conn, t.id, 5).await.unwrap(), Some((3, format!("{:064}", 2))));
+    assert_eq!(
+        audit::head(&mut conn, t.id, 5).await.unwrap(),
+        Some((3, format!("{:064}", 2)))
+    );
 }
 
 on_both_backends! {

@@ -25,7 +25,8 @@ pub struct TestDb {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("MOTCUA_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn unique_suffix() -> String {
@@ -33,7 +34,12 @@ fn unique_suffix() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 impl TestDb {
@@ -55,11 +61,20 @@ impl TestDb {
                 let name = format!("motcua_test_{suffix}");
                 let mut conn = sqlx::AnyConnection::connect(&admin)
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for this test: {e}"));
-                conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {admin} is needed for this test: {e}")
+                    });
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
                 let _ = conn.close().await;
                 let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                TestDb { url: format!("{base}/{name}"), backend, sqlite_file: None, pg_name: Some(name) }
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    sqlite_file: None,
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -77,10 +92,20 @@ impl Drop for TestDb {
         if let Some(name) = self.pg_name.take() {
             // Drop may run inside a runtime; do the async work on a thread of its own.
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
                 rt.block_on(async {
-                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&postgres_admin_url()).await {
-                        let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&postgres_admin_url()).await
+                    {
+                        let _ = conn
+                            .execute(
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                            )
+                            .await;
                         let _ = conn.close().await;
                     }
                 });

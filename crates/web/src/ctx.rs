@@ -7,8 +7,8 @@ use crate::state::AppState;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use motcua_app::{Actor, AppError, auth, tenancy};
 use motcua_app::store::tenants::Tenant;
+use motcua_app::{Actor, AppError, auth, tenancy};
 
 pub const SESSION_COOKIE: &str = "motcua_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -26,7 +26,9 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn actor(&self) -> Result<&Actor, ApiError> {
-        self.actor.as_ref().ok_or_else(|| AppError::Unauthenticated.into())
+        self.actor
+            .as_ref()
+            .ok_or_else(|| AppError::Unauthenticated.into())
     }
 }
 
@@ -48,25 +50,51 @@ fn is_unsafe(method: &Method) -> bool {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(ctx) = parts.extensions.get::<Ctx>() {
             return Ok(ctx.clone());
         }
-        let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let tenant = tenancy::resolve(&state.app, host, state.config.default_tenant.as_deref()).await?;
-        let mut ctx = Ctx { tenant, actor: None, csrf: None, session_token: None };
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let tenant =
+            tenancy::resolve(&state.app, host, state.config.default_tenant.as_deref()).await?;
+        let mut ctx = Ctx {
+            tenant,
+            actor: None,
+            csrf: None,
+            session_token: None,
+        };
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = value
                 .to_str()
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
-                .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "bad_authorization", "Use Authorization: Bearer <token>"))?;
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "bad_authorization",
+                        "Use Authorization: Bearer <token>",
+                    )
+                })?;
             let actor = auth::token_actor(&state.app, ctx.tenant.id, token.trim())
                 .await?
-                .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "Unknown, expired or revoked token"))?;
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_token",
+                        "Unknown, expired or revoked token",
+                    )
+                })?;
             ctx.actor = Some(actor);
         } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            if let Some((actor, csrf)) = auth::session_actor(&state.app, ctx.tenant.id, token).await? {
+            if let Some((actor, csrf)) =
+                auth::session_actor(&state.app, ctx.tenant.id, token).await?
+            {
                 ctx.actor = Some(actor);
                 ctx.csrf = Some(csrf);
                 ctx.session_token = Some(token.to_owned());
@@ -77,7 +105,10 @@ impl FromRequestParts<AppState> for Ctx {
                 .get::<OriginalUri>()
                 .map_or_else(|| parts.uri.path().to_owned(), |o| o.0.path().to_owned());
             let is_api = path.starts_with("/api/");
-            if is_api && is_unsafe(&parts.method) && let Some(expected) = &ctx.csrf {
+            if is_api
+                && is_unsafe(&parts.method)
+                && let Some(expected) = &ctx.csrf
+            {
                 let submitted = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                 if !auth::csrf_ok(expected, submitted) {
                     return Err(ApiError::new(

@@ -23,10 +23,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_problem(rejection: &JsonRejection) -> ApiError {
     let (code, title) = match rejection {
-        JsonRejection::JsonDataError(_) => ("invalid_body", "The JSON does not have the expected shape"),
+        JsonRejection::JsonDataError(_) => {
+            ("invalid_body", "The JSON does not have the expected shape")
+        }
         JsonRejection::JsonSyntaxError(_) => ("malformed_json", "The body is not valid JSON"),
-        JsonRejection::MissingJsonContentType(_) => ("unsupported_media_type", "Send Content-Type: application/json"),
-        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "The body is too large"),
+        JsonRejection::MissingJsonContentType(_) => (
+            "unsupported_media_type",
+            "Send Content-Type: application/json",
+        ),
+        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ("body_too_large", "The body is too large")
+        }
         _ => ("bad_request", "The body could not be read"),
     };
     let status = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -50,18 +57,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "The query string has a bad value",
-            )
-            .detail(truncate(&rejection.body_text(), 300))),
-            Err(rejection) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "Bad query string")
-                .detail(truncate(&rejection.body_text(), 300))),
+            Err(rejection @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    "The query string has a bad value",
+                )
+                .detail(truncate(&rejection.body_text(), 300)))
+            }
+            Err(rejection) => {
+                Err(
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "Bad query string")
+                        .detail(truncate(&rejection.body_text(), 300)),
+                )
+            }
         }
     }
 }
 
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_owned() } else { s.chars().take(max).collect::<String>() + "…" }
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        s.chars().take(max).collect::<String>() + "…"
+    }
 }

@@ -41,9 +41,22 @@ impl Default for Metrics {
         });
         let in_flight = Gauge::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
-        registry.register("http_request_duration_seconds", "HTTP request latency", latency.clone());
-        registry.register("http_requests_in_flight", "HTTP requests being served", in_flight.clone());
-        Metrics { registry, requests, latency, in_flight }
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            latency.clone(),
+        );
+        registry.register(
+            "http_requests_in_flight",
+            "HTTP requests being served",
+            in_flight.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            in_flight,
+        }
     }
 }
 
@@ -70,7 +83,11 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
     let status = response.status().as_u16();
     metrics
         .requests
-        .get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status })
+        .get_or_create(&RequestLabels {
+            method: method.clone(),
+            route: route.clone(),
+            status,
+        })
         .inc();
     metrics
         .latency

@@ -72,8 +72,16 @@ pub fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<Operation> {
                 out.push(Operation {
                     method: method.to_owned(),
                     path: path.clone(),
-                    summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
-                    tag: op.tags.as_ref().and_then(|t| t.first().cloned()).unwrap_or_default(),
+                    summary: op
+                        .summary
+                        .clone()
+                        .or_else(|| op.description.clone())
+                        .unwrap_or_default(),
+                    tag: op
+                        .tags
+                        .as_ref()
+                        .and_then(|t| t.first().cloned())
+                        .unwrap_or_default(),
                 });
             }
         }

@@ -35,7 +35,14 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, title: &str) -> ApiError {
-        ApiError { status, code: code.into(), title: title.into(), detail: None, errors: vec![], retry_after: None }
+        ApiError {
+            status,
+            code: code.into(),
+            title: title.into(),
+            detail: None,
+            errors: vec![],
+            retry_after: None,
+        }
     }
     pub fn detail(mut self, detail: impl Into<String>) -> ApiError {
         self.detail = Some(detail.into());
@@ -52,7 +59,9 @@ impl From<AppError> for ApiError {
         let (status, title) = match &err {
             AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "Authentication required"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "Wrong user name or password"),
-            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts"),
+            AppError::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too many attempts")
+            }
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Not allowed"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
@@ -90,7 +99,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (self.status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {

@@ -19,7 +19,13 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { default_tenant: None, secure_cookies: false, max_body_bytes: 1024 * 1024, public_url: None, trust_forwarded: false }
+        WebConfig {
+            default_tenant: None,
+            secure_cookies: false,
+            max_body_bytes: 1024 * 1024,
+            public_url: None,
+            trust_forwarded: false,
+        }
     }
 }
 

@@ -23,10 +23,18 @@ pub async fn spawn(backend: Backend) -> Server {
     demo::seed(&app).await.expect("seed demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = motcua_web::WebConfig { default_tenant: Some(demo::TENANT_CODE.into()), ..Default::default() };
+    let config = motcua_web::WebConfig {
+        default_tenant: Some(demo::TENANT_CODE.into()),
+        ..Default::default()
+    };
     let router = motcua_web::router(app.clone(), config);
     tokio::spawn(motcua_web::serve(listener, router, std::future::pending()));
-    Server { base, app, backend, _db: test_db }
+    Server {
+        base,
+        app,
+        backend,
+        _db: test_db,
+    }
 }
 
 /// A client with its own cookie jar, optionally signed in.
@@ -37,7 +45,11 @@ pub struct Session {
 }
 
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl Server {
@@ -46,14 +58,24 @@ impl Server {
     }
 
     pub fn anonymous(&self) -> Session {
-        Session { client: client(), csrf: String::new(), base: self.base.clone() }
+        Session {
+            client: client(),
+            csrf: String::new(),
+            base: self.base.clone(),
+        }
     }
 
     pub async fn login(&self, login: &str) -> Session {
-        self.login_with(login, demo::DEMO_PASSWORD).await.expect("demo login")
+        self.login_with(login, demo::DEMO_PASSWORD)
+            .await
+            .expect("demo login")
     }
 
-    pub async fn login_with(&self, login: &str, password: &str) -> Result<Session, (StatusCode, Value)> {
+    pub async fn login_with(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> Result<Session, (StatusCode, Value)> {
         let client = client();
         let response = client
             .post(self.url("/api/v1/auth/login"))
@@ -67,18 +89,29 @@ impl Server {
             return Err((status, body));
         }
         let csrf = body["csrf_token"].as_str().unwrap().to_owned();
-        Ok(Session { client, csrf, base: self.base.clone() })
+        Ok(Session {
+            client,
+            csrf,
+            base: self.base.clone(),
+        })
     }
 }
 
 impl Session {
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Sends JSON with the session's CSRF token.
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
-        let mut request = self.client.request(method, format!("{}{path}", self.base)).header("x-csrf-token", &self.csrf);
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf);
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -93,9 +126,17 @@ impl Session {
 /// Reads a problem+json response and returns (status, code), checking the media type.
 pub async fn problem(response: Response) -> (StatusCode, String) {
     let status = response.status();
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let body: Value = response.json().await.expect("problem body is JSON");
-    assert_eq!(content_type, "application/problem+json", "status {status}: {body}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "status {status}: {body}"
+    );
     assert_eq!(body["status"].as_u64(), Some(u64::from(status.as_u16())));
     (status, body["code"].as_str().unwrap_or_default().to_owned())
 }

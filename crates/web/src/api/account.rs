@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::auth::{self, Registration, Session};
-use motcua_app::{Actor, RoleGrant};
 use motcua_app::store::sessions::ApiToken;
+use motcua_app::{Actor, RoleGrant};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -52,8 +52,15 @@ pub struct SessionInfo {
 }
 
 fn with_session(state: &AppState, status: StatusCode, session: Session) -> Response {
-    let cookie = session_cookie(&session.token, state.app.settings.session_idle_secs, state.config.secure_cookies);
-    let body = SessionInfo { user: Me::from(&session.actor), csrf_token: session.csrf_token };
+    let cookie = session_cookie(
+        &session.token,
+        state.app.settings.session_idle_secs,
+        state.config.secure_cookies,
+    );
+    let body = SessionInfo {
+        user: Me::from(&session.actor),
+        csrf_token: session.csrf_token,
+    };
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
@@ -66,7 +73,14 @@ pub async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let session = auth::login(&state.app, ctx.tenant.id, &req.login, &req.password, &client).await?;
+    let session = auth::login(
+        &state.app,
+        ctx.tenant.id,
+        &req.login,
+        &req.password,
+        &client,
+    )
+    .await?;
     Ok(with_session(&state, StatusCode::OK, session))
 }
 
@@ -102,8 +116,14 @@ pub async fn change_password(
     ctx: Ctx,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    auth::change_password(&state.app, ctx.actor()?, &req.current_password, &req.new_password, ctx.session_token.as_deref())
-        .await?;
+    auth::change_password(
+        &state.app,
+        ctx.actor()?,
+        &req.current_password,
+        &req.new_password,
+        ctx.session_token.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -143,21 +163,35 @@ pub async fn create_token(
     ctx: Ctx,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
-    let created = auth::create_api_token(&state.app, ctx.actor()?, &req.name, req.expires_in_days).await?;
-    Ok((StatusCode::CREATED, Json(TokenCreated { token: created.token, info: created.info })))
+    let created =
+        auth::create_api_token(&state.app, ctx.actor()?, &req.name, req.expires_in_days).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            token: created.token,
+            info: created.info,
+        }),
+    ))
 }
 
 /// The signed-in user's API tokens (without their secrets).
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "account",
     responses((status = 200, body = Vec<Object>)), security(("session" = []), ("bearer" = [])))]
-pub async fn list_tokens(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<ApiToken>>> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<ApiToken>>> {
     Ok(Json(auth::api_tokens(&state.app, ctx.actor()?).await?))
 }
 
 /// Revokes one of the signed-in user's API tokens.
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "account", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)), security(("session" = []), ("bearer" = [])))]
-pub async fn revoke_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     auth::revoke_api_token(&state.app, ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,8 +8,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use motcua_app::audit::{self, Verification};
-use motcua_domain::permission::Action;
 use motcua_app::store::audit::AuditRecord;
+use motcua_domain::permission::Action;
 
 /// Most recent audit records, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Paging),
@@ -19,8 +19,13 @@ pub async fn recent(
     ctx: Ctx,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Vec<AuditRecord>>> {
-    let rows =
-        audit::recent(&state.app, ctx.actor()?, paging.limit.unwrap_or(100), paging.offset.unwrap_or(0)).await?;
+    let rows = audit::recent(
+        &state.app,
+        ctx.actor()?,
+        paging.limit.unwrap_or(100),
+        paging.offset.unwrap_or(0),
+    )
+    .await?;
     Ok(Json(rows))
 }
 

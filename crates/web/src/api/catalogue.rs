@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::catalogue::{self, FieldRef, Procedure, ProcedurePage, SearchQuery};
 use motcua_app::org::By;
-use motcua_domain::catalogue::ProcedureSpec;
 use motcua_app::store::catalogue::FieldCount;
+use motcua_domain::catalogue::ProcedureSpec;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -25,9 +25,20 @@ pub struct FieldView {
 
 /// Fields (lĩnh vực) with their number of procedures.
 #[utoipa::path(get, path = "/api/v1/fields", tag = "catalogue", responses((status = 200, body = Vec<FieldView>)))]
-pub async fn list_fields(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<FieldView>>> {
+pub async fn list_fields(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<FieldView>>> {
     let rows: Vec<FieldCount> = catalogue::fields(&state.app, ctx.tenant.id).await?;
-    Ok(Json(rows.into_iter().map(|f| FieldView { code: f.code, name: f.name, procedures: f.procedures }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|f| FieldView {
+                code: f.code,
+                name: f.name,
+                procedures: f.procedures,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -46,7 +57,9 @@ pub async fn save_field(
     Path(code): Path<String>,
     ApiJson(input): ApiJson<FieldInput>,
 ) -> ApiResult<Json<FieldRef>> {
-    Ok(Json(catalogue::upsert_field(&state.app, By::User(ctx.actor()?), &code, &input.name).await?))
+    Ok(Json(
+        catalogue::upsert_field(&state.app, By::User(ctx.actor()?), &code, &input.name).await?,
+    ))
 }
 
 /// Searches the catalogue; words match without diacritics ("dang ky khai sinh").
@@ -57,7 +70,9 @@ pub async fn search(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> ApiResult<Json<ProcedurePage>> {
-    Ok(Json(catalogue::search(&state.app, ctx.tenant.id, &query).await?))
+    Ok(Json(
+        catalogue::search(&state.app, ctx.tenant.id, &query).await?,
+    ))
 }
 
 fn etag(version: i64) -> String {
@@ -65,14 +80,26 @@ fn etag(version: i64) -> String {
 }
 
 fn with_etag(status: StatusCode, procedure: Procedure) -> Response {
-    (status, [(header::ETAG, etag(procedure.version))], Json(procedure)).into_response()
+    (
+        status,
+        [(header::ETAG, etag(procedure.version))],
+        Json(procedure),
+    )
+        .into_response()
 }
 
 /// One procedure, with its `ETag` (the version).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path)),
     responses((status = 200, body = Procedure), (status = 404, body = Problem)))]
-pub async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> ApiResult<Response> {
-    Ok(with_etag(StatusCode::OK, catalogue::get(&state.app, ctx.tenant.id, &code).await?))
+pub async fn get_one(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        StatusCode::OK,
+        catalogue::get(&state.app, ctx.tenant.id, &code).await?,
+    ))
 }
 
 /// Adds a procedure to the catalogue.
@@ -90,13 +117,23 @@ pub async fn create(
 
 fn expected_version(headers: &HeaderMap) -> ApiResult<i64> {
     let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
-        ApiError::new(StatusCode::PRECONDITION_REQUIRED, "if_match_required", "Send If-Match with the ETag you read")
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "Send If-Match with the ETag you read",
+        )
     })?;
     raw.to_str()
         .ok()
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_if_match", "If-Match must be an ETag from a read"))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_if_match",
+                "If-Match must be an ETag from a read",
+            )
+        })
 }
 
 /// Replaces a procedure's data. Requires `If-Match`; a stale version gets 409.
@@ -121,7 +158,11 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn delete(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
     catalogue::delete(&state.app, By::User(ctx.actor()?), &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,23 +18,38 @@ pub fn router() -> Router<AppState> {
         .route("/auth/me", get(account::me))
         .route("/auth/password", post(account::change_password))
         .route("/auth/register", post(account::register))
-        .route("/auth/tokens", get(account::list_tokens).post(account::create_token))
-        .route("/auth/tokens/{id}", axum::routing::delete(account::revoke_token))
+        .route(
+            "/auth/tokens",
+            get(account::list_tokens).post(account::create_token),
+        )
+        .route(
+            "/auth/tokens/{id}",
+            axum::routing::delete(account::revoke_token),
+        )
         .route("/units", get(org::list_units).post(org::create_unit))
         .route("/units/{code}", get(org::get_unit).put(org::update_unit))
         .route("/units/{code}/staff", get(org::list_staff))
         .route("/users", post(org::create_staff))
         .route("/fields", get(catalogue::list_fields))
         .route("/fields/{code}", put(catalogue::save_field))
-        .route("/procedures", get(catalogue::search).post(catalogue::create))
+        .route(
+            "/procedures",
+            get(catalogue::search).post(catalogue::create),
+        )
         .route(
             "/procedures/{code}",
-            get(catalogue::get_one).put(catalogue::update).delete(catalogue::delete),
+            get(catalogue::get_one)
+                .put(catalogue::update)
+                .delete(catalogue::delete),
         )
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed on this endpoint")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed on this endpoint",
+            )
         })
 }

@@ -30,7 +30,10 @@ fn views(units: &[Unit]) -> Vec<UnitView> {
             code: u.code.clone(),
             name: u.name.clone(),
             kind: u.kind.clone(),
-            parent_code: u.parent_id.and_then(|p| units.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
+            parent_code: u
+                .parent_id
+                .and_then(|p| units.iter().find(|x| x.id == p))
+                .map(|p| p.code.clone()),
             valid_from: u.valid_from.clone(),
             valid_to: u.valid_to.clone(),
         })
@@ -40,13 +43,19 @@ fn views(units: &[Unit]) -> Vec<UnitView> {
 /// All units of the province, in tree order (public).
 #[utoipa::path(get, path = "/api/v1/units", tag = "organisation", responses((status = 200, body = Vec<UnitView>)))]
 pub async fn list_units(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<UnitView>>> {
-    Ok(Json(views(&org::list_units(&state.app, ctx.tenant.id).await?)))
+    Ok(Json(views(
+        &org::list_units(&state.app, ctx.tenant.id).await?,
+    )))
 }
 
 /// One unit (public).
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "organisation", params(("code" = String, Path)),
     responses((status = 200, body = UnitView), (status = 404, body = Problem)))]
-pub async fn get_unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> ApiResult<Json<UnitView>> {
+pub async fn get_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> ApiResult<Json<UnitView>> {
     let all = org::list_units(&state.app, ctx.tenant.id).await?;
     views(&all)
         .into_iter()
@@ -111,8 +120,14 @@ pub async fn list_staff(
     Path(code): Path<String>,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Vec<StaffView>>> {
-    let rows: Vec<StaffEntry> =
-        org::staff(&state.app, ctx.actor()?, &code, paging.limit.unwrap_or(100), paging.offset.unwrap_or(0)).await?;
+    let rows: Vec<StaffEntry> = org::staff(
+        &state.app,
+        ctx.actor()?,
+        &code,
+        paging.limit.unwrap_or(100),
+        paging.offset.unwrap_or(0),
+    )
+    .await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| StaffView {

@@ -1,14 +1,16 @@
 //! Sign-in, sign-out, registration, the account page and password change.
 
-use super::{Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, message_vi, render};
+use super::{
+    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, message_vi, render,
+};
 use crate::client_addr::ClientAddr;
 use crate::ctx::{Ctx, session_cookie};
 use crate::state::AppState;
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use motcua_app::AppError;
 use motcua_app::auth::{self, Registration};
 use serde::Deserialize;
@@ -73,7 +75,10 @@ pub struct LoginForm {
 }
 
 fn forbidden_form() -> PageError {
-    PageError::new(StatusCode::FORBIDDEN, "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+    )
 }
 
 pub async fn login(
@@ -86,12 +91,32 @@ pub async fn login(
     if !anonymous_form_ok(&headers, &form.csrf_token) {
         return Err(forbidden_form());
     }
-    match auth::login(&state.app, ctx.tenant.id, &form.login, &form.password, &client).await {
+    match auth::login(
+        &state.app,
+        ctx.tenant.id,
+        &form.login,
+        &form.password,
+        &client,
+    )
+    .await
+    {
         Ok(session) => {
-            let cookie = session_cookie(&session.token, state.app.settings.session_idle_secs, state.config.secure_cookies);
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(&form.next))).into_response())
+            let cookie = session_cookie(
+                &session.token,
+                state.app.settings.session_idle_secs,
+                state.config.secure_cookies,
+            );
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&safe_next(&form.next)),
+            )
+                .into_response())
         }
-        Err(err @ (AppError::BadCredentials | AppError::TooManyAttempts { .. } | AppError::Validation(_))) => {
+        Err(
+            err @ (AppError::BadCredentials
+            | AppError::TooManyAttempts { .. }
+            | AppError::Validation(_)),
+        ) => {
             let status = if matches!(err, AppError::TooManyAttempts { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
@@ -115,7 +140,11 @@ pub struct CsrfOnly {
     csrf_token: String,
 }
 
-pub async fn logout(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CsrfOnly>) -> PageResult {
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CsrfOnly>,
+) -> PageResult {
     if let Some(token) = &ctx.session_token {
         if !auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(&form.csrf_token)) {
             return Err(forbidden_form());
@@ -137,7 +166,11 @@ struct RegisterPage {
     error: Option<String>,
 }
 
-pub async fn register_form(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> PageResult {
+pub async fn register_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> PageResult {
     let (form_token, set) = anonymous_form_token(&headers, state.config.secure_cookies);
     let page = RegisterPage {
         chrome: Chrome::of(&ctx),
@@ -178,7 +211,11 @@ pub async fn register(
     };
     match auth::register_citizen(&state.app, ctx.tenant.id, registration).await {
         Ok(session) => {
-            let cookie = session_cookie(&session.token, state.app.settings.session_idle_secs, state.config.secure_cookies);
+            let cookie = session_cookie(
+                &session.token,
+                state.app.settings.session_idle_secs,
+                state.config.secure_cookies,
+            );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/tai-khoan")).into_response())
         }
         Err(err @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
@@ -225,8 +262,17 @@ pub async fn dashboard(ctx: Ctx) -> PageResult {
         .grants
         .iter()
         .map(|g| {
-            let scope = if g.include_subunits { "Đơn vị và đơn vị trực thuộc" } else { "Chỉ đơn vị này" };
-            (g.role.label_vi().to_owned(), g.unit_name.clone(), g.unit_code.clone(), scope.to_owned())
+            let scope = if g.include_subunits {
+                "Đơn vị và đơn vị trực thuộc"
+            } else {
+                "Chỉ đơn vị này"
+            };
+            (
+                g.role.label_vi().to_owned(),
+                g.unit_name.clone(),
+                g.unit_code.clone(),
+                scope.to_owned(),
+            )
         })
         .collect();
     Ok(render(&Dashboard {
@@ -250,7 +296,11 @@ pub async fn password_form(ctx: Ctx) -> PageResult {
     if ctx.actor.is_none() {
         return Ok(login_redirect("/doi-mat-khau"));
     }
-    Ok(render(&PasswordPage { chrome: Chrome::of(&ctx), error: None, done: false }))
+    Ok(render(&PasswordPage {
+        chrome: Chrome::of(&ctx),
+        error: None,
+        done: false,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -260,7 +310,11 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PasswordForm>) -> PageResult {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
     let Some(actor) = &ctx.actor else {
         return Ok(login_redirect("/doi-mat-khau"));
     };
@@ -276,9 +330,17 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, Form(form)
     )
     .await;
     match result {
-        Ok(()) => Ok(render(&PasswordPage { chrome: Chrome::of(&ctx), error: None, done: true })),
+        Ok(()) => Ok(render(&PasswordPage {
+            chrome: Chrome::of(&ctx),
+            error: None,
+            done: true,
+        })),
         Err(err @ AppError::Validation(_)) => {
-            let page = PasswordPage { chrome: Chrome::of(&ctx), error: Some(message_vi(&err)), done: false };
+            let page = PasswordPage {
+                chrome: Chrome::of(&ctx),
+                error: Some(message_vi(&err)),
+                done: false,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(other) => Err(other.into()),

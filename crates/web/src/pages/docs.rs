@@ -13,5 +13,8 @@ struct ApiDocs {
 
 /// The browsable API page, rendered from the OpenAPI document.
 pub async fn api_docs(ctx: Ctx) -> PageResult {
-    Ok(render(&ApiDocs { chrome: Chrome::of(&ctx), operations: operations(&ApiDoc::openapi()) }))
+    Ok(render(&ApiDocs {
+        chrome: Chrome::of(&ctx),
+        operations: operations(&ApiDoc::openapi()),
+    }))
 }

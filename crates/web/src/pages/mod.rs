@@ -22,16 +22,25 @@ pub fn router() -> Router<AppState> {
         .route("/thu-tuc/{code}", get(public::procedure))
         .route("/dang-nhap", get(account::login_form).post(account::login))
         .route("/dang-xuat", axum::routing::post(account::logout))
-        .route("/dang-ky", get(account::register_form).post(account::register))
+        .route(
+            "/dang-ky",
+            get(account::register_form).post(account::register),
+        )
         .route("/tai-khoan", get(account::dashboard))
-        .route("/doi-mat-khau", get(account::password_form).post(account::change_password))
+        .route(
+            "/doi-mat-khau",
+            get(account::password_form).post(account::change_password),
+        )
         .route("/static/app.css", get(stylesheet))
         .fallback(not_found)
 }
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/app.css"),
     )
         .into_response()
@@ -72,7 +81,11 @@ pub struct PageError {
 
 impl PageError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
-        PageError { status, message: message.into(), chrome: None }
+        PageError {
+            status,
+            message: message.into(),
+            chrome: None,
+        }
     }
 }
 
@@ -91,9 +104,10 @@ pub fn message_vi(err: &AppError) -> String {
             let details: Vec<String> = errors.iter().map(field_message_vi).collect();
             format!("Dữ liệu nhập chưa hợp lệ: {}", details.join(" "))
         }
-        AppError::Conflict { code: "account_exists", .. } => {
-            "Đã có tài khoản với thư điện tử hoặc số điện thoại này.".into()
-        }
+        AppError::Conflict {
+            code: "account_exists",
+            ..
+        } => "Đã có tài khoản với thư điện tử hoặc số điện thoại này.".into(),
         AppError::Conflict { .. } => "Dữ liệu đã tồn tại hoặc đang được sử dụng.".into(),
         AppError::Stale => "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.".into(),
         AppError::Internal(_) => "Hệ thống gặp sự cố. Vui lòng thử lại sau.".into(),
@@ -104,7 +118,9 @@ fn field_message_vi(e: &FieldError) -> String {
     match e.field.as_str() {
         "password" | "new_password" => "Mật khẩu phải có từ 8 đến 128 ký tự.".into(),
         "current_password" => "Mật khẩu hiện tại không đúng.".into(),
-        "email" if e.message.starts_with("give") => "Vui lòng nhập thư điện tử hoặc số điện thoại.".into(),
+        "email" if e.message.starts_with("give") => {
+            "Vui lòng nhập thư điện tử hoặc số điện thoại.".into()
+        }
         "email" => "Địa chỉ thư điện tử không hợp lệ.".into(),
         "phone" => "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
         "full_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
@@ -158,7 +174,11 @@ impl IntoResponse for PageError {
             _ => "Không thực hiện được yêu cầu",
         };
         let page = ErrorPage {
-            chrome: self.chrome.unwrap_or(Chrome { tenant_name: String::new(), user_name: None, csrf: String::new() }),
+            chrome: self.chrome.unwrap_or(Chrome {
+                tenant_name: String::new(),
+                user_name: None,
+                csrf: String::new(),
+            }),
             status: self.status.as_u16(),
             title,
             message: self.message,
@@ -181,7 +201,10 @@ pub fn render(t: &impl Template) -> Response {
 }
 
 async fn not_found(ctx: Result<Ctx, ApiError>) -> PageError {
-    let mut err = PageError::new(StatusCode::NOT_FOUND, "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.");
+    let mut err = PageError::new(
+        StatusCode::NOT_FOUND,
+        "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
+    );
     err.chrome = ctx.ok().map(|c| Chrome::of(&c));
     err
 }

@@ -17,7 +17,10 @@ struct Home {
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let fields = catalogue::fields(&state.app, ctx.tenant.id).await?;
-    Ok(render(&Home { chrome: Chrome::of(&ctx), fields }))
+    Ok(render(&Home {
+        chrome: Chrome::of(&ctx),
+        fields,
+    }))
 }
 
 #[derive(Template)]
@@ -39,7 +42,9 @@ fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_owned(),
             other => format!("%{other:02X}"),
         })
@@ -60,7 +65,12 @@ pub async fn procedures(
     let field = query.field.clone().unwrap_or_default();
     let level = query.level.clone().unwrap_or_default();
     let link = |n: i64| {
-        format!("/thu-tuc?q={}&field={}&level={}&page={n}", encode(&q), encode(&field), encode(&level))
+        format!(
+            "/thu-tuc?q={}&field={}&level={}&page={n}",
+            encode(&q),
+            encode(&field),
+            encode(&level)
+        )
     };
     Ok(render(&Procedures {
         chrome: Chrome::of(&ctx),
@@ -92,7 +102,7 @@ pub fn vnd(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -100,7 +110,11 @@ pub fn vnd(amount: i64) -> String {
     format!("{}{out} đ", if amount < 0 { "-" } else { "" })
 }
 
-pub async fn procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
+pub async fn procedure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> PageResult {
     let p = catalogue::get(&state.app, ctx.tenant.id, &code).await?;
     let mut channels = Vec::new();
     if p.channels.counter {
@@ -114,8 +128,17 @@ pub async fn procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Path
         motcua_domain::catalogue::OnlineService::Partial => channels.push("Trực tuyến một phần"),
         motcua_domain::catalogue::OnlineService::None => {}
     }
-    let fees = p.fees.iter().map(|f| (f.description.clone(), vnd(f.amount_vnd))).collect();
-    Ok(render(&ProcedureDetail { chrome: Chrome::of(&ctx), channels: channels.join("; "), fees, p }))
+    let fees = p
+        .fees
+        .iter()
+        .map(|f| (f.description.clone(), vnd(f.amount_vnd)))
+        .collect();
+    Ok(render(&ProcedureDetail {
+        chrome: Chrome::of(&ctx),
+        channels: channels.join("; "),
+        fees,
+        p,
+    }))
 }
 
 #[cfg(test)]

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, and every test on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/ensure-postgres.sh
+# Databases left behind by an interrupted earlier run.
+psql -h 127.0.0.1 -U postgres -Atqc "select datname from pg_database where datname like 'motcua_test_%'" |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$db\" with (force)"; done
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
