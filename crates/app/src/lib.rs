@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 mod error;
@@ -67,6 +68,7 @@ pub struct App {
     pub db: Db,
     pub settings: Settings,
     clock: Arc<dyn Clock>,
+    pub(crate) calendars: Arc<calendar::CalendarCache>,
 }
 
 impl App {
@@ -75,6 +77,7 @@ impl App {
             db,
             settings,
             clock,
+            calendars: Arc::default(),
         }
     }
 

@@ -439,8 +439,8 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
         Command::Calendar(cmd) => {
             // With a database: the tenant's edited calendar (built-in data until edited).
             let app = open(&config).await?;
-            tenant_id(&app, tenant, &config).await?;
-            let calendar = motcua_domain::calendar::CalendarConfig::builtin();
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            let calendar = motcua_app::calendar::config(&app, tenant_id, None).await?;
             let out = calendar_cmd::run(&cmd, &calendar).map_err(Failure::input)?;
             print!("{out}");
             if !out.ends_with('\n') {

@@ -79,6 +79,18 @@ impl ProcessingTime {
     }
 }
 
+impl From<ProcessingTime> for crate::calendar::deadline::ProcessingTime {
+    fn from(t: ProcessingTime) -> Self {
+        use crate::calendar::deadline::ProcessingTime as P;
+        match t.unit {
+            TimeUnit::WorkingDays => P::WorkingDays(t.value),
+            TimeUnit::CalendarDays => P::CalendarDays(t.value),
+            TimeUnit::WorkingHours => P::WorkingHours(t.value),
+            TimeUnit::SameDay => P::SameDay,
+        }
+    }
+}
+
 /// Level of the deciding authority (cấp thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -20,6 +20,8 @@ use utoipa::{Modify, OpenApi};
         api::org::list_staff, api::org::create_staff,
         api::catalogue::list_fields, api::catalogue::save_field, api::catalogue::search,
         api::catalogue::get_one, api::catalogue::create, api::catalogue::update, api::catalogue::delete,
+        api::calendar::year, api::calendar::add_day, api::calendar::remove_day, api::calendar::import,
+        api::calendar::set_hours, api::calendar::set_unit_hours, api::calendar::deadline,
         api::audit::recent, api::audit::verify,
     ),
     components(schemas(Problem)),
@@ -28,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "account", description = "Sign-in, sessions, registration, API tokens"),
         (name = "organisation", description = "Units and staff"),
         (name = "catalogue", description = "Procedures (thủ tục hành chính) and fields"),
+        (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
         (name = "audit", description = "The tamper-evident audit trail"),
     )
 )]

@@ -53,6 +53,10 @@ pub fn client() -> Client {
 }
 
 impl Server {
+    pub fn db_url(&self) -> String {
+        self._db.url.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -37,6 +37,7 @@ pub(crate) fn seconds_of(t: Time) -> u32 {
 
 /// Periods per weekday; an empty list means a weekly day off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WeeklyHours {
     pub monday: Vec<Period>,
     pub tuesday: Vec<Period>,
@@ -85,18 +86,25 @@ pub struct DateHours {
 
 /// Working hours of a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorkingHours {
     pub weekly: WeeklyHours,
     /// Hours of a make-up working day (ngày làm bù) that falls on a weekly
     /// day off: the government swaps a whole weekday, so a full day.
+    #[serde(default = "civil_service_day")]
     pub make_up_day: Vec<Period>,
     #[serde(default)]
     pub exceptions: Vec<DateHours>,
 }
 
+/// 07:00–11:30 and 13:30–17:00: eight hours, the civil-service working day.
+fn civil_service_day() -> Vec<Period> {
+    vec![Period::hm(7, 0, 11, 30), Period::hm(13, 30, 17, 0)]
+}
+
 impl Default for WorkingHours {
     fn default() -> Self {
-        let day = vec![Period::hm(7, 0, 11, 30), Period::hm(13, 30, 17, 0)];
+        let day = civil_service_day();
         WorkingHours {
             weekly: WeeklyHours {
                 monday: day.clone(),

@@ -5,6 +5,7 @@
 //! passed in, so a file's deadline can be recomputed exactly from what was
 //! stored with it at receipt.
 
+pub mod changes;
 pub mod cli;
 pub mod day;
 mod day_info;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod org;
 
@@ -42,6 +43,16 @@ pub fn router() -> Router<AppState> {
                 .put(catalogue::update)
                 .delete(catalogue::delete),
         )
+        .route("/calendar/deadline", post(calendar::deadline))
+        .route("/calendar/days", post(calendar::add_day))
+        .route(
+            "/calendar/days/{date}",
+            axum::routing::delete(calendar::remove_day),
+        )
+        .route("/calendar/import", post(calendar::import))
+        .route("/calendar/working-hours", put(calendar::set_hours))
+        .route("/calendar/{year}", get(calendar::year))
+        .route("/units/{code}/working-hours", put(calendar::set_unit_hours))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (askama). Errors show a Vietnamese message.
 
 pub mod account;
+pub mod calendar;
 pub mod docs;
 pub mod public;
 
@@ -31,6 +32,10 @@ pub fn router() -> Router<AppState> {
             "/doi-mat-khau",
             get(account::password_form).post(account::change_password),
         )
+        .route("/lich", get(calendar::year_page))
+        .route("/lich/them", axum::routing::post(calendar::add_day))
+        .route("/lich/xoa", axum::routing::post(calendar::remove_day))
+        .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
         .fallback(not_found)
 }
@@ -126,6 +131,18 @@ fn field_message_vi(e: &FieldError) -> String {
         "full_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
         "q" => "Từ khóa tìm kiếm quá dài.".into(),
         "level" | "online" => "Bộ lọc không hợp lệ.".into(),
+        "date" if e.message.contains("already a day off") => "Ngày này đã là ngày nghỉ.".into(),
+        "date" if e.message.contains("already a working day") => {
+            "Ngày này đã là ngày làm việc.".into()
+        }
+        "date" if e.message.starts_with("not a holiday") => {
+            "Ngày này không phải ngày lễ, nghỉ bù, hoán đổi hay làm bù.".into()
+        }
+        "date" => "Ngày không hợp lệ (từ 1900 đến 2199).".into(),
+        "name" => "Vui lòng nhập tên (tối đa 200 ký tự).".into(),
+        "source" => "Vui lòng nhập văn bản công bố (tối đa 300 ký tự).".into(),
+        "processing_time" => "Thời hạn không hợp lệ (tối đa 3650 ngày).".into(),
+        "received_at" => "Thời điểm tiếp nhận nằm ngoài phạm vi lịch (1900–2199).".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::rules::{CalendarDayEnd, OnlinePolicy, SupplementMode};
 
 pub use compute::compute_deadline;
-pub use explain::{ExplanationStep, SkipReason, StartReason};
+pub use explain::{ExplanationStep, SkipReason, StartReason, date_vi, moment_vi};
 
 /// How the file was received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
