@@ -318,13 +318,10 @@ pub async fn register_citizen(app: &App, tenant_id: i64, reg: Registration) -> R
         now,
     )
     .await
-    .map_err(|e| match e {
-        motcua_store::StoreError::Duplicate(_) => AppError::Conflict {
-            code: "account_exists",
-            message: "an account with this e-mail or phone already exists".into(),
-        },
-        other => other.into(),
-    })?;
+    .map_err(AppError::duplicate_as(
+        "account_exists",
+        "an account with this e-mail or phone already exists",
+    ))?;
     audit::record(
         &mut tx,
         tenant_id,

@@ -12,7 +12,7 @@ use motcua_domain::text;
 use motcua_store::catalogue::{
     self as store, FieldCount, ProcedureFilter, ProcedureRow, ProcedureValues,
 };
-use motcua_store::{Conn, StoreError, commit};
+use motcua_store::{Conn, commit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -316,13 +316,10 @@ pub async fn create(app: &App, by: By<'_>, spec: ProcedureSpec) -> Result<Proced
     let field_id = field_id(&mut tx, tenant_id, &spec.field_code).await?;
     store::insert_procedure(&mut tx, tenant_id, &values(&spec, &enc, field_id), now)
         .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => AppError::Conflict {
-                code: "duplicate_procedure_code",
-                message: format!("a procedure with code {} already exists", spec.code.trim()),
-            },
-            other => other.into(),
-        })?;
+        .map_err(AppError::duplicate_as(
+            "duplicate_procedure_code",
+            format!("a procedure with code {} already exists", spec.code.trim()),
+        ))?;
     let created = load(&mut tx, tenant_id, spec.code.trim()).await?;
     audit::record(
         &mut tx,

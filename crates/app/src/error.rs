@@ -41,6 +41,18 @@ impl AppError {
         }
     }
 
+    /// Maps a store error, turning a unique-constraint refusal into a conflict with `code`.
+    pub fn duplicate_as(
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> impl FnOnce(StoreError) -> AppError {
+        let message = message.into();
+        move |err| match err {
+            StoreError::Duplicate(_) => AppError::Conflict { code, message },
+            other => other.into(),
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }

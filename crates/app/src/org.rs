@@ -9,7 +9,7 @@ use motcua_domain::org::{Role, UnitCode, UnitKind};
 use motcua_domain::permission::Action;
 use motcua_store::units::{self, NewUnit, Unit};
 use motcua_store::users::{self, NewUser, StaffEntry};
-use motcua_store::{Conn, StoreError, commit};
+use motcua_store::{Conn, commit};
 use serde::{Deserialize, Serialize};
 
 /// Who is making a change: a signed-in user, or the system (command line, demo set-up).
@@ -124,13 +124,10 @@ pub async fn create_unit(app: &App, by: By<'_>, input: UnitInput) -> Result<Unit
         now,
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Duplicate(_) => AppError::Conflict {
-            code: "duplicate_unit_code",
-            message: format!("a unit with code {code} already exists"),
-        },
-        other => other.into(),
-    })?;
+    .map_err(AppError::duplicate_as(
+        "duplicate_unit_code",
+        format!("a unit with code {code} already exists"),
+    ))?;
     audit::record(
         &mut tx,
         tenant_id,
@@ -297,13 +294,10 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
         now,
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Duplicate(_) => AppError::Conflict {
-            code: "duplicate_username",
-            message: format!("user name `{}` is taken", input.username.trim()),
-        },
-        other => other.into(),
-    })?;
+    .map_err(AppError::duplicate_as(
+        "duplicate_username",
+        format!("user name `{}` is taken", input.username.trim()),
+    ))?;
     users::insert_grant(
         &mut tx,
         tenant_id,
@@ -367,13 +361,10 @@ pub async fn grant_role(
         now,
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Duplicate(_) => AppError::Conflict {
-            code: "duplicate_grant",
-            message: "the user already holds this role at this unit".into(),
-        },
-        other => other.into(),
-    })?;
+    .map_err(AppError::duplicate_as(
+        "duplicate_grant",
+        "the user already holds this role at this unit",
+    ))?;
     audit::record(
         &mut tx,
         tenant_id,

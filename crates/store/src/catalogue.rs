@@ -125,7 +125,7 @@ pub async fn insert_procedure(
     v: &ProcedureValues<'_>,
     now: i64,
 ) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let query = sqlx::query_as(
         "INSERT INTO procedures (tenant_id, code, name, name_folded, field_id, level, time_value, time_unit,
              fees_json, documents_json, channel_counter, channel_post, online, online_payment, result,
              legal_basis_json, agency, valid_from, valid_to, version, created_at, updated_at)
@@ -133,27 +133,8 @@ pub async fn insert_procedure(
          RETURNING id",
     )
     .bind(tenant_id)
-    .bind(v.code)
-    .bind(v.name)
-    .bind(v.name_folded)
-    .bind(v.field_id)
-    .bind(v.level)
-    .bind(v.time_value)
-    .bind(v.time_unit)
-    .bind(v.fees_json)
-    .bind(v.documents_json)
-    .bind(i64::from(v.channel_counter))
-    .bind(i64::from(v.channel_post))
-    .bind(v.online)
-    .bind(i64::from(v.online_payment))
-    .bind(v.result)
-    .bind(v.legal_basis_json)
-    .bind(v.agency)
-    .bind(v.valid_from)
-    .bind(v.valid_to)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    .bind(v.code);
+    let (id,): (i64,) = bind_values(query, v).bind(now).fetch_one(conn).await?;
     Ok(id)
 }
 
@@ -166,40 +147,46 @@ pub async fn update_procedure(
     v: &ProcedureValues<'_>,
     now: i64,
 ) -> Result<()> {
-    let done = sqlx::query(
+    let query = sqlx::query_as::<_, (i64,)>(
         "UPDATE procedures SET name = $1, name_folded = $2, field_id = $3, level = $4, time_value = $5,
              time_unit = $6, fees_json = $7, documents_json = $8, channel_counter = $9, channel_post = $10,
              online = $11, online_payment = $12, result = $13, legal_basis_json = $14, agency = $15,
              valid_from = $16, valid_to = $17, version = version + 1, updated_at = $18
-         WHERE tenant_id = $19 AND id = $20 AND version = $21",
-    )
-    .bind(v.name)
-    .bind(v.name_folded)
-    .bind(v.field_id)
-    .bind(v.level)
-    .bind(v.time_value)
-    .bind(v.time_unit)
-    .bind(v.fees_json)
-    .bind(v.documents_json)
-    .bind(i64::from(v.channel_counter))
-    .bind(i64::from(v.channel_post))
-    .bind(v.online)
-    .bind(i64::from(v.online_payment))
-    .bind(v.result)
-    .bind(v.legal_basis_json)
-    .bind(v.agency)
-    .bind(v.valid_from)
-    .bind(v.valid_to)
-    .bind(now)
-    .bind(tenant_id)
-    .bind(id)
-    .bind(expected_version)
-    .execute(conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
+         WHERE tenant_id = $19 AND id = $20 AND version = $21
+         RETURNING version",
+    );
+    let updated = bind_values(query, v)
+        .bind(now)
+        .bind(tenant_id)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(conn)
+        .await?;
+    updated.map(|_| ()).ok_or(StoreError::Stale)
+}
+
+type ValuesQuery<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a procedure's values from `name` to `valid_to`, in column order (17 parameters).
+fn bind_values<'q, O>(query: ValuesQuery<'q, O>, v: &'q ProcedureValues<'_>) -> ValuesQuery<'q, O> {
+    query
+        .bind(v.name)
+        .bind(v.name_folded)
+        .bind(v.field_id)
+        .bind(v.level)
+        .bind(v.time_value)
+        .bind(v.time_unit)
+        .bind(v.fees_json)
+        .bind(v.documents_json)
+        .bind(i64::from(v.channel_counter))
+        .bind(i64::from(v.channel_post))
+        .bind(v.online)
+        .bind(i64::from(v.online_payment))
+        .bind(v.result)
+        .bind(v.legal_basis_json)
+        .bind(v.agency)
+        .bind(v.valid_from)
+        .bind(v.valid_to)
 }
 
 pub async fn delete_procedure(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<()> {
