@@ -2,7 +2,7 @@
 
 use motcua_store::catalogue::{self, ProcedureFilter, ProcedureValues};
 use motcua_store::units::{self, NewUnit};
-use motcua_store::{Db, StoreError, audit, commit, tenants};
+use motcua_store::{Db, StoreError, audit, commit, files, tenants};
 use motcua_testkit::{Backend, TestDb, on_both_backends};
 
 async fn open(backend: Backend) -> (TestDb, Db) {
@@ -237,4 +237,59 @@ on_both_backends! {
     duplicates => duplicates_are_reported_and_nothing_half_written,
     catalogue_search => catalogue_search_is_literal_and_folded,
     audit_chains => audit_chains_hand_out_consecutive_slots,
+}
+
+/// Many intakes at once on one unit and day: every number is issued exactly once, and a
+/// rolled-back intake gives its number back instead of leaving a hole.
+async fn file_code_numbers_are_unique_under_concurrency(backend: Backend) {
+    let (_guard, db) = open(backend).await;
+    let mut tx = db.begin().await.unwrap();
+    let t = tenants::insert(&mut tx, "a", "Tỉnh A", None, 1)
+        .await
+        .unwrap();
+    let u = units::insert(&mut tx, t.id, unit("000.00.00.H01", "UBND", None), 1)
+        .await
+        .unwrap();
+    commit(tx).await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(
+        files::next_code_seq(&mut tx, t.id, u.id, "2026-11-23")
+            .await
+            .unwrap(),
+        1
+    );
+    drop(tx); // rolled back
+
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            let seq = files::next_code_seq(&mut tx, t.id, u.id, "2026-11-23")
+                .await
+                .unwrap();
+            commit(tx).await.unwrap();
+            seq
+        }));
+    }
+    let mut seqs = Vec::new();
+    for task in tasks {
+        seqs.push(task.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=40).collect::<Vec<i64>>());
+    // Another day, another unit: numbering starts again.
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(
+        files::next_code_seq(&mut tx, t.id, u.id, "2026-11-24")
+            .await
+            .unwrap(),
+        1
+    );
+    commit(tx).await.unwrap();
+}
+
+on_both_backends! {
+    file_codes => file_code_numbers_are_unique_under_concurrency,
 }
