@@ -232,7 +232,12 @@ impl FileRecord {
             if self.submitted_at.is_none() || self.channel != Channel::Online {
                 return Err("submission_without_online_submission");
             }
-        } else if self.received_at.is_none() || self.deadline.is_none() {
+        } else if self.received_at.is_some() != self.deadline.is_some() {
+            return Err("received_without_receipt_or_deadline");
+        } else if self.received_at.is_none()
+            && !matches!(st, FileState::Withdrawn | FileState::Cancelled)
+        {
+            // Only a submission can end without ever being received.
             return Err("received_without_receipt_or_deadline");
         }
         // A request never answered stays open when the file ends while waiting.
