@@ -473,6 +473,18 @@ fn stale_versions_and_clocks_are_refused() {
     let ctx = ActionContext::new(OFFICER, at("2026-11-02T07:59"), cal());
     let e = apply(&f.record, &action, &ctx).unwrap_err();
     assert_eq!(e.code(), "file.time_before_last_change");
+    // Instants are kept to the second, as the store keeps them.
+    let precise = at("2026-11-02T09:00")
+        .checked_add(jiff::SignedDuration::from_millis(750))
+        .unwrap();
+    let t = apply(
+        &f.record,
+        &action,
+        &ActionContext::new(OFFICER, precise, cal()),
+    )
+    .unwrap();
+    assert_eq!(t.event.at, at("2026-11-02T09:00"));
+    assert_eq!(t.record.last_changed_at, at("2026-11-02T09:00"));
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub struct NewFile<'a> {
 /// Creates a file (version 0). The rule version must be in force on the
 /// local date of `ctx.now`; its parameters are copied into the record.
 pub fn open(new: &NewFile, ctx: &ActionContext) -> Result<Transition, FileError> {
+    let ctx = &ctx.to_whole_second();
     let now = ctx.now;
     let date = date_of(
         i32::try_from(local_seconds(now).div_euclid(SECONDS_PER_DAY))
@@ -52,7 +53,7 @@ pub fn open(new: &NewFile, ctx: &ActionContext) -> Result<Transition, FileError>
         current_unit_id: new.receiving_unit_id,
         assignee_id: None,
         submitted_at: online.then_some(now),
-        received_at: Some(now),
+        received_at: None,
         deadline: None,
         completion_returns: 0,
         supplement_requests: Vec::new(),
@@ -66,39 +67,30 @@ pub fn open(new: &NewFile, ctx: &ActionContext) -> Result<Transition, FileError>
         created_at: now,
         last_changed_at: now,
     };
-    // Computing the deadline now also validates the procedure's terms, so a
-    // bad procedure fails at submission rather than at receipt.
-    let deadline = recompute_deadline(ctx.calendar, &rec)?;
+    // Computing the deadline also validates the procedure's terms, so a bad
+    // procedure fails at submission rather than at receipt.
+    let probe = FileRecord {
+        received_at: Some(now),
+        ..rec.clone()
+    };
+    let deadline = recompute_deadline(ctx.calendar, &probe)?;
+    if !online {
+        rec.received_at = Some(now);
+        rec.deadline = Some(DeadlineSummary::from(&deadline));
+    }
     let mut step = Step {
-        rec: FileRecord {
-            received_at: None,
-            ..rec.clone()
-        },
+        rec,
         ctx,
         effects: Vec::new(),
         flags: Vec::new(),
     };
-    if online {
-        return finish(
-            step,
-            None,
-            FileState::Submitted,
-            ActionKind::Open,
-            None,
-            None,
-        );
-    }
-    rec.deadline = Some(DeadlineSummary::from(&deadline));
-    step.rec = rec;
-    received_effects(&mut step);
-    finish(
-        step,
-        None,
-        FileState::Received,
-        ActionKind::Open,
-        None,
-        None,
-    )
+    let to = if online {
+        FileState::Submitted
+    } else {
+        received_effects(&mut step);
+        FileState::Received
+    };
+    finish(step, None, to, ActionKind::Open, None, None)
 }
 
 fn received_effects(step: &mut Step) {

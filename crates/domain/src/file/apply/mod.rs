@@ -47,6 +47,15 @@ impl<'a> ActionContext<'a> {
             note: None,
         }
     }
+
+    /// The history keeps instants to the second (the store's precision), so
+    /// the record built here is exactly the one read back.
+    pub(super) fn to_whole_second(self) -> ActionContext<'a> {
+        ActionContext {
+            now: Timestamp::from_second(self.now.as_second()).unwrap_or(self.now),
+            ..self
+        }
+    }
 }
 
 /// Whether `kind` is possible from `state` at all (the transition table;
@@ -222,6 +231,7 @@ pub fn apply(
         });
     }
     record.check_invariants().map_err(FileError::Inconsistent)?;
+    let ctx = &ctx.to_whole_second();
     if ctx.now < record.last_changed_at {
         return Err(FileError::TimeBeforeLastChange);
     }
