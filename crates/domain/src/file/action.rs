@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::deadline::ShareAmount;
+use crate::calendar::deadline::{Channel, ShareAmount};
 use crate::permission;
 
 /// How a result reaches the applicant.
@@ -267,6 +267,16 @@ pub fn required_permission(action: &Action) -> permission::Action {
         | K::StopProcessing
         | K::Cancel
         | K::Apologize => permission::Action::DecideFiles,
+    }
+}
+
+/// The permission an officer needs to open a file on `channel`: counter
+/// and post files are entered by the one-stop unit; an online submission is
+/// made by the applicant on the portal (`None`: no staff permission).
+pub fn open_permission(channel: Channel) -> Option<permission::Action> {
+    match channel {
+        Channel::Counter | Channel::Post => Some(permission::Action::ReceiveFiles),
+        Channel::Online => None,
     }
 }
 
