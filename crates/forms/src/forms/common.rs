@@ -5,7 +5,9 @@
 
 use crate::FormError;
 use crate::data::{Letterhead, Signer};
-use crate::layout::{Align, Flow, LEADING, Line, Margins, Span, b, draw_line, i, r, wrap};
+use crate::layout::{
+    Align, Flow, LEADING, Line, Margins, Span, b, draw_line, i, r, wrap, wrap_balanced,
+};
 use crate::pdf::{A4_LONG, A4_SHORT, Doc};
 use crate::text::{clean, or_blank, place_date, upper};
 
@@ -124,7 +126,7 @@ fn column_lines(
     (x, width): (f32, f32),
     top: f32,
 ) -> (f32, f32) {
-    let lines = wrap(&flow.doc, spans, size, width);
+    let lines = wrap_balanced(&flow.doc, spans, size, width);
     let mut y = top;
     let mut last = 0.0;
     for line in &lines {
@@ -216,7 +218,15 @@ fn heading(flow: &mut Flow, l: &Letterhead, number_and_date: bool) {
 pub(crate) fn title(flow: &mut Flow, text: &str) {
     flow.gap(14.0);
     let text = upper(text);
-    flow.paragraph(&[b(text.as_str())], 14.0, Align::Center);
+    let (x, width) = (flow.left(), flow.width());
+    let lines = wrap_balanced(&flow.doc, &[b(text.as_str())], 14.0, width);
+    flow.lines(&lines, (x, width), 14.0, Align::Center);
+}
+
+/// A body paragraph followed by a little space, so numbered items stand apart.
+pub(crate) fn item(flow: &mut Flow, spans: &[Span<'_>]) {
+    flow.paragraph(spans, BODY, Align::Left);
+    flow.gap(2.0);
 }
 
 /// A centred line under the title, e.g. the file code.

@@ -3,7 +3,7 @@
 //! with who gave and who received it, when, and whether that step finished early, on time or
 //! late. Empty rows are printed for steps still to come, to be filled in by hand.
 
-use super::common::{BODY, TABLE, field, letterhead, portrait, subtitle, title};
+use super::common::{TABLE, field, item, letterhead, portrait, subtitle, title};
 use crate::FormError;
 use crate::data::{ControlSlipData, HandoverStep};
 use crate::layout::table::{Cell, Part, Table, col, head};
@@ -36,46 +36,36 @@ pub fn control_slip(d: &ControlSlipData) -> Result<Vec<u8>, FormError> {
         &[r("Mã hồ sơ: "), b(or_blank(&clean(&d.file_code)))],
     );
 
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("Kèm theo hồ sơ của: "), b(or_blank(&d.applicant.name))],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(&field("Địa chỉ: ", &d.applicant.address), BODY, Align::Left);
-    flow.paragraph(
-        &field("Số điện thoại: ", &d.applicant.phone),
-        BODY,
-        Align::Left,
-    );
-    flow.paragraph(
+    item(&mut flow, &field("Địa chỉ: ", &d.applicant.address));
+    item(&mut flow, &field("Số điện thoại: ", &d.applicant.phone));
+    item(
+        &mut flow,
         &field("Nội dung yêu cầu giải quyết: ", &d.procedure_name),
-        BODY,
-        Align::Left,
     );
     let received = long_date_time(d.received_at);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("Thời gian nhận hồ sơ: "), r(received.as_str())],
-        BODY,
-        Align::Left,
     );
     let due = long_date_time(d.appointment);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r("Thời gian trả kết quả giải quyết hồ sơ: "),
             b(due.as_str()),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(
+    item(
+        &mut flow,
         &field("Cơ quan (bộ phận) giải quyết hồ sơ: ", &d.lead_agency),
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(
+    item(
+        &mut flow,
         &field("Cơ quan phối hợp giải quyết hồ sơ: ", &d.partner_agencies),
-        BODY,
-        Align::Left,
     );
     flow.gap(6.0);
 

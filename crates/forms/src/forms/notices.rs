@@ -2,7 +2,9 @@
 //! Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (what is missing, once and in full) and
 //! Phiếu từ chối tiếp nhận giải quyết hồ sơ (refusal, with its reasons).
 
-use super::common::{BODY, field, letterhead, portrait, signature, subtitle, title, two_columns};
+use super::common::{
+    BODY, field, item, letterhead, portrait, signature, subtitle, title, two_columns,
+};
 use crate::FormError;
 use crate::data::{Applicant, RefusalData, SupplementRequestData};
 use crate::layout::{Align, Flow, b, r};
@@ -11,16 +13,15 @@ use crate::text::{BLANK, clean, or_blank};
 
 /// Address, phone and e-mail lines shared by the counter forms.
 pub(super) fn contact_lines(flow: &mut Flow, a: &Applicant) {
-    flow.paragraph(&field("Địa chỉ: ", &a.address), BODY, Align::Left);
-    flow.paragraph(
+    item(flow, &field("Địa chỉ: ", &a.address));
+    item(
+        flow,
         &[
             r("Số điện thoại: "),
             r(or_blank(&a.phone)),
             r("; Email: "),
             r(or_blank(&a.email)),
         ],
-        BODY,
-        Align::Left,
     );
 }
 
@@ -67,33 +68,30 @@ pub fn supplement_request(d: &SupplementRequestData) -> Result<Vec<u8>, FormErro
         &[r("Mã hồ sơ: "), b(or_blank(&clean(&d.file_code)))],
     );
 
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("Hồ sơ của: "), b(or_blank(&d.applicant.name))],
-        BODY,
-        Align::Left,
     );
     contact_lines(&mut flow, &d.applicant);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r("Nội dung yêu cầu giải quyết: "),
             b(or_blank(&d.procedure_name)),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:")],
-        BODY,
-        Align::Left,
     );
     list(&mut flow, &d.items, |k| format!("{}.", k + 1));
-    flow.paragraph(&field("Lý do: ", &d.reason), BODY, Align::Left);
+    item(&mut flow, &field("Lý do: ", &d.reason));
     let contact = clean(&d.contact);
     let sentence = closing(&format!(
         "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông (bà) liên hệ với {} để được hướng dẫn",
         or_blank(&contact)
     ));
-    flow.paragraph(&[r(sentence.as_str())], BODY, Align::Left);
+    item(&mut flow, &[r(sentence.as_str())]);
 
     flow.gap(10.0);
     let right = signature("NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", &d.officer_name);
@@ -122,34 +120,31 @@ pub fn refusal(d: &RefusalData) -> Result<Vec<u8>, FormError> {
     );
 
     let agency = clean(&d.letterhead.agency.name);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r(or_blank(&agency)),
             r(" tiếp nhận hồ sơ của: "),
             b(or_blank(&d.applicant.name)),
         ],
-        BODY,
-        Align::Left,
     );
     contact_lines(&mut flow, &d.applicant);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r("Nội dung yêu cầu giải quyết: "),
             b(or_blank(&d.procedure_name)),
         ],
-        BODY,
-        Align::Left,
     );
     let sentence = format!(
         "Qua xem xét, {} thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
         or_blank(&agency)
     );
-    flow.paragraph(&[r(sentence.as_str())], BODY, Align::Left);
+    item(&mut flow, &[r(sentence.as_str())]);
     list(&mut flow, &d.reasons, |_| "-".to_owned());
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("Xin thông báo để ông (bà) được biết và thực hiện./.")],
-        BODY,
-        Align::Left,
     );
 
     flow.gap(10.0);

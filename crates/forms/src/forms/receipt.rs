@@ -6,7 +6,7 @@
 //! time of return, where the result is collected, the tracking-book entry, two signatures.
 
 use super::common::{
-    BODY, TABLE, field, letterhead, portrait, signature, subtitle, title, two_columns,
+    TABLE, field, item, letterhead, portrait, signature, subtitle, title, two_columns,
 };
 use crate::data::ReceiptData;
 use crate::layout::table::{Cell, Table, col, head};
@@ -55,84 +55,72 @@ pub fn receipt(d: &ReceiptData) -> Result<Vec<u8>, FormError> {
 
     let agency = clean(&d.letterhead.agency.name);
     let a = &d.applicant;
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r(or_blank(&agency)),
             r(" đã tiếp nhận hồ sơ của: "),
             b(or_blank(&a.name)),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(&field("Địa chỉ: ", &a.address), BODY, Align::Left);
-    flow.paragraph(
+    item(&mut flow, &field("Địa chỉ: ", &a.address));
+    item(
+        &mut flow,
         &[
             r("Số điện thoại: "),
             r(or_blank(&a.phone)),
             r("; Email: "),
             r(or_blank(&a.email)),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r("Nội dung yêu cầu giải quyết: "),
             b(or_blank(&d.procedure_name)),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(&[r("1. Thành phần hồ sơ nộp gồm:")], BODY, Align::Left);
+    item(&mut flow, &[r("1. Thành phần hồ sơ nộp gồm:")]);
     documents_table(&mut flow, d);
     flow.gap(4.0);
 
     let sets = format!("{} (bộ)", count2(d.sets));
-    flow.paragraph(
-        &[r("2. Số lượng hồ sơ: "), r(sets.as_str())],
-        BODY,
-        Align::Left,
-    );
-    flow.paragraph(
+    item(&mut flow, &[r("2. Số lượng hồ sơ: "), r(sets.as_str())]);
+    item(
+        &mut flow,
         &field(
             "3. Thời gian giải quyết hồ sơ theo quy định là: ",
             &d.processing_time,
         ),
-        BODY,
-        Align::Left,
     );
     let received = long_date_time(d.received_at);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[r("4. Thời gian nhận hồ sơ: "), r(received.as_str())],
-        BODY,
-        Align::Left,
     );
     let due = long_date_time(d.appointment);
-    flow.paragraph(
+    item(
+        &mut flow,
         &[
             r("5. Thời gian trả kết quả giải quyết hồ sơ: "),
             b(due.as_str()),
         ],
-        BODY,
-        Align::Left,
     );
-    flow.paragraph(
+    item(
+        &mut flow,
         &field("6. Đăng ký nhận kết quả tại: ", &d.result_delivery),
-        BODY,
-        Align::Left,
     );
     let fee = d.fee.map(vnd);
     if let Some(fee) = &fee {
-        flow.paragraph(&[r("7. Phí, lệ phí: "), r(fee.as_str())], BODY, Align::Left);
+        item(&mut flow, &[r("7. Phí, lệ phí: "), r(fee.as_str())]);
     }
     if d.book_entry.trim().is_empty() {
         let line = format!("Vào Sổ theo dõi hồ sơ, Quyển số: {BLANK} Số thứ tự: {BLANK}");
-        flow.paragraph(&[r(line.as_str())], BODY, Align::Left);
+        item(&mut flow, &[r(line.as_str())]);
     } else {
-        flow.paragraph(
+        item(
+            &mut flow,
             &[r("Vào Sổ theo dõi hồ sơ: "), r(d.book_entry.as_str())],
-            BODY,
-            Align::Left,
         );
     }
 

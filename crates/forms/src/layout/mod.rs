@@ -6,7 +6,7 @@
 pub(crate) mod table;
 mod wrap;
 
-pub(crate) use wrap::{Line, Span, b, i, r, wrap, wrap_indented};
+pub(crate) use wrap::{Line, Span, b, i, r, wrap, wrap_balanced, wrap_indented};
 
 use crate::fonts::Style;
 use crate::pdf::Doc;

@@ -199,6 +199,30 @@ pub(crate) fn wrap_indented(
     lines
 }
 
+/// Like [`wrap`], but with lines of even length: the narrowest width that still gives the
+/// same number of lines. Centred headings then read "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH / CÔNG TỈNH
+/// SƠN LA" instead of leaving one word alone on the last line.
+pub(crate) fn wrap_balanced(doc: &Doc, spans: &[Span<'_>], size: f32, width: f32) -> Vec<Line> {
+    let lines = wrap(doc, spans, size, width);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let count = lines.len();
+    let (mut lo, mut hi) = (width / count as f32, width);
+    let mut best = lines;
+    for _ in 0..12 {
+        let mid = (lo + hi) / 2.0;
+        let candidate = wrap(doc, spans, size, mid);
+        if candidate.len() <= count {
+            hi = mid;
+            best = candidate;
+        } else {
+            lo = mid;
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +282,23 @@ mod tests {
         assert_eq!(frags[1].style, Style::Bold);
         assert_eq!(frags[1].text, "Nguyễn Thị Hường");
         assert!(frags[1].x > 0.0);
+    }
+
+    #[test]
+    fn balanced_lines_are_even() {
+        let doc = doc();
+        let text = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH SƠN LA";
+        let width = doc.measure(
+            Style::Bold,
+            12.0,
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH SƠN",
+        ) + 1.0;
+        let greedy = wrap(&doc, &[b(text)], 12.0, width);
+        assert_eq!(greedy.last().unwrap().text(), "LA");
+        let balanced = wrap_balanced(&doc, &[b(text)], 12.0, width);
+        assert_eq!(balanced.len(), 2);
+        let (a, z) = (balanced[0].width, balanced[1].width);
+        assert!((a - z).abs() < a / 2.0, "{a} vs {z}");
     }
 
     #[test]

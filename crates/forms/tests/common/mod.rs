@@ -75,6 +75,17 @@ pub fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text of page `n` (1-based), whitespace collapsed.
+pub fn page_text(path: &PathBuf, n: usize) -> String {
+    let n = n.to_string();
+    let raw = run(
+        "pdftotext",
+        &["-raw", "-enc", "UTF-8", "-f", &n, "-l", &n],
+        path,
+    );
+    flat(&raw)
+}
+
 /// Removes all whitespace, for codes and URLs that may be cut at the end of a line.
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect()
