@@ -2,7 +2,8 @@
 //!
 //! Times are `jiff::civil` values already converted to Vietnamese local time (Asia/Ho_Chi_Minh)
 //! by the caller, which owns the clock and the time zone; this crate only prints them. Empty
-//! strings print as dotted lines to be completed by hand, like the blank templates.
+//! strings, zero counts and default dates (year 0, as `Default` gives) print as dotted lines
+//! to be completed by hand, like the blank templates.
 
 use jiff::civil::{Date, DateTime};
 

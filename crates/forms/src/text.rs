@@ -55,8 +55,19 @@ fn day_month(date: Date) -> (String, String) {
     (day, month)
 }
 
+/// Dates before this year are taken as "not given": `Date::default()` is year 0, so a
+/// default-constructed form prints dotted date lines, like the blank template.
+const FIRST_YEAR: i16 = 1900;
+
+pub(crate) fn is_blank_date(date: Date) -> bool {
+    date.year() < FIRST_YEAR
+}
+
 /// "ngày 05 tháng 02 năm 2026", "ngày 23 tháng 11 năm 2026".
 pub(crate) fn long_date(date: Date) -> String {
+    if is_blank_date(date) {
+        return "ngày …… tháng …… năm ……".to_owned();
+    }
     let (day, month) = day_month(date);
     format!("ngày {day} tháng {month} năm {}", date.year())
 }
@@ -74,6 +85,9 @@ pub(crate) fn place_date(place: &str, date: Date) -> String {
 
 /// "08 giờ 30 phút, ngày 23 tháng 11 năm 2026": the wording of the receipt's items 4 and 5.
 pub(crate) fn long_date_time(at: DateTime) -> String {
+    if is_blank_date(at.date()) {
+        return "…… giờ …… phút, ngày …… tháng …… năm ……".to_owned();
+    }
     format!(
         "{:02} giờ {:02} phút, {}",
         at.hour(),
@@ -84,6 +98,9 @@ pub(crate) fn long_date_time(at: DateTime) -> String {
 
 /// "23/11/2026", for table cells where the long form does not fit.
 pub(crate) fn short_date(date: Date) -> String {
+    if is_blank_date(date) {
+        return "……/……/……".to_owned();
+    }
     format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
 }
 
@@ -102,7 +119,11 @@ pub(crate) fn vnd(amount: i64) -> String {
 }
 
 /// Counts printed with two digits below ten, as on the templates: "01 (bộ)".
+/// Zero is "not given" and prints as a dotted line.
 pub(crate) fn count2(n: u32) -> String {
+    if n == 0 {
+        return "……".to_owned();
+    }
     format!("{n:02}")
 }
 
@@ -142,6 +163,17 @@ mod tests {
             long_date_time(date(2026, 11, 23).at(8, 5, 0, 0)),
             "08 giờ 05 phút, ngày 23 tháng 11 năm 2026"
         );
+    }
+
+    #[test]
+    fn default_dates_print_as_blanks() {
+        assert_eq!(long_date(Date::default()), "ngày …… tháng …… năm ……");
+        assert_eq!(
+            long_date_time(DateTime::default()),
+            "…… giờ …… phút, ngày …… tháng …… năm ……"
+        );
+        assert_eq!(count2(0), "……");
+        assert_eq!(count2(3), "03");
     }
 
     #[test]

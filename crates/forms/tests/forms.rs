@@ -57,6 +57,22 @@ fn receipt() {
 }
 
 #[test]
+fn receipt_qr_code_scans_to_the_lookup_url() {
+    let data = samples::receipt();
+    let path = save("01-receipt-qr.pdf", &motcua_forms::receipt(&data).unwrap());
+    assert_eq!(scan_qr(&path), vec![data.lookup_url.clone()]);
+
+    let mut no_url = data.clone();
+    no_url.lookup_url.clear();
+    let path = save(
+        "01-receipt-no-qr.pdf",
+        &motcua_forms::receipt(&no_url).unwrap(),
+    );
+    assert!(scan_qr(&path).is_empty());
+    assert!(!text_flat(&path).contains("Tra cứu tình trạng hồ sơ"));
+}
+
+#[test]
 fn supplement_request() {
     let pdf = motcua_forms::supplement_request(&samples::supplement()).unwrap();
     check(

@@ -8,7 +8,7 @@ use crate::data::{TrackingBookData, TrackingRow};
 use crate::layout::table::{Cell, HeaderCell, Table, col, head};
 use crate::layout::{Align, b, i, r};
 use crate::limits::Limits;
-use crate::text::{clean, short_date};
+use crate::text::{clean, count2, short_date};
 
 const SIZE: f32 = 8.5;
 
@@ -138,7 +138,7 @@ fn book_row(k: usize, row: &TrackingRow) -> Vec<Cell<'_>> {
         Cell::spans(vec![r((k + 1).to_string())]),
         Cell::spans(vec![r(row.file_code.as_str())]),
         Cell::spans(vec![r(row.procedure_name.as_str())]),
-        Cell::spans(vec![r(format!("{:02}", row.sets))]),
+        Cell::spans(vec![r(count2(row.sets))]),
         Cell::spans(vec![r(row.applicant_name.as_str())]),
         Cell::spans(vec![r(row.applicant_contact.as_str())]),
         Cell::spans(vec![r(row.lead_agency.as_str())]),

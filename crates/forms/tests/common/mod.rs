@@ -86,6 +86,31 @@ pub fn page_text(path: &PathBuf, n: usize) -> String {
     flat(&raw)
 }
 
+/// The QR codes a scanner reads on page 1, rendered at 150 dpi (a phone camera sees about that).
+pub fn scan_qr(path: &PathBuf) -> Vec<String> {
+    let prefix = path.with_extension("scan");
+    // pdftoppm -singlefile appends ".png" to the prefix.
+    let png = PathBuf::from(format!("{}.png", prefix.display()));
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(path)
+        .arg(&prefix)
+        .status()
+        .expect("run pdftoppm: install poppler-utils with scripts/ensure-pdftools.sh");
+    assert!(status.success(), "pdftoppm failed");
+    let output = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&png)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `zbarimg` ({e}): install zbar-tools with scripts/ensure-pdftools.sh")
+        });
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Removes all whitespace, for codes and URLs that may be cut at the end of a line.
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect()
