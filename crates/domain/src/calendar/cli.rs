@@ -11,8 +11,16 @@ use super::deadline::{Channel, DeadlineInput, MAX_DAYS, ProcessingTime, compute_
 use super::{CalendarConfig, WorkingCalendar, lunar};
 use crate::rules::RuleSet;
 
-fn calendar(config: &CalendarConfig) -> Result<WorkingCalendar, String> {
-    WorkingCalendar::new(config).map_err(|e| format!("invalid calendar configuration: {e}"))
+/// The calendar around `year`: wide enough for the longest duration accepted (3,650 days, in
+/// either direction), and much faster to build than all of 1900–2199.
+fn calendar(config: &CalendarConfig, year: i16) -> Result<WorkingCalendar, String> {
+    const SPAN_YEARS: i16 = 16;
+    WorkingCalendar::for_years(
+        config,
+        year.saturating_sub(SPAN_YEARS),
+        year.saturating_add(SPAN_YEARS),
+    )
+    .map_err(|e| format!("invalid calendar configuration: {e}"))
 }
 
 /// Parses `YYYY-MM-DD`, rejecting impossible dates like 2026-02-30.
@@ -94,7 +102,7 @@ pub fn from_lunar(year: &str, month: &str, day: &str, leap: bool) -> Result<Stri
 /// `is-working-day DATE` → `true` / `false`.
 pub fn is_working_day(config: &CalendarConfig, date: &str) -> Result<String, String> {
     let d = parse_date(date)?;
-    let cal = calendar(config)?;
+    let cal = calendar(config, d.year())?;
     cal.day_info(d).map_err(|e| e.to_string())?;
     Ok(cal.is_working_day(d).to_string())
 }
@@ -108,7 +116,7 @@ pub fn add_working_days(config: &CalendarConfig, date: &str, n: &str) -> Result<
             "{n} working days is more than the {MAX_DAYS}-day limit"
         ));
     }
-    let cal = calendar(config)?;
+    let cal = calendar(config, d.year())?;
     cal.add_working_days(d, n as i32)
         .map(|r| r.to_string())
         .map_err(|e| e.to_string())
@@ -123,7 +131,7 @@ pub fn holidays(config: &CalendarConfig, year: &str) -> Result<String, String> {
             "year {year} is outside the supported range 1900..=2199"
         ));
     }
-    let cal = calendar(config)?;
+    let cal = calendar(config, year)?;
     let days = cal.special_days(year).map_err(|e| e.to_string())?;
     Ok(days
         .iter()
@@ -185,7 +193,7 @@ pub fn deadline(config: &CalendarConfig, args: &DeadlineArgs<'_>) -> Result<Stri
     if let Some(rules) = RuleSet::in_force_at(local_date) {
         input.rules = rules.deadline_rules();
     }
-    let cal = calendar(config)?;
+    let cal = calendar(config, local_date.year())?;
     let d = compute_deadline(&cal, &input).map_err(|e| e.to_string())?;
     Ok(format_instant(d.due))
 }

@@ -61,11 +61,26 @@ fn to_seconds(periods: &[Period]) -> Vec<(u32, u32)> {
 }
 
 impl WorkingCalendar {
-    /// Builds the calendar; fails only on an invalid configuration.
+    /// Builds the calendar for 1900–2199; fails only on an invalid configuration.
     pub fn new(config: &CalendarConfig) -> Result<Self, CalendarError> {
+        Self::for_years(config, FIRST_DATE.year(), LAST_DATE.year())
+    }
+
+    /// Builds the calendar for the years `first_year..=last_year` only (clamped to
+    /// 1900–2199): a command-line answer needs a few years, not three centuries, and
+    /// building fewer years is what keeps it fast. Dates outside are out of range.
+    pub fn for_years(
+        config: &CalendarConfig,
+        first_year: i16,
+        last_year: i16,
+    ) -> Result<Self, CalendarError> {
         config.validate()?;
-        let first = day_number(FIRST_DATE);
-        let last = day_number(LAST_DATE);
+        let first_year = first_year.clamp(FIRST_DATE.year(), LAST_DATE.year());
+        let last_year = last_year.clamp(first_year, LAST_DATE.year());
+        let first_date = Date::new(first_year, 1, 1).unwrap_or(FIRST_DATE);
+        let last_date = Date::new(last_year, 12, 31).unwrap_or(LAST_DATE);
+        let first = day_number(first_date);
+        let last = day_number(last_date);
         let hours = &config.working_hours;
 
         let mut patterns: Vec<Vec<(u32, u32)>> = vec![Vec::new()];
@@ -117,7 +132,8 @@ impl WorkingCalendar {
                 entries[i] = DayEntry { pattern: p, reason };
             }
         }
-        for rule_day in expand_rule_days(&config.rule_sets, 1899, 2200, &config.removed) {
+        let years = (i32::from(first_year) - 1, i32::from(last_year) + 1);
+        for rule_day in expand_rule_days(&config.rule_sets, years.0, years.1, &config.removed) {
             if let Some(i) = slot(rule_day.day) {
                 let reason = match rule_day.kind {
                     RuleDayKind::Holiday => DayReason::Holiday {
@@ -177,7 +193,7 @@ impl WorkingCalendar {
         seconds_before.push(secs);
         days_before.push(days);
         let mut dates = Vec::with_capacity(entries.len());
-        let mut date = FIRST_DATE;
+        let mut date = first_date;
         for _ in first..=last {
             dates.push(date);
             date = date.tomorrow().unwrap_or(date);
