@@ -5,7 +5,8 @@
 /// form is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
-    /// A text field is longer than [`crate::MAX_FIELD_CHARS`].
+    /// A text field is longer than [`crate::MAX_FIELD_CHARS`] (or, in the letterhead,
+    /// [`crate::MAX_HEADING_CHARS`]).
     #[error("field `{field}` has {len} characters; at most {max} are printed")]
     FieldTooLong {
         field: &'static str,

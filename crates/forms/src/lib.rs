@@ -31,5 +31,5 @@ mod text;
 pub use data::*;
 pub use error::FormError;
 pub use forms::*;
-pub use limits::{MAX_FIELD_CHARS, MAX_ROWS, MAX_TOTAL_CHARS};
+pub use limits::{MAX_FIELD_CHARS, MAX_HEADING_CHARS, MAX_ROWS, MAX_TOTAL_CHARS};
 pub use pdf::MAX_PAGES;

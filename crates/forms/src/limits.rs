@@ -6,6 +6,9 @@ use crate::data::{Applicant, Letterhead};
 
 /// Longest text field printed. Procedure names in the national catalogue stay under ~1,000.
 pub const MAX_FIELD_CHARS: usize = 10_000;
+/// Longest heading field (agency names, place, number, form number): the letterhead sits on
+/// the first page and must fit there.
+pub const MAX_HEADING_CHARS: usize = 300;
 /// Longest list printed: documents of a file, hand-over steps, rows of the tracking book.
 pub const MAX_ROWS: usize = 20_000;
 /// All text of one form together.
@@ -19,18 +22,18 @@ pub(crate) struct Limits {
 
 impl Limits {
     pub(crate) fn field(&mut self, field: &'static str, value: &str) -> Result<(), FormError> {
+        self.bounded(field, value, MAX_FIELD_CHARS)
+    }
+
+    fn bounded(&mut self, field: &'static str, value: &str, max: usize) -> Result<(), FormError> {
         // Bytes bound chars from above: skip counting for the common short field.
-        let len = if value.len() <= MAX_FIELD_CHARS {
+        let len = if value.len() <= max {
             value.len()
         } else {
             value.chars().count()
         };
-        if len > MAX_FIELD_CHARS {
-            return Err(FormError::FieldTooLong {
-                field,
-                len,
-                max: MAX_FIELD_CHARS,
-            });
+        if len > max {
+            return Err(FormError::FieldTooLong { field, len, max });
         }
         self.total += len;
         if self.total > MAX_TOTAL_CHARS {
@@ -54,11 +57,12 @@ impl Limits {
     }
 
     pub(crate) fn letterhead(&mut self, l: &Letterhead) -> Result<(), FormError> {
-        self.field("letterhead.form_number", &l.form_number)?;
-        self.field("letterhead.agency.parent_name", &l.agency.parent_name)?;
-        self.field("letterhead.agency.name", &l.agency.name)?;
-        self.field("letterhead.agency.place", &l.agency.place)?;
-        self.field("letterhead.reference", &l.reference)
+        let max = MAX_HEADING_CHARS;
+        self.bounded("letterhead.form_number", &l.form_number, max)?;
+        self.bounded("letterhead.agency.parent_name", &l.agency.parent_name, max)?;
+        self.bounded("letterhead.agency.name", &l.agency.name, max)?;
+        self.bounded("letterhead.agency.place", &l.agency.place, max)?;
+        self.bounded("letterhead.reference", &l.reference, max)
     }
 
     pub(crate) fn applicant(&mut self, a: &Applicant) -> Result<(), FormError> {

@@ -22,6 +22,7 @@ fn check(name: &str, pdf: &[u8], expected: &[&str]) -> String {
         assert!(text.contains(&flat(e)), "{name}: missing {e:?} in:\n{text}");
     }
     assert_a4(&path, false);
+    assert_eq!(pages(&path), 1, "{name}: a usual form fits on one page");
     assert_fonts_embedded(&path);
     text
 }

@@ -179,6 +179,12 @@ fn absurd_input_is_refused_with_a_code() {
         "form_lookup_url_too_long"
     );
 
+    let mut data = samples::refusal();
+    data.letterhead.agency.name = "Ủy ban nhân dân ".repeat(40);
+    let err = refusal(&data).unwrap_err();
+    assert_eq!(err.code(), "form_field_too_long");
+    assert!(err.to_string().contains("letterhead.agency.name"), "{err}");
+
     // A field exactly at the limit is printed.
     let mut data = samples::refusal();
     data.reasons = vec!["lý do ".repeat(MAX_FIELD_CHARS / 6)];

@@ -93,6 +93,19 @@ fn draw_laid(flow: &mut Flow, laid: &[Laid], (x, width): (f32, f32), mut top: f3
     }
 }
 
+/// Height [`two_columns`] will take, to keep what precedes it on the same page.
+pub(crate) fn two_columns_height(
+    flow: &Flow,
+    left: &[Block<'_>],
+    right: &[Block<'_>],
+    split: f32,
+) -> f32 {
+    let lw = flow.width() * split;
+    let (_, lh) = lay(flow, left, lw);
+    let (_, rh) = lay(flow, right, flow.width() - lw);
+    lh.max(rh)
+}
+
 /// Two columns side by side, kept together on one page; `split` is the left column's share.
 pub(crate) fn two_columns(flow: &mut Flow, left: &[Block<'_>], right: &[Block<'_>], split: f32) {
     let lw = flow.width() * split;
@@ -247,7 +260,7 @@ pub(crate) fn signature<'a>(title: &'a str, hint: &'a str, name: &'a str) -> Vec
     if !hint.is_empty() {
         blocks.push(Block::Text(vec![i(hint)], 12.0, Align::Center));
     }
-    blocks.push(Block::Gap(62.0));
+    blocks.push(Block::Gap(54.0));
     if !name.trim().is_empty() {
         blocks.push(Block::Text(vec![b(name)], BODY, Align::Center));
     }

@@ -7,6 +7,7 @@
 
 use super::common::{
     TABLE, field, item, letterhead, portrait, signature, subtitle, title, two_columns,
+    two_columns_height,
 };
 use crate::data::ReceiptData;
 use crate::layout::table::{Cell, Table, col, head};
@@ -17,6 +18,10 @@ use crate::text::{BLANK, clean, count2, long_date_time, or_blank, vnd};
 use crate::{FormError, qr::encode};
 
 const TITLE: &str = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả";
+/// 24 mm prints well on counter printers: a module of a version-5 symbol is ~0.65 mm.
+const QR_SIDE: f32 = 68.0;
+const QR_GAP: f32 = 6.0;
+const SIGNATURE_GAP: f32 = 10.0;
 
 fn check(d: &ReceiptData) -> Result<(), FormError> {
     let mut l = Limits::default();
@@ -124,18 +129,20 @@ pub fn receipt(d: &ReceiptData) -> Result<Vec<u8>, FormError> {
         );
     }
 
-    if let Some(qr) = &qr {
-        flow.gap(6.0);
-        lookup_block(&mut flow, qr, &url, &code, d.pin.as_deref());
-    }
-
-    flow.gap(10.0);
     let left = signature("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", &a.name);
     let right = signature(
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "(Ký và ghi rõ họ tên)",
         &d.officer_name,
     );
+    let signatures = two_columns_height(&flow, &left, &right, 0.5) + SIGNATURE_GAP;
+    if let Some(qr) = &qr {
+        // The QR block goes with the signatures rather than leaving them alone on a page.
+        flow.ensure(QR_SIDE + QR_GAP + signatures);
+        flow.gap(QR_GAP);
+        lookup_block(&mut flow, qr, &url, &code, d.pin.as_deref());
+    }
+    flow.gap(SIGNATURE_GAP);
     two_columns(&mut flow, &left, &right, 0.5);
     flow.number_pages(10.0);
     flow.doc.finish()
@@ -184,8 +191,7 @@ fn documents_table(flow: &mut Flow, d: &ReceiptData) {
 
 /// The QR code with, to its right, how to look the file up.
 fn lookup_block(flow: &mut Flow, qr: &QrMatrix, url: &str, code: &str, pin: Option<&str>) {
-    // 25 mm prints well on counter printers; each module of a version-5 symbol is ~0.7 mm.
-    let side = 72.0;
+    let side = QR_SIDE;
     let gap = 12.0;
     let text_x = flow.left() + side + gap;
     let text_w = flow.width() - side - gap;

@@ -19,9 +19,9 @@ pub(crate) enum Align {
     Right,
 }
 
-/// Line height as a multiple of the font size: close to the "exactly 17–18 pt for 13 pt"
+/// Line height as a multiple of the font size: close to the "exactly 16–17 pt for 13 pt"
 /// spacing of printed administrative documents.
-pub(crate) const LEADING: f32 = 1.3;
+pub(crate) const LEADING: f32 = 1.25;
 
 /// Page margins in points (Decree 30/2020/NĐ-CP, Appendix I: top and bottom 20–25 mm, left
 /// 30–35 mm, right 15–20 mm).
