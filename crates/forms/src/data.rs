@@ -80,7 +80,7 @@ pub struct ReceiptData {
     pub received_at: DateTime,
     pub appointment: DateTime,
     /// Where the result is to be collected (Đăng ký nhận kết quả tại), e.g. "Bộ phận Một cửa"
-    /// or "qua dịch vụ bưu chính công ích: <address>".
+    /// or "qua dịch vụ bưu chính công ích: …" with the address.
     pub result_delivery: String,
     /// Fees and charges in đồng; `None` prints nothing.
     pub fee: Option<i64>,
