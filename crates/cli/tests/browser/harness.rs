@@ -206,6 +206,8 @@ impl Browser {
         args.push(format!("--user-data-dir={}", profile.display()));
         let capabilities: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
+            // A page that never finishes loading fails the test within a minute, not five.
+            "timeouts": { "pageLoad": 60_000, "script": 30_000 },
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": args,
