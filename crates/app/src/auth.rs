@@ -250,7 +250,7 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
         .then_some(local)
 }
 
-fn valid_email(raw: &str) -> bool {
+pub(crate) fn valid_email(raw: &str) -> bool {
     let raw = raw.trim();
     let Some((local, domain)) = raw.split_once('@') else {
         return false;

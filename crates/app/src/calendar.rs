@@ -40,7 +40,7 @@ fn builtin() -> &'static CalendarConfig {
     BUILTIN.get_or_init(CalendarConfig::builtin)
 }
 
-fn utc7() -> TimeZone {
+pub(crate) fn utc7() -> TimeZone {
     TimeZone::fixed(Offset::constant(7))
 }
 
@@ -49,7 +49,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 impl CalendarCache {
-    fn get(&self, config: &CalendarConfig) -> Result<Arc<WorkingCalendar>> {
+    pub(crate) fn get(&self, config: &CalendarConfig) -> Result<Arc<WorkingCalendar>> {
         let json = serde_json::to_string(config).map_err(internal)?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         json.hash(&mut hasher);
@@ -88,6 +88,25 @@ pub async fn config(app: &App, tenant_id: i64, unit: Option<&Unit>) -> Result<Ca
         config.working_hours = serde_json::from_str(&json).map_err(internal)?;
     }
     Ok(config)
+}
+
+/// The stable content hash (SHA-256 of its JSON) and the JSON of a configuration: a file
+/// stores the hash, the configuration is kept once in `calendar_snapshots`.
+pub(crate) fn snapshot(config: &CalendarConfig) -> Result<(String, String)> {
+    let json = serde_json::to_string(config).map_err(internal)?;
+    Ok((crate::secret::sha256_hex(&json), json))
+}
+
+/// The calendar a file was received with.
+pub(crate) async fn snapshot_calendar(
+    app: &App,
+    conn: &mut Conn,
+    tenant_id: i64,
+    hash: &str,
+) -> Result<Arc<WorkingCalendar>> {
+    let json = motcua_store::files::calendar_snapshot(conn, tenant_id, hash).await?;
+    let config: CalendarConfig = serde_json::from_str(&json).map_err(internal)?;
+    app.calendars.get(&config)
 }
 
 pub async fn working_calendar(

@@ -1,4 +1,6 @@
 use motcua_domain::catalogue::FieldError;
+use motcua_domain::file::FileError;
+use motcua_domain::rules::FileCodeError;
 use motcua_store::StoreError;
 use thiserror::Error;
 
@@ -22,6 +24,14 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("the record was changed by someone else; reload and try again")]
     Stale,
+    /// A workflow rule refused the action (e.g. a second apology, approving a withdrawn file).
+    #[error("{message}")]
+    Rule {
+        code: &'static str,
+        message: String,
+        message_vi: String,
+        conflict: bool,
+    },
     #[error("internal error")]
     Internal(String),
 }
@@ -37,6 +47,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict { code, .. } => code,
             AppError::Stale => "stale_version",
+            AppError::Rule { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }
@@ -55,6 +66,39 @@ impl AppError {
 
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<FileError> for AppError {
+    fn from(err: FileError) -> Self {
+        let conflict = match &err {
+            FileError::VersionConflict { .. } => return AppError::Stale,
+            FileError::Inconsistent(_)
+            | FileError::RuleVersionNotInForce { .. }
+            | FileError::NoCodeFormat { .. }
+            | FileError::Code(FileCodeError::UnknownPlaceholder(_) | FileCodeError::Unclosed)
+            | FileError::Code(FileCodeError::MissingPlatform | FileCodeError::MissingAgency) => {
+                return AppError::Internal(format!("{} ({})", err, err.code()));
+            }
+            FileError::WrongState { .. }
+            | FileError::Finished { .. }
+            | FileError::Closed
+            | FileError::ResultAlreadyIssued
+            | FileError::ResultNotReady
+            | FileError::StopNotInRuleVersion { .. }
+            | FileError::ApologyAlreadyIssued
+            | FileError::LegAlreadyOpen { .. }
+            | FileError::NoOpenLeg { .. }
+            | FileError::SameAssignee
+            | FileError::Code(FileCodeError::SequenceOverflow { .. }) => true,
+            _ => false,
+        };
+        AppError::Rule {
+            code: err.code(),
+            message: err.to_string(),
+            message_vi: err.message_vi(),
+            conflict,
+        }
     }
 }
 

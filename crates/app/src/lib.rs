@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 mod error;
+pub mod files;
 pub mod org;
 pub mod secret;
 pub mod tenancy;
@@ -48,6 +49,8 @@ pub struct Settings {
     /// a commune office's officers often share one address behind NAT.
     pub login_max_failures_per_address: i64,
     pub login_window_secs: i64,
+    /// The platform owner's code (AA) in file codes of the national format (from 2026-01-25).
+    pub platform_code: String,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_max_failures_per_address: 50,
             login_window_secs: 15 * 60,
+            platform_code: "01".into(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Largest JSON request body, in KiB.
     pub max_body_kib: usize,
+    /// The platform owner's code (AA) printed in file codes of the 2026 national format.
+    pub platform_code: String,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             login_max_failures_per_address: 50,
             login_window_minutes: 15,
             max_body_kib: 1024,
+            platform_code: "01".into(),
         }
     }
 }

@@ -244,6 +244,7 @@ async fn open(config: &Config) -> Result<App, Failure> {
         login_max_failures: config.login_max_failures.max(1),
         login_max_failures_per_address: config.login_max_failures_per_address.max(1),
         login_window_secs: config.login_window_minutes.max(1) * 60,
+        platform_code: config.platform_code.clone(),
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))
 }

@@ -201,6 +201,21 @@ pub async fn delete_procedure(conn: &mut Conn, tenant_id: i64, id: i64) -> Resul
     Ok(())
 }
 
+pub async fn procedure_by_id(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<ProcedureRow>> {
+    Ok(sqlx::query_as(concat!(
+        select_procedures!(),
+        "WHERE p.tenant_id = $1 AND p.id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn procedure_by_code(
     conn: &mut Conn,
     tenant_id: i64,

@@ -77,3 +77,377 @@ pub async fn enqueue(
     .await?;
     Ok(id)
 }
+
+/// A file's row: the searchable columns and the workflow record as JSON.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileRow {
+    pub id: i64,
+    pub code: Option<String>,
+    pub procedure_id: i64,
+    pub field_id: i64,
+    pub receiving_unit_id: i64,
+    pub current_unit_id: i64,
+    pub assignee_id: Option<i64>,
+    pub owner_user_id: Option<i64>,
+    pub applicant_name: String,
+    pub applicant_phone: Option<String>,
+    pub applicant_email: Option<String>,
+    pub applicant_address: Option<String>,
+    pub lookup_pin_hash: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub appointment_date: Option<String>,
+    pub finished_at: Option<i64>,
+    pub rule_version: String,
+    pub calendar_hash: String,
+    pub record_json: String,
+    pub version: i64,
+}
+
+macro_rules! file_columns {
+    () => {
+        "id, code, procedure_id, field_id, receiving_unit_id, current_unit_id, assignee_id, owner_user_id,
+         applicant_name, applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, state,
+         received_at, due_at, appointment_date, finished_at, rule_version, calendar_hash, record_json, version"
+    };
+}
+
+/// Columns that follow the workflow record; written on insert and on every change.
+pub struct FileState<'a> {
+    pub code: Option<&'a str>,
+    pub current_unit_id: i64,
+    pub assignee_id: Option<i64>,
+    pub state: &'a str,
+    pub received_at: Option<i64>,
+    pub received_date: Option<&'a str>,
+    pub due_at: Option<i64>,
+    pub legal_due_at: Option<i64>,
+    pub appointment_date: Option<&'a str>,
+    pub finished_at: Option<i64>,
+    pub handed_over_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub supplement_count: i64,
+    pub apology_at: Option<i64>,
+    pub record_json: &'a str,
+    pub version: i64,
+}
+
+/// What is fixed when a file is created.
+pub struct NewFileRow<'a> {
+    pub procedure_id: i64,
+    pub field_id: i64,
+    pub receiving_unit_id: i64,
+    pub owner_user_id: Option<i64>,
+    pub applicant_name: &'a str,
+    pub applicant_phone: Option<&'a str>,
+    pub applicant_email: Option<&'a str>,
+    pub applicant_address: Option<&'a str>,
+    pub lookup_pin_hash: Option<&'a str>,
+    pub channel: &'a str,
+    pub rule_version: &'a str,
+    pub calendar_hash: &'a str,
+}
+
+pub async fn insert_file(
+    conn: &mut Conn,
+    tenant_id: i64,
+    new: &NewFileRow<'_>,
+    s: &FileState<'_>,
+    now: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO files (tenant_id, procedure_id, field_id, receiving_unit_id, owner_user_id, applicant_name,
+             applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, rule_version,
+             calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date, due_at,
+             legal_due_at, appointment_date, finished_at, handed_over_at, ended_at, supplement_count, apology_at,
+             record_json, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                 $22, $23, $24, $25, $26, $27, $28, $29, $30, $30)
+         RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(new.procedure_id)
+    .bind(new.field_id)
+    .bind(new.receiving_unit_id)
+    .bind(new.owner_user_id)
+    .bind(new.applicant_name)
+    .bind(new.applicant_phone)
+    .bind(new.applicant_email)
+    .bind(new.applicant_address)
+    .bind(new.lookup_pin_hash)
+    .bind(new.channel)
+    .bind(new.rule_version)
+    .bind(new.calendar_hash)
+    .bind(s.code)
+    .bind(s.current_unit_id)
+    .bind(s.assignee_id)
+    .bind(s.state)
+    .bind(s.received_at)
+    .bind(s.received_date)
+    .bind(s.due_at)
+    .bind(s.legal_due_at)
+    .bind(s.appointment_date)
+    .bind(s.finished_at)
+    .bind(s.handed_over_at)
+    .bind(s.ended_at)
+    .bind(s.supplement_count)
+    .bind(s.apology_at)
+    .bind(s.record_json)
+    .bind(s.version)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Writes the new state if the row is still at `expected_version` (optimistic concurrency).
+pub async fn update_file(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+    expected_version: i64,
+    s: &FileState<'_>,
+    now: i64,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE files SET code = $1, current_unit_id = $2, assignee_id = $3, state = $4, received_at = $5,
+             received_date = $6, due_at = $7, legal_due_at = $8, appointment_date = $9, finished_at = $10,
+             handed_over_at = $11, ended_at = $12, supplement_count = $13, apology_at = $14, record_json = $15,
+             version = $16, updated_at = $17
+         WHERE tenant_id = $18 AND id = $19 AND version = $20",
+    )
+    .bind(s.code)
+    .bind(s.current_unit_id)
+    .bind(s.assignee_id)
+    .bind(s.state)
+    .bind(s.received_at)
+    .bind(s.received_date)
+    .bind(s.due_at)
+    .bind(s.legal_due_at)
+    .bind(s.appointment_date)
+    .bind(s.finished_at)
+    .bind(s.handed_over_at)
+    .bind(s.ended_at)
+    .bind(s.supplement_count)
+    .bind(s.apology_at)
+    .bind(s.record_json)
+    .bind(s.version)
+    .bind(now)
+    .bind(tenant_id)
+    .bind(id)
+    .bind(expected_version)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
+}
+
+pub async fn file_by_id(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<FileRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        file_columns!(),
+        " FROM files WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn file_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<Option<FileRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        file_columns!(),
+        " FROM files WHERE tenant_id = $1 AND code = $2"
+    ))
+    .bind(tenant_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Records that a unit has taken part in a file (once per unit).
+pub async fn link_unit(conn: &mut Conn, tenant_id: i64, file_id: i64, unit_id: i64) -> Result<()> {
+    sqlx::query("INSERT INTO file_units (tenant_id, file_id, unit_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(tenant_id)
+        .bind(file_id)
+        .bind(unit_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Materialised paths of the units that took part in a file, for scope checks.
+pub async fn unit_paths(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.path FROM file_units fu JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
+         WHERE fu.tenant_id = $1 AND fu.file_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(file_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub event_json: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+    seq: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    action: &str,
+    from_state: Option<&str>,
+    to_state: &str,
+    event_json: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO file_events (tenant_id, file_id, seq, at, actor_id, action, from_state, to_state, event_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(tenant_id)
+    .bind(file_id)
+    .bind(seq)
+    .bind(at)
+    .bind(actor_id)
+    .bind(action)
+    .bind(from_state)
+    .bind(to_state)
+    .bind(event_json)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn events(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, at, actor_id, action, from_state, to_state, event_json FROM file_events
+         WHERE tenant_id = $1 AND file_id = $2 ORDER BY seq",
+    )
+    .bind(tenant_id)
+    .bind(file_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One line of a work list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub code: Option<String>,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub applicant_name: String,
+    pub channel: String,
+    pub state: String,
+    pub current_unit_code: String,
+    pub assignee_id: Option<i64>,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub version: i64,
+}
+
+/// Work-list filters. Empty strings and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Files currently at a unit whose path starts with this.
+    pub unit_path_prefix: String,
+    pub states: Vec<String>,
+    pub assignee_id: Option<i64>,
+    /// Only files due before this instant (overdue or due soon).
+    pub due_before: Option<i64>,
+}
+
+/// At most this many states in one filter.
+pub const MAX_QUEUE_STATES: usize = 8;
+
+macro_rules! queue_where {
+    () => {
+        "WHERE f.tenant_id = $1 AND u.path LIKE $2 || '%'
+           AND ($3 = '' OR f.state IN ($3, $4, $5, $6, $7, $8, $9, $10))
+           AND ($11 = 0 OR f.assignee_id = $12)
+           AND ($13 = 0 OR f.due_at < $14) "
+    };
+}
+
+fn bind_queue<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    tenant_id: i64,
+    filter: &'q QueueFilter,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query = query.bind(tenant_id).bind(filter.unit_path_prefix.as_str());
+    let first = filter.states.first().map_or("", String::as_str);
+    for i in 0..MAX_QUEUE_STATES {
+        query = query.bind(filter.states.get(i).map_or(first, String::as_str));
+    }
+    query
+        .bind(i64::from(filter.assignee_id.is_some()))
+        .bind(filter.assignee_id.unwrap_or(0))
+        .bind(i64::from(filter.due_before.is_some()))
+        .bind(filter.due_before.unwrap_or(0))
+}
+
+pub async fn queue(
+    conn: &mut Conn,
+    tenant_id: i64,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<QueueRow>> {
+    let query = sqlx::query_as(concat!(
+        "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
+                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
+         FROM files f
+         JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
+         JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id ",
+        queue_where!(),
+        "ORDER BY f.due_at IS NULL, f.due_at, f.id LIMIT $15 OFFSET $16"
+    ));
+    Ok(bind_queue(query, tenant_id, filter)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn queue_count(conn: &mut Conn, tenant_id: i64, filter: &QueueFilter) -> Result<i64> {
+    let query = sqlx::query_as(concat!(
+        "SELECT COUNT(*) FROM files f JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id ",
+        queue_where!()
+    ));
+    let (n,): (i64,) = bind_queue(query, tenant_id, filter).fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// Files per state at a unit and its sub-units.
+pub async fn counts_by_state(
+    conn: &mut Conn,
+    tenant_id: i64,
+    unit_path_prefix: &str,
+) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT f.state, COUNT(*) FROM files f JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
+         WHERE f.tenant_id = $1 AND u.path LIKE $2 || '%' GROUP BY f.state ORDER BY f.state",
+    )
+    .bind(tenant_id)
+    .bind(unit_path_prefix)
+    .fetch_all(conn)
+    .await?)
+}

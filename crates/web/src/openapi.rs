@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         api::catalogue::get_one, api::catalogue::create, api::catalogue::update, api::catalogue::delete,
         api::calendar::year, api::calendar::add_day, api::calendar::remove_day, api::calendar::import,
         api::calendar::set_hours, api::calendar::set_unit_hours, api::calendar::deadline,
+        api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts,
+        api::files::lookup,
         api::audit::recent, api::audit::verify,
     ),
     components(schemas(Problem)),
@@ -31,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "organisation", description = "Units and staff"),
         (name = "catalogue", description = "Procedures (thủ tục hành chính) and fields"),
         (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
+        (name = "files", description = "Files (hồ sơ): intake, work lists, workflow actions, lookup"),
         (name = "audit", description = "The tamper-evident audit trail"),
     )
 )]

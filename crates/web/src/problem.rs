@@ -67,6 +67,13 @@ impl From<AppError> for ApiError {
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
             AppError::Conflict { .. } => (StatusCode::CONFLICT, "Conflict"),
             AppError::Stale => (StatusCode::CONFLICT, "Changed by someone else"),
+            AppError::Rule { conflict: true, .. } => (
+                StatusCode::CONFLICT,
+                "Not possible in the file's current state",
+            ),
+            AppError::Rule {
+                conflict: false, ..
+            } => (StatusCode::UNPROCESSABLE_ENTITY, "The action is not valid"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         };
         let mut api = ApiError::new(status, code, title);

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod files;
 pub mod org;
 
 use crate::problem::ApiError;
@@ -53,6 +54,11 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/working-hours", put(calendar::set_hours))
         .route("/calendar/{year}", get(calendar::year))
         .route("/units/{code}/working-hours", put(calendar::set_unit_hours))
+        .route("/files", get(files::queue).post(files::receive))
+        .route("/files/{id}", get(files::detail))
+        .route("/files/{id}/actions", post(files::act))
+        .route("/units/{code}/file-counts", get(files::counts))
+        .route("/lookup", post(files::lookup))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })

@@ -115,6 +115,7 @@ pub fn message_vi(err: &AppError) -> String {
         } => "Đã có tài khoản với thư điện tử hoặc số điện thoại này.".into(),
         AppError::Conflict { .. } => "Dữ liệu đã tồn tại hoặc đang được sử dụng.".into(),
         AppError::Stale => "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.".into(),
+        AppError::Rule { message_vi, .. } => message_vi.clone(),
         AppError::Internal(_) => "Hệ thống gặp sự cố. Vui lòng thử lại sau.".into(),
     }
 }
@@ -163,7 +164,12 @@ fn status_of(err: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Conflict { .. } | AppError::Stale => StatusCode::CONFLICT,
+        AppError::Conflict { .. } | AppError::Stale | AppError::Rule { conflict: true, .. } => {
+            StatusCode::CONFLICT
+        }
+        AppError::Rule {
+            conflict: false, ..
+        } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

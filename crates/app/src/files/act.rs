@@ -1,0 +1,297 @@
+//! Workflow actions on a file, by staff or (for a few actions) by the applicant.
+
+use super::row::{Columns, record_of, record_transition};
+use crate::audit::{self, Change};
+use crate::calendar::{self, utc7};
+use crate::{Actor, App, AppError, Result};
+use jiff::civil::Date;
+use motcua_domain::calendar::deadline::ShareAmount;
+use motcua_domain::file::{
+    Action, ActionContext, CodeRequest, Effect, HandoverMethod, applicant_may_perform, apply,
+    file_code, required_permission,
+};
+use motcua_domain::permission;
+use motcua_domain::rules::RuleSet;
+use motcua_store::files as store;
+use motcua_store::{Conn, commit, units, users};
+use serde::Deserialize;
+
+/// An action as API callers name it: units by code and people by user name.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ActionInput {
+    Receive,
+    ReturnForCompletion {
+        missing_items: Vec<String>,
+    },
+    Resubmit,
+    Transfer {
+        unit_code: String,
+    },
+    Assign {
+        assignee: String,
+        unit_code: Option<String>,
+    },
+    Reassign {
+        assignee: String,
+        unit_code: Option<String>,
+        reason: String,
+    },
+    StartExamination,
+    RequestSupplement {
+        missing_items: Vec<String>,
+    },
+    SupplementReceived,
+    /// Send to another agency with its share of the deadline in working hours.
+    SendToAgency {
+        unit_code: String,
+        working_hours: u32,
+    },
+    ReceiveFromAgency {
+        unit_code: String,
+    },
+    SubmitForApproval,
+    SendBack {
+        reason: String,
+    },
+    Approve,
+    Refuse {
+        reasons: Vec<String>,
+    },
+    StopProcessing {
+        reason: String,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
+    Cancel {
+        reason: String,
+    },
+    Apologize {
+        reason: String,
+        #[schema(value_type = String, format = Date)]
+        new_date: Date,
+    },
+    MarkResultReady,
+    /// `counter`, `post` or `electronic`.
+    HandOver {
+        method: String,
+    },
+    Close,
+}
+
+async fn unit_id(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<(i64, String)> {
+    let unit = units::by_code(conn, tenant_id, code)
+        .await?
+        .ok_or_else(|| AppError::invalid("unit_code", "no such unit"))?;
+    Ok((unit.id, unit.path))
+}
+
+/// The specialist must be able to process files at the unit.
+async fn assignee(conn: &mut Conn, tenant_id: i64, username: &str, unit_path: &str) -> Result<i64> {
+    let user = users::by_login(conn, tenant_id, username)
+        .await?
+        .filter(|u| !u.is_citizen() && u.is_active())
+        .ok_or_else(|| AppError::invalid("assignee", "no such staff member"))?;
+    let grants = users::grants_of(conn, tenant_id, user.id).await?;
+    let can = grants.iter().any(|g| {
+        let covers = if g.include_subunits != 0 {
+            unit_path.starts_with(&g.unit_path)
+        } else {
+            unit_path == g.unit_path
+        };
+        covers
+            && g.role
+                .parse()
+                .is_ok_and(|r| permission::allows(r, permission::Action::ProcessFiles))
+    });
+    if !can {
+        return Err(AppError::invalid(
+            "assignee",
+            "this person does not process files at that unit",
+        ));
+    }
+    Ok(user.id)
+}
+
+async fn resolve(
+    conn: &mut Conn,
+    tenant_id: i64,
+    current_unit_path: &str,
+    current_unit_id: i64,
+    input: ActionInput,
+) -> Result<Action> {
+    use ActionInput as I;
+    Ok(match input {
+        I::Receive => Action::Receive,
+        I::ReturnForCompletion { missing_items } => Action::ReturnForCompletion { missing_items },
+        I::Resubmit => Action::Resubmit,
+        I::Transfer { unit_code } => Action::Transfer {
+            unit_id: unit_id(conn, tenant_id, &unit_code).await?.0,
+        },
+        I::Assign {
+            assignee: who,
+            unit_code,
+        } => {
+            let (unit, path) = match unit_code {
+                Some(code) => unit_id(conn, tenant_id, &code).await?,
+                None => (current_unit_id, current_unit_path.to_owned()),
+            };
+            Action::Assign {
+                unit_id: unit,
+                assignee_id: assignee(conn, tenant_id, &who, &path).await?,
+            }
+        }
+        I::Reassign {
+            assignee: who,
+            unit_code,
+            reason,
+        } => {
+            let (unit, path) = match unit_code {
+                Some(code) => unit_id(conn, tenant_id, &code).await?,
+                None => (current_unit_id, current_unit_path.to_owned()),
+            };
+            Action::Reassign {
+                unit_id: unit,
+                assignee_id: assignee(conn, tenant_id, &who, &path).await?,
+                reason,
+            }
+        }
+        I::StartExamination => Action::StartExamination,
+        I::RequestSupplement { missing_items } => Action::RequestSupplement { missing_items },
+        I::SupplementReceived => Action::SupplementReceived,
+        I::SendToAgency {
+            unit_code,
+            working_hours,
+        } => Action::SendToAgency {
+            unit_id: unit_id(conn, tenant_id, &unit_code).await?.0,
+            share: ShareAmount::WorkingHours(working_hours),
+        },
+        I::ReceiveFromAgency { unit_code } => Action::ReceiveFromAgency {
+            unit_id: unit_id(conn, tenant_id, &unit_code).await?.0,
+        },
+        I::SubmitForApproval => Action::SubmitForApproval,
+        I::SendBack { reason } => Action::SendBack { reason },
+        I::Approve => Action::Approve,
+        I::Refuse { reasons } => Action::Refuse { reasons },
+        I::StopProcessing { reason } => Action::StopProcessing { reason },
+        I::Withdraw { reason } => Action::Withdraw { reason },
+        I::Cancel { reason } => Action::Cancel { reason },
+        I::Apologize { reason, new_date } => Action::Apologize { reason, new_date },
+        I::MarkResultReady => Action::MarkResultReady,
+        I::HandOver { method } => Action::HandOver {
+            method: match method.as_str() {
+                "counter" => HandoverMethod::Counter,
+                "post" => HandoverMethod::Post,
+                "electronic" => HandoverMethod::Electronic,
+                _ => return Err(AppError::invalid("method", "counter, post or electronic")),
+            },
+        },
+        I::Close => Action::Close,
+    })
+}
+
+/// Applies an action to file `file_id`. `expected_version` is the version the user saw;
+/// a file changed meanwhile gets `Stale` (409).
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    file_id: i64,
+    input: ActionInput,
+    expected_version: Option<i64>,
+    note: Option<&str>,
+) -> Result<super::FileSummary> {
+    let tenant_id = actor.tenant_id;
+    let mut tx = app.db.begin().await?;
+    let row = store::file_by_id(&mut tx, tenant_id, file_id)
+        .await?
+        .ok_or(AppError::NotFound("file"))?;
+    let rec = record_of(&row)?;
+    let current = units::by_id(&mut tx, tenant_id, rec.current_unit_id)
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    let action = resolve(&mut tx, tenant_id, &current.path, current.id, input).await?;
+    // Staff need the action's permission at a unit the file is (or was) at; applicants may
+    // do a few things to their own file.
+    let is_owner = row.owner_user_id == Some(actor.user_id);
+    if !(is_owner && applicant_may_perform(&action)) {
+        let paths = store::unit_paths(&mut tx, tenant_id, file_id).await?;
+        let needed = required_permission(&action);
+        if !paths.iter().any(|p| actor.require_at(needed, p).is_ok()) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let cal = calendar::snapshot_calendar(app, &mut tx, tenant_id, &row.calendar_hash).await?;
+    let now = app.now();
+    let mut ctx = ActionContext::new(actor.user_id, now, &cal);
+    ctx.expected_version = expected_version;
+    ctx.note = note;
+    let transition = apply(&rec, &action, &ctx)?;
+    let new = &transition.record;
+    let mut code = row.code.clone();
+    if transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::AllocateFileCode))
+        && code.is_none()
+    {
+        let receiving = units::by_id(&mut tx, tenant_id, new.receiving_unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
+        let date = new.received_at.unwrap_or(now).to_zoned(utc7()).date();
+        let rule_set = RuleSet::builtin()
+            .iter()
+            .find(|r| r.id == row.rule_version)
+            .ok_or_else(|| {
+                AppError::Internal(format!("unknown rule version {}", row.rule_version))
+            })?;
+        let seq = store::next_code_seq(&mut tx, tenant_id, receiving.id, &date.to_string()).await?;
+        let request = CodeRequest {
+            agency_code: &receiving.code,
+            date,
+            sequence: u64::try_from(seq).unwrap_or(0),
+            platform_code: Some(&app.settings.platform_code),
+            template_override: None,
+        };
+        code = Some(file_code(rule_set, &request)?);
+    }
+    let columns = Columns::of(new)?;
+    let now_secs = now.as_second();
+    store::update_file(
+        &mut tx,
+        tenant_id,
+        file_id,
+        rec.version,
+        &columns.state(new, code.as_deref()),
+        now_secs,
+    )
+    .await?;
+    record_transition(
+        &mut tx,
+        tenant_id,
+        file_id,
+        code.as_deref(),
+        &transition,
+        now_secs,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        tenant_id,
+        Some(actor.user_id),
+        now_secs,
+        Change {
+            action: "file.action",
+            entity_type: "file",
+            entity_id: file_id.to_string(),
+            before: Some(serde_json::json!({ "state": rec.state.as_str(), "version": rec.version })),
+            after: Some(serde_json::json!({
+                "action": transition.event.kind, "state": new.state.as_str(), "version": new.version,
+                "reason": transition.event.reason,
+            })),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(super::read::summary(file_id, code, &row.channel, new))
+}

@@ -1,0 +1,296 @@
+//! Receiving a file at the counter or by post (online submission comes with the portal pages).
+
+use super::row::{Columns, record_transition};
+use crate::audit::{self, Change};
+use crate::auth::normalise_phone;
+use crate::calendar::{self, utc7};
+use crate::{Actor, App, AppError, Result};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use motcua_domain::calendar::deadline::Channel;
+use motcua_domain::catalogue::{FieldError, ProcessingTime, TimeUnit, check_text};
+use motcua_domain::file::{
+    ActionContext, CodeRequest, Effect, NewFile, ProcedureTerms, file_code, open, open_permission,
+};
+use motcua_domain::rules::RuleSet;
+use motcua_store::catalogue as procedures;
+use motcua_store::files::{self as store, NewFileRow};
+use motcua_store::{commit, units};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A file handed in at the counter or arriving by post.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    pub procedure_code: String,
+    /// The receiving unit; the officer's own unit if they receive at only one.
+    pub unit_code: Option<String>,
+    /// `counter` or `post`.
+    pub channel: String,
+    pub applicant: Applicant,
+    /// Documents checked against the procedure's list and received.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// Postal tracking number (bưu chính công ích).
+    pub postal_tracking: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What the officer prints on the receipt. The PIN is shown only here, once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub file_id: i64,
+    pub code: String,
+    pub pin: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub due: Option<jiff::Timestamp>,
+    pub appointment_date: Option<String>,
+    pub version: i64,
+}
+
+pub(crate) fn validate_applicant(
+    errors: &mut Vec<FieldError>,
+    a: &Applicant,
+) -> (Option<String>, Option<String>) {
+    check_text(errors, "applicant.name", &a.name, true, 200);
+    check_text(
+        errors,
+        "applicant.address",
+        a.address.as_deref().unwrap_or(""),
+        false,
+        500,
+    );
+    let phone = a.phone.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let normalised = phone.and_then(normalise_phone);
+    if phone.is_some() && normalised.is_none() {
+        errors.push(FieldError::new(
+            "applicant.phone",
+            "not a Vietnamese phone number (10 digits starting with 0)",
+        ));
+    }
+    let email = a
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
+    if email
+        .as_deref()
+        .is_some_and(|e| !crate::auth::valid_email(e))
+    {
+        errors.push(FieldError::new("applicant.email", "not an e-mail address"));
+    }
+    (normalised, email)
+}
+
+pub(crate) fn pin_hash(tenant_id: i64, code: &str, pin: &str) -> String {
+    crate::secret::sha256_hex(&format!("lookup:{tenant_id}:{code}:{pin}"))
+}
+
+pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt> {
+    let channel = match input.channel.as_str() {
+        "counter" => Channel::Counter,
+        "post" => Channel::Post,
+        _ => {
+            return Err(AppError::invalid(
+                "channel",
+                "counter or post (online files are submitted by the applicant)",
+            ));
+        }
+    };
+    let mut errors = Vec::new();
+    let (phone, email) = validate_applicant(&mut errors, &input.applicant);
+    check_text(
+        &mut errors,
+        "note",
+        input.note.as_deref().unwrap_or(""),
+        false,
+        2000,
+    );
+    check_text(
+        &mut errors,
+        "postal_tracking",
+        input.postal_tracking.as_deref().unwrap_or(""),
+        false,
+        64,
+    );
+    if input.documents.len() > 100 {
+        errors.push(FieldError::new("documents", "at most 100 documents"));
+    }
+    for (i, d) in input.documents.iter().enumerate() {
+        check_text(&mut errors, &format!("documents[{i}]"), d, true, 1000);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let tenant_id = actor.tenant_id;
+    let permission = open_permission(channel).ok_or(AppError::Forbidden)?;
+    let unit_code = match &input.unit_code {
+        Some(code) => code.clone(),
+        None => match actor.scopes(permission).as_slice() {
+            [only] => only.unit_code.clone(),
+            [] => return Err(AppError::Forbidden),
+            _ => {
+                return Err(AppError::invalid(
+                    "unit_code",
+                    "you receive at several units: say which",
+                ));
+            }
+        },
+    };
+    let mut conn = app.db.read_conn().await?;
+    let unit = units::by_code(&mut conn, tenant_id, &unit_code)
+        .await?
+        .ok_or_else(|| AppError::invalid("unit_code", "no such unit"))?;
+    actor.require_at(permission, &unit.path)?;
+    let procedure =
+        procedures::procedure_by_code(&mut conn, tenant_id, input.procedure_code.trim())
+            .await?
+            .ok_or_else(|| AppError::invalid("procedure_code", "no such procedure"))?;
+    drop(conn);
+    let accepted = match channel {
+        Channel::Counter => procedure.channel_counter != 0,
+        Channel::Post => procedure.channel_post != 0,
+        Channel::Online => false,
+    };
+    if !accepted {
+        return Err(AppError::invalid(
+            "channel",
+            "this procedure does not accept files by this channel",
+        ));
+    }
+    let time_unit = TimeUnit::parse(&procedure.time_unit)
+        .ok_or_else(|| AppError::Internal("procedure time unit".into()))?;
+    let time = ProcessingTime {
+        value: u32::try_from(procedure.time_value).unwrap_or(0),
+        unit: time_unit,
+    };
+    let terms = ProcedureTerms::new(time.into());
+
+    let config = calendar::config(app, tenant_id, Some(&unit)).await?;
+    let (calendar_hash, calendar_json) = calendar::snapshot(&config)?;
+    let cal = app.calendars.get(&config)?;
+    let now = app.now();
+    let today = now.to_zoned(utc7()).date();
+    let rule_set = RuleSet::in_force_at(today)
+        .ok_or_else(|| AppError::Internal(format!("no rule version in force on {today}")))?;
+    let mut ctx = ActionContext::new(actor.user_id, now, &cal);
+    let note = match (&input.postal_tracking, &input.note) {
+        (Some(t), Some(n)) => Some(format!("Số hiệu bưu gửi: {t}. {n}")),
+        (Some(t), None) => Some(format!("Số hiệu bưu gửi: {t}")),
+        (None, n) => n.clone(),
+    };
+    ctx.note = note.as_deref();
+    let transition = open(
+        &NewFile {
+            channel,
+            rule_set,
+            terms: &terms,
+            receiving_unit_id: unit.id,
+        },
+        &ctx,
+    )?;
+    let rec = &transition.record;
+
+    let mut tx = app.db.begin().await?;
+    let mut code = None;
+    if transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::AllocateFileCode))
+    {
+        let date = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
+        let seq = store::next_code_seq(&mut tx, tenant_id, unit.id, &date.to_string()).await?;
+        let request = CodeRequest {
+            agency_code: &unit.code,
+            date,
+            sequence: u64::try_from(seq).unwrap_or(0),
+            platform_code: Some(&app.settings.platform_code),
+            template_override: None,
+        };
+        code = Some(file_code(rule_set, &request)?);
+    }
+    let code = code.ok_or_else(|| AppError::Internal("a received file got no code".into()))?;
+    let pin = format!("{:06}", OsRng.next_u32() % 1_000_000);
+    let pin_hash = pin_hash(tenant_id, &code, &pin);
+    let columns = Columns::of(rec)?;
+    let now_secs = now.as_second();
+    store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
+        .await?;
+    let new = NewFileRow {
+        procedure_id: procedure.id,
+        field_id: procedure.field_id,
+        receiving_unit_id: unit.id,
+        owner_user_id: None,
+        applicant_name: input.applicant.name.trim(),
+        applicant_phone: phone.as_deref(),
+        applicant_email: email.as_deref(),
+        applicant_address: input.applicant.address.as_deref().map(str::trim),
+        lookup_pin_hash: Some(&pin_hash),
+        channel: channel_str(channel),
+        rule_version: &rule_set.id,
+        calendar_hash: &calendar_hash,
+    };
+    let file_id = store::insert_file(
+        &mut tx,
+        tenant_id,
+        &new,
+        &columns.state(rec, Some(&code)),
+        now_secs,
+    )
+    .await?;
+    record_transition(
+        &mut tx,
+        tenant_id,
+        file_id,
+        Some(&code),
+        &transition,
+        now_secs,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        tenant_id,
+        Some(actor.user_id),
+        now_secs,
+        Change {
+            action: "file.received",
+            entity_type: "file",
+            entity_id: file_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({
+                "code": code, "procedure": procedure.code, "unit": unit.code, "channel": channel_str(channel),
+                "documents": input.documents, "state": rec.state.as_str(), "version": rec.version,
+            })),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(Receipt {
+        file_id,
+        code,
+        pin,
+        due: rec.deadline.as_ref().map(|d| d.due),
+        appointment_date: rec
+            .deadline
+            .as_ref()
+            .map(|d| d.appointment_date.to_string()),
+        version: rec.version,
+    })
+}
+
+pub(crate) fn channel_str(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Counter => "counter",
+        Channel::Post => "post",
+        Channel::Online => "online",
+    }
+}

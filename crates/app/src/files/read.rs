@@ -1,0 +1,422 @@
+//! Reading files: detail with history for staff and owners, work lists, counts per state, and
+//! the public lookup by code and secret (no personal data in it).
+
+use super::intake::pin_hash;
+use super::row::record_of;
+use crate::auth::normalise_phone;
+use crate::calendar::{self, utc7};
+use crate::{Actor, App, AppError, Result};
+use jiff::Timestamp;
+use motcua_domain::file::{
+    ActionKind, FileRecord, FileState, HistoryEvent, available_actions, recompute_deadline,
+};
+use motcua_domain::permission::Action;
+use motcua_store::files::{self as store, FileRow, QueueFilter};
+use motcua_store::{catalogue as procedures, commit, sessions, units};
+use serde::{Deserialize, Serialize};
+
+fn ts(secs: Option<i64>) -> Option<Timestamp> {
+    secs.and_then(|s| Timestamp::from_second(s).ok())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileSummary {
+    pub id: i64,
+    pub code: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub state_label: String,
+    /// Send it back as `version` with the next action (optimistic concurrency).
+    pub version: i64,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub due: Option<Timestamp>,
+    pub appointment_date: Option<String>,
+    /// What can be done next (subject to the user's permissions).
+    #[schema(value_type = Vec<String>)]
+    pub available_actions: Vec<ActionKind>,
+}
+
+pub(crate) fn summary(
+    id: i64,
+    code: Option<String>,
+    channel: &str,
+    rec: &FileRecord,
+) -> FileSummary {
+    FileSummary {
+        id,
+        code,
+        channel: channel.to_owned(),
+        state: rec.state.as_str().to_owned(),
+        state_label: rec.state.label_vi().to_owned(),
+        version: rec.version,
+        due: rec.deadline.as_ref().map(|d| d.due),
+        appointment_date: rec
+            .deadline
+            .as_ref()
+            .map(|d| d.appointment_date.to_string()),
+        available_actions: available_actions(rec),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    #[schema(value_type = String)]
+    pub action: ActionKind,
+    pub from_label: Option<String>,
+    pub to_label: String,
+    pub reason: Option<String>,
+    /// Staff only: who acted (user id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<i64>,
+    #[schema(value_type = Vec<Object>)]
+    pub flags: Vec<motcua_domain::file::Flag>,
+}
+
+fn history(events: &[store::EventRow], with_actor: bool) -> Vec<HistoryEntry> {
+    events
+        .iter()
+        .filter_map(|e| serde_json::from_str::<HistoryEvent>(&e.event_json).ok())
+        .map(|e| HistoryEntry {
+            at: e.at,
+            action: e.kind,
+            from_label: e.from.map(|s| s.label_vi().to_owned()),
+            to_label: e.to.label_vi().to_owned(),
+            reason: e.reason,
+            actor_id: if with_actor { Some(e.actor_id) } else { None },
+            flags: e.flags,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileDetail {
+    pub file: FileSummary,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    #[schema(value_type = Object)]
+    pub applicant: super::Applicant,
+    pub receiving_unit_code: String,
+    pub current_unit_code: String,
+    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub received_at: Option<Timestamp>,
+    pub rule_version: String,
+    /// Items the applicant was asked for in the open supplement request.
+    pub missing_items: Vec<String>,
+    pub supplement_requests: usize,
+    /// Why the deadline is what it is, step by step.
+    pub deadline_explanation: Vec<String>,
+    pub history: Vec<HistoryEntry>,
+}
+
+async fn load_scoped(app: &App, actor: &Actor, file_id: i64) -> Result<FileRow> {
+    let mut conn = app.db.read_conn().await?;
+    let row = store::file_by_id(&mut conn, actor.tenant_id, file_id)
+        .await?
+        .ok_or(AppError::NotFound("file"))?;
+    if row.owner_user_id == Some(actor.user_id) {
+        return Ok(row);
+    }
+    let paths = store::unit_paths(&mut conn, actor.tenant_id, file_id).await?;
+    if paths
+        .iter()
+        .any(|p| actor.require_at(Action::ViewFiles, p).is_ok())
+    {
+        Ok(row)
+    } else {
+        // Not "forbidden": a user outside the file's units learns nothing about it, not even
+        // that it exists... except that ids are sequential, so say it plainly.
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail> {
+    let row = load_scoped(app, actor, file_id).await?;
+    let rec = record_of(&row)?;
+    let mut conn = app.db.read_conn().await?;
+    let tenant_id = actor.tenant_id;
+    let procedure = procedures::procedure_by_id(&mut conn, tenant_id, row.procedure_id)
+        .await?
+        .ok_or(AppError::NotFound("procedure"))?;
+    let unit_code = |id: i64| async move {
+        units::by_id(&mut *app.db.read_conn().await?, tenant_id, id)
+            .await
+            .map(|u| u.map(|u| u.code).unwrap_or_default())
+    };
+    let receiving_unit_code = unit_code(row.receiving_unit_id).await?;
+    let current_unit_code = unit_code(rec.current_unit_id).await?;
+    let cal = calendar::snapshot_calendar(app, &mut conn, tenant_id, &row.calendar_hash).await?;
+    let deadline_explanation = match recompute_deadline(&cal, &rec) {
+        Ok(d) => d.explanation.iter().map(|s| s.to_vietnamese()).collect(),
+        Err(_) => Vec::new(),
+    };
+    let events = store::events(&mut conn, tenant_id, file_id).await?;
+    Ok(FileDetail {
+        procedure_code: procedure.code,
+        procedure_name: procedure.name,
+        applicant: super::Applicant {
+            name: row.applicant_name.clone(),
+            phone: row.applicant_phone.clone(),
+            email: row.applicant_email.clone(),
+            address: row.applicant_address.clone(),
+        },
+        receiving_unit_code,
+        current_unit_code,
+        assignee_id: rec.assignee_id,
+        received_at: ts(row.received_at),
+        rule_version: row.rule_version.clone(),
+        missing_items: rec
+            .open_supplement()
+            .map(|s| s.missing_items.clone())
+            .unwrap_or_default(),
+        supplement_requests: rec.supplement_requests.len(),
+        deadline_explanation,
+        history: history(&events, true),
+        file: summary(row.id, row.code.clone(), &row.channel, &rec),
+    })
+}
+
+/// What anyone holding the code and the secret may see: no names, no contact data.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub code: String,
+    pub procedure_name: String,
+    pub state_label: String,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub received_at: Option<Timestamp>,
+    pub appointment_date: Option<String>,
+    /// What the applicant must still bring (an open supplement request).
+    pub missing_items: Vec<String>,
+    pub history: Vec<HistoryEntry>,
+}
+
+const LOOKUP_MAX_FAILURES: i64 = 10;
+const LOOKUP_WINDOW_SECS: i64 = 15 * 60;
+
+/// Looks a file up by its code and either the PIN printed on the receipt or the applicant's
+/// phone number. Wrong secrets are counted per code; after ten in 15 minutes the code is locked.
+pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Result<PublicStatus> {
+    let code = code.trim();
+    let now = app.now_secs();
+    let subject = crate::secret::sha256_hex(&format!("lookup:{code}"));
+    let mut conn = app.db.read_conn().await?;
+    if sessions::login_failures_since(&mut conn, tenant_id, &subject, now - LOOKUP_WINDOW_SECS)
+        .await?
+        >= LOOKUP_MAX_FAILURES
+    {
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: LOOKUP_WINDOW_SECS,
+        });
+    }
+    let row = store::file_by_code(&mut conn, tenant_id, code).await?;
+    let secret = secret.trim();
+    let matches = row.as_ref().is_some_and(|r| {
+        r.lookup_pin_hash
+            .as_deref()
+            .is_some_and(|h| crate::secret::constant_time_eq(h, &pin_hash(tenant_id, code, secret)))
+            || (normalise_phone(secret).is_some()
+                && r.applicant_phone.as_deref() == normalise_phone(secret).as_deref())
+    });
+    let Some(row) = row.filter(|_| matches) else {
+        drop(conn);
+        let mut tx = app.db.begin().await?;
+        sessions::record_login_failure(&mut tx, tenant_id, &subject, now).await?;
+        commit(tx).await?;
+        // The same answer whether the code exists or the secret is wrong.
+        return Err(AppError::NotFound("file"));
+    };
+    let rec = record_of(&row)?;
+    let procedure = procedures::procedure_by_id(&mut conn, tenant_id, row.procedure_id)
+        .await?
+        .ok_or(AppError::NotFound("procedure"))?;
+    let events = store::events(&mut conn, tenant_id, row.id).await?;
+    Ok(PublicStatus {
+        code: code.to_owned(),
+        procedure_name: procedure.name,
+        state_label: rec.state.label_vi().to_owned(),
+        received_at: ts(row.received_at),
+        appointment_date: row.appointment_date.clone(),
+        missing_items: rec
+            .open_supplement()
+            .map(|s| s.missing_items.clone())
+            .unwrap_or_default(),
+        history: history(&events, false),
+    })
+}
+
+/// Work-list parameters.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Files at this unit and its sub-units (required unless `mine`).
+    pub unit: Option<String>,
+    /// Only files assigned to me.
+    #[serde(default)]
+    pub mine: bool,
+    /// Comma-separated states, e.g. `assigned,under_examination`.
+    pub state: Option<String>,
+    /// `overdue` (past due) or `soon` (due by the end of the next working day).
+    pub due: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    pub id: i64,
+    pub code: Option<String>,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub applicant_name: String,
+    pub channel: String,
+    pub state: String,
+    pub state_label: String,
+    pub current_unit_code: String,
+    pub assignee_id: Option<i64>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub received_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub due: Option<Timestamp>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FilePage {
+    pub items: Vec<QueueItem>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+const OPEN_STATES: [FileState; 7] = [
+    FileState::Received,
+    FileState::AtAgency,
+    FileState::Assigned,
+    FileState::UnderExamination,
+    FileState::AtOtherAgency,
+    FileState::AwaitingApproval,
+    FileState::Approved,
+];
+
+pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FilePage> {
+    let tenant_id = actor.tenant_id;
+    let mut conn = app.db.read_conn().await?;
+    let mut filter = QueueFilter::default();
+    match (&query.unit, query.mine) {
+        (Some(code), _) => {
+            let unit = units::by_code(&mut conn, tenant_id, code)
+                .await?
+                .ok_or_else(|| AppError::invalid("unit", "no such unit"))?;
+            actor.require_at(Action::ViewFiles, &unit.path)?;
+            filter.unit_path_prefix = unit.path;
+        }
+        (None, true) => {}
+        (None, false) => return Err(AppError::invalid("unit", "give a unit code, or mine=true")),
+    }
+    if query.mine {
+        filter.assignee_id = Some(actor.user_id);
+    }
+    if let Some(states) = &query.state {
+        for s in states.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let state = FileState::parse(s).ok_or_else(|| {
+                AppError::invalid(
+                    "state",
+                    format!("unknown state `{}`", s.chars().take(40).collect::<String>()),
+                )
+            })?;
+            filter.states.push(state.as_str().to_owned());
+        }
+        if filter.states.len() > store::MAX_QUEUE_STATES {
+            return Err(AppError::invalid("state", "at most 8 states"));
+        }
+    }
+    match query.due.as_deref() {
+        None | Some("") => {}
+        Some(due @ ("overdue" | "soon")) => {
+            if filter.states.is_empty() {
+                filter.states = OPEN_STATES.iter().map(|s| s.as_str().to_owned()).collect();
+            }
+            let now = app.now();
+            filter.due_before = Some(if due == "overdue" {
+                now.as_second()
+            } else {
+                let cal = calendar::working_calendar(app, tenant_id, None).await?;
+                let today = now.to_zoned(utc7()).date();
+                let next = cal
+                    .add_working_days(today, 1)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                next.tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned(utc7()).ok())
+                    .map_or(now.as_second(), |z| z.timestamp().as_second())
+            });
+        }
+        Some(_) => return Err(AppError::invalid("due", "overdue or soon")),
+    }
+    let per_page = query.per_page.unwrap_or(50).clamp(1, 200);
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
+    let total = store::queue_count(&mut conn, tenant_id, &filter).await?;
+    let rows = store::queue(
+        &mut conn,
+        tenant_id,
+        &filter,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| QueueItem {
+            state_label: FileState::parse(&r.state)
+                .map_or("", FileState::label_vi)
+                .to_owned(),
+            id: r.id,
+            code: r.code,
+            procedure_code: r.procedure_code,
+            procedure_name: r.procedure_name,
+            applicant_name: r.applicant_name,
+            channel: r.channel,
+            state: r.state,
+            current_unit_code: r.current_unit_code,
+            assignee_id: r.assignee_id,
+            received_at: ts(r.received_at),
+            due: ts(r.due_at),
+            version: r.version,
+        })
+        .collect();
+    Ok(FilePage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StateCount {
+    pub state: String,
+    pub state_label: String,
+    pub files: i64,
+}
+
+/// Files per state at a unit and its sub-units.
+pub async fn counts(app: &App, actor: &Actor, unit_code: &str) -> Result<Vec<StateCount>> {
+    let mut conn = app.db.read_conn().await?;
+    let unit = units::by_code(&mut conn, actor.tenant_id, unit_code)
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    actor.require_at(Action::ViewFiles, &unit.path)?;
+    let rows = store::counts_by_state(&mut conn, actor.tenant_id, &unit.path).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(state, files)| StateCount {
+            state_label: FileState::parse(&state)
+                .map_or("", FileState::label_vi)
+                .to_owned(),
+            state,
+            files,
+        })
+        .collect())
+}

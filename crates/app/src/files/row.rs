@@ -1,0 +1,116 @@
+//! Turning a workflow record into the columns stored beside it, and back.
+
+use crate::calendar::utc7;
+use crate::{AppError, Result};
+use motcua_domain::file::{FileRecord, Transition};
+use motcua_store::Conn;
+use motcua_store::files::{self as store, FileRow};
+
+/// Owned column values of a record (the store borrows from it).
+pub(crate) struct Columns {
+    state: String,
+    received_date: Option<String>,
+    appointment_date: Option<String>,
+    record_json: String,
+}
+
+fn secs(t: Option<jiff::Timestamp>) -> Option<i64> {
+    t.map(|t| t.as_second())
+}
+
+impl Columns {
+    pub(crate) fn of(rec: &FileRecord) -> Result<Columns> {
+        Ok(Columns {
+            state: rec.state.as_str().to_owned(),
+            received_date: rec
+                .received_at
+                .filter(|_| !rec.state.is_before_receipt())
+                .map(|t| t.to_zoned(utc7()).date().to_string()),
+            appointment_date: rec
+                .deadline
+                .as_ref()
+                .map(|d| d.appointment_date.to_string()),
+            record_json: serde_json::to_string(rec)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        })
+    }
+
+    pub(crate) fn state<'a>(
+        &'a self,
+        rec: &FileRecord,
+        code: Option<&'a str>,
+    ) -> store::FileState<'a> {
+        let received = !rec.state.is_before_receipt();
+        store::FileState {
+            code,
+            current_unit_id: rec.current_unit_id,
+            assignee_id: rec.assignee_id,
+            state: &self.state,
+            received_at: secs(rec.received_at.filter(|_| received)),
+            received_date: self.received_date.as_deref(),
+            due_at: secs(rec.deadline.as_ref().map(|d| d.due)),
+            legal_due_at: secs(rec.deadline.as_ref().map(|d| d.legal_due)),
+            appointment_date: self.appointment_date.as_deref(),
+            finished_at: secs(rec.processing_finished_at),
+            handed_over_at: secs(rec.handed_over_at),
+            ended_at: secs(rec.ended_at),
+            supplement_count: rec.supplement_requests.len() as i64,
+            apology_at: secs(rec.apology.as_ref().map(|a| a.issued_at)),
+            record_json: &self.record_json,
+            version: rec.version,
+        }
+    }
+}
+
+pub(crate) fn record_of(row: &FileRow) -> Result<FileRecord> {
+    serde_json::from_str(&row.record_json)
+        .map_err(|e| AppError::Internal(format!("file {}: {e}", row.id)))
+}
+
+/// Appends the history entry, links the units the file is at, and queues the outbox message
+/// that announces the change (notifications read it).
+pub(crate) async fn record_transition(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+    code: Option<&str>,
+    transition: &Transition,
+    now: i64,
+) -> Result<()> {
+    let event = &transition.event;
+    let event_json = serde_json::to_string(event).map_err(|e| AppError::Internal(e.to_string()))?;
+    store::insert_event(
+        conn,
+        tenant_id,
+        file_id,
+        event.version,
+        event.at.as_second(),
+        Some(event.actor_id).filter(|id| *id > 0),
+        &serde_json::to_value(event.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        event.from.map(|s| s.as_str()),
+        event.to.as_str(),
+        &event_json,
+    )
+    .await?;
+    store::link_unit(conn, tenant_id, file_id, transition.record.current_unit_id).await?;
+    for effect in &transition.effects {
+        if let motcua_domain::file::Effect::LegOpened { unit_id, .. } = effect {
+            store::link_unit(conn, tenant_id, file_id, *unit_id).await?;
+        }
+    }
+    // No personal data in the message: workers load what they need by id.
+    let payload = serde_json::json!({
+        "file_id": file_id,
+        "code": code,
+        "action": event.kind,
+        "from": event.from,
+        "to": event.to,
+        "version": event.version,
+        "effects": transition.effects,
+    });
+    store::enqueue(conn, tenant_id, "file.changed", &payload.to_string(), now).await?;
+    Ok(())
+}

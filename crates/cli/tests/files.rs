@@ -1,0 +1,399 @@
+//! The file workflow over HTTP on SQLite and PostgreSQL: a counter file from receipt to
+//! hand-over through assignment, a supplement request seen in the public lookup, approval;
+//! illegal transitions, stale versions, unit scope, unique codes under concurrent intake.
+
+mod common;
+
+use common::{Session, problem, spawn};
+use motcua_testkit::{Backend, on_both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn intake(name: &str) -> Value {
+    json!({
+        "procedure_code": "1.001193",
+        "channel": "counter",
+        "applicant": { "name": name, "phone": "0912 000 111", "address": "Tổ 2, phường Chiềng Lề" },
+        "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    })
+}
+
+async fn act(who: &Session, id: i64, version: i64, action: Value) -> reqwest::Response {
+    who.post(
+        &format!("/api/v1/files/{id}/actions"),
+        json!({ "action": action, "version": version }),
+    )
+    .await
+}
+
+async fn ok(who: &Session, id: i64, version: i64, action: Value) -> Value {
+    let response = act(who, id, version, action.clone()).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{action} → {body}");
+    body
+}
+
+async fn a_counter_file_goes_from_receipt_to_hand_over(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let specialist = server.login("chuyenvien.chiengle").await;
+    let leader = server.login("lanhdao.chiengle").await;
+    let outsider = server.login("motcua.tuphap").await;
+
+    let response = counter.post("/api/v1/files", intake("Lò Văn Khai")).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    let code = receipt["code"].as_str().unwrap().to_owned();
+    let id = receipt["file_id"].as_i64().unwrap();
+    let pin = receipt["pin"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("000.21.20.H48-"), "{code}");
+    assert_eq!(pin.len(), 6);
+    assert!(
+        receipt["appointment_date"].is_string(),
+        "a same-day procedure still gets an appointment"
+    );
+
+    // Another unit's officer can neither read nor act on the file.
+    assert_eq!(
+        problem(outsider.get(&format!("/api/v1/files/{id}")).await)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _) = problem(
+        act(
+            &outsider,
+            id,
+            1,
+            json!({ "kind": "transfer", "unit_code": "000.00.12.H48" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The counter cannot approve; approving now is also out of order.
+    let (status, _) = problem(act(&counter, id, 1, json!({ "kind": "approve" })).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let v0 = receipt["version"].as_i64().unwrap();
+    let assigned = ok(
+        &leader,
+        id,
+        v0,
+        json!({ "kind": "assign", "assignee": "chuyenvien.chiengle" }),
+    )
+    .await;
+    assert_eq!(assigned["state"], "assigned");
+    let v = assigned["version"].as_i64().unwrap();
+    assert_eq!(v, v0 + 1);
+    // A second leader acting on the version they saw is told the file changed.
+    let (status, code_) = problem(
+        act(
+            &leader,
+            id,
+            v0,
+            json!({ "kind": "assign", "assignee": "lanhdao.chiengle" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code_.as_str()),
+        (StatusCode::CONFLICT, "stale_version")
+    );
+    // Citizens cannot be given files.
+    let (status, _) = problem(
+        act(
+            &leader,
+            id,
+            v,
+            json!({ "kind": "reassign", "assignee": "congdan@example.vn", "reason": "x" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let v = ok(&specialist, id, v, json!({ "kind": "start_examination" })).await["version"]
+        .as_i64()
+        .unwrap();
+    let (status, code_) = problem(
+        act(
+            &specialist,
+            id,
+            v,
+            json!({ "kind": "request_supplement", "missing_items": [] }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code_.as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file.missing_items_required"
+        )
+    );
+    let waiting = ok(
+        &specialist,
+        id,
+        v,
+        json!({ "kind": "request_supplement",
+        "missing_items": ["Bản sao Giấy chứng nhận kết hôn của cha mẹ"] }),
+    )
+    .await;
+    let v = waiting["version"].as_i64().unwrap();
+    assert_eq!(waiting["state"], "awaiting_supplement");
+
+    // The applicant sees what is missing, with the PIN or the phone number, without an account.
+    let public = server.anonymous();
+    let status: Value = public
+        .post("/api/v1/lookup", json!({ "code": code, "secret": pin }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["state_label"], "Chờ bổ sung hồ sơ");
+    assert_eq!(
+        status["missing_items"][0],
+        "Bản sao Giấy chứng nhận kết hôn của cha mẹ"
+    );
+    assert!(
+        status.to_string().find("Lò Văn Khai").is_none(),
+        "no personal data in the public status"
+    );
+    assert!(status["history"][0].get("actor_id").is_none());
+    let by_phone = public
+        .post(
+            "/api/v1/lookup",
+            json!({ "code": code, "secret": "+84912000111" }),
+        )
+        .await;
+    assert_eq!(by_phone.status(), StatusCode::OK);
+    let wrong = public
+        .post(
+            "/api/v1/lookup",
+            json!({ "code": code, "secret": "000000" }),
+        )
+        .await;
+    assert_eq!(problem(wrong).await.0, StatusCode::NOT_FOUND);
+
+    let version = |body: Value| body["version"].as_i64().unwrap();
+    let v = version(ok(&counter, id, v, json!({ "kind": "supplement_received" })).await);
+    let v = version(ok(&specialist, id, v, json!({ "kind": "submit_for_approval" })).await);
+    let v = version(ok(&leader, id, v, json!({ "kind": "approve" })).await);
+    // Handing over before the result is at the counter is refused.
+    let (status, code_) = problem(
+        act(
+            &counter,
+            id,
+            v,
+            json!({ "kind": "hand_over", "method": "counter" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code_.as_str()),
+        (StatusCode::CONFLICT, "file.result_not_ready")
+    );
+    let v = version(ok(&counter, id, v, json!({ "kind": "mark_result_ready" })).await);
+    let done = ok(
+        &counter,
+        id,
+        v,
+        json!({ "kind": "hand_over", "method": "counter" }),
+    )
+    .await;
+    assert_eq!(done["state"], "handed_over");
+    // An ended file takes no further decision.
+    let (status, code_) =
+        problem(act(&leader, id, version(done), json!({ "kind": "approve" })).await).await;
+    assert_eq!(
+        (status, code_.as_str()),
+        (StatusCode::CONFLICT, "file.finished")
+    );
+
+    let detail: Value = leader
+        .get(&format!("/api/v1/files/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "open",
+            "assign",
+            "start_examination",
+            "request_supplement",
+            "supplement_received",
+            "submit_for_approval",
+            "approve",
+            "mark_result_ready",
+            "hand_over"
+        ]
+    );
+    assert!(
+        !detail["deadline_explanation"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(detail["applicant"]["name"], "Lò Văn Khai");
+
+    // Every change is audited, and announced through the outbox in the same transaction.
+    let verified: Value = server
+        .login("quantri")
+        .await
+        .get("/api/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(verified["first_break"].is_null(), "{verified}");
+    let mut conn = server.app.db.read_conn().await.unwrap();
+    let (outbox,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE topic = 'file.changed'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(outbox, 9);
+
+    // Work lists and counts reflect it.
+    let counts: Value = leader
+        .get("/api/v1/units/000.21.20.H48/file-counts")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counts[0]["state"], "handed_over");
+    let (status, _) = problem(
+        outsider
+            .get("/api/v1/units/000.21.20.H48/file-counts")
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn concurrent_intake_issues_each_code_once(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = std::sync::Arc::new(server.login("motcua.chiengle").await);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let counter = counter.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = counter
+                .post("/api/v1/files", intake(&format!("Người nộp số {i}")))
+                .await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<Value>().await.unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 12, "{codes:?}");
+    let queue: Value = counter
+        .get("/api/v1/files?unit=000.21.20.H48&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue["total"], 12);
+    assert_eq!(queue["items"].as_array().unwrap().len(), 5);
+}
+
+async fn bad_file_input_gets_a_clear_4xx(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let mut unknown = intake("A");
+    unknown["procedure_code"] = json!("9.999999");
+    let mut online = intake("A");
+    online["channel"] = json!("online");
+    let mut nameless = intake("  ");
+    nameless["applicant"]["phone"] = json!("12");
+    let cases = [
+        (
+            counter.post("/api/v1/files", unknown).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter.post("/api/v1/files", online).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter.post("/api/v1/files", nameless).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter
+                .post(
+                    "/api/v1/files/1/actions",
+                    json!({ "action": { "kind": "teleport" } }),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter
+                .post(
+                    "/api/v1/files/999999/actions",
+                    json!({ "action": { "kind": "approve" } }),
+                )
+                .await,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            counter
+                .get("/api/v1/files?unit=000.21.20.H48&due=yesterday")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter
+                .get("/api/v1/files?unit=000.21.20.H48&state=flying")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            counter.get("/api/v1/files/abc").await,
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (response, expected) in cases {
+        let status = response.status();
+        assert!(status.is_client_error(), "{status}");
+        assert_eq!(status, expected);
+    }
+    // Another unit's officer cannot receive files in the name of this commune.
+    let outsider = server.login("motcua.tuphap").await;
+    let mut elsewhere = intake("A");
+    elsewhere["unit_code"] = json!("000.21.20.H48");
+    assert_eq!(
+        problem(outsider.post("/api/v1/files", elsewhere).await)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+on_both_backends! {
+    lifecycle => a_counter_file_goes_from_receipt_to_hand_over,
+    concurrent_intake => concurrent_intake_issues_each_code_once,
+    bad_input => bad_file_input_gets_a_clear_4xx,
+}

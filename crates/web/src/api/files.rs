@@ -1,0 +1,115 @@
+//! Files: intake, work lists, detail with history, workflow actions, public lookup.
+
+use crate::ctx::Ctx;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use motcua_app::files::{
+    self, ActionInput, FileDetail, FilePage, FileSummary, Intake, PublicStatus, QueueQuery,
+    Receipt, StateCount,
+};
+use serde::Deserialize;
+
+/// Receives a file at the counter or by post; returns its code and the lookup PIN (shown once).
+#[utoipa::path(post, path = "/api/v1/files", tag = "files", request_body = Intake,
+    responses((status = 201, body = Receipt), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn receive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<Intake>,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let receipt = files::receive(&state.app, ctx.actor()?, input).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// Work list of a unit (or my own files), most urgent first.
+#[utoipa::path(get, path = "/api/v1/files", tag = "files", params(QueueQuery),
+    responses((status = 200, body = FilePage), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<QueueQuery>,
+) -> ApiResult<Json<FilePage>> {
+    Ok(Json(files::queue(&state.app, ctx.actor()?, &query).await?))
+}
+
+/// A file with its history and the explanation of its deadline.
+#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files", params(("id" = i64, Path)),
+    responses((status = 200, body = FileDetail), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<FileDetail>> {
+    Ok(Json(files::detail(&state.app, ctx.actor()?, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    pub action: ActionInput,
+    /// The version of the file you saw; a file changed meanwhile gets 409.
+    pub version: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// Applies a workflow action (assign, request a supplement, approve, hand over…).
+#[utoipa::path(post, path = "/api/v1/files/{id}/actions", tag = "files", params(("id" = i64, Path)), request_body = ActionRequest,
+    responses((status = 200, body = FileSummary), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> ApiResult<Json<FileSummary>> {
+    let summary = files::act(
+        &state.app,
+        ctx.actor()?,
+        id,
+        request.action,
+        request.version,
+        request.note.as_deref(),
+    )
+    .await?;
+    Ok(Json(summary))
+}
+
+/// Files per state at a unit and its sub-units.
+#[utoipa::path(get, path = "/api/v1/units/{code}/file-counts", tag = "files", params(("code" = String, Path)),
+    responses((status = 200, body = Vec<StateCount>), (status = 403, body = Problem)), security(("session" = []), ("bearer" = [])))]
+pub async fn counts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Vec<StateCount>>> {
+    Ok(Json(files::counts(&state.app, ctx.actor()?, &code).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    /// The file code printed on the receipt.
+    pub code: String,
+    /// The PIN printed on the receipt, or the applicant's phone number.
+    pub secret: String,
+}
+
+/// Tra cứu hồ sơ: the status of a file by code and secret, without signing in.
+#[utoipa::path(post, path = "/api/v1/lookup", tag = "files", request_body = LookupRequest,
+    responses((status = 200, body = PublicStatus), (status = 404, body = Problem), (status = 429, body = Problem)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<LookupRequest>,
+) -> ApiResult<Json<PublicStatus>> {
+    Ok(Json(
+        files::lookup(&state.app, ctx.tenant.id, &req.code, &req.secret).await?,
+    ))
+}
