@@ -419,9 +419,9 @@ async fn home_search_fits_a_phone_screen() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "defect: on /thu-tuc the «Lĩnh vực» select (select#field) is as wide as its longest \
-            option (490 px), so at 390 px the page scrolls sideways"]
 async fn search_results_fit_a_phone_screen() {
+    check_phone_width("phone_calendar", "/lich?nam=2026", &["table.list"]).await;
+    check_phone_width("phone_api_docs", "/api/docs", &["table.list"]).await;
     check_phone_width(
         "phone_results",
         "/thu-tuc?q=dang+ky+khai+sinh",

@@ -166,13 +166,15 @@ pub struct Channels {
     pub online: OnlineService,
 }
 
-/// A fee or charge (phí, lệ phí), in whole VND.
+/// A fee or charge (phí, lệ phí), in whole VND. `amount_vnd` is absent when the amount is set
+/// by another act (e.g. "do HĐND cấp tỉnh quyết định"): then the description says where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub description: String,
-    pub amount_vnd: i64,
+    #[serde(default)]
+    pub amount_vnd: Option<i64>,
 }
 
 /// A required document (thành phần hồ sơ).
@@ -327,7 +329,10 @@ impl ProcedureSpec {
                 true,
                 500,
             );
-            if !(0..=1_000_000_000_000).contains(&fee.amount_vnd) {
+            if fee
+                .amount_vnd
+                .is_some_and(|a| !(0..=1_000_000_000_000).contains(&a))
+            {
                 errors.push(FieldError::new(
                     &format!("fees[{i}].amount_vnd"),
                     "must be between 0 and 1,000,000,000,000 VND",
@@ -396,7 +401,7 @@ mod tests {
             },
             fees: vec![Fee {
                 description: "Miễn lệ phí".into(),
-                amount_vnd: 0,
+                amount_vnd: Some(0),
             }],
             documents: vec![RequiredDocument {
                 name: "Tờ khai đăng ký khai sinh".into(),
@@ -427,7 +432,7 @@ mod tests {
         let mut bad = spec();
         bad.code = "1.001193; DROP".into();
         bad.name = "  ".into();
-        bad.fees[0].amount_vnd = -5;
+        bad.fees[0].amount_vnd = Some(-5);
         bad.processing_time = ProcessingTime {
             value: 99_999,
             unit: TimeUnit::CalendarDays,

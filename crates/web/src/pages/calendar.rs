@@ -85,7 +85,12 @@ async fn calendar_page(
         .special_days
         .iter()
         .map(|d| DayRow {
-            date: date_vi(d.date),
+            date: format!(
+                "{:02}/{:02}/{}",
+                d.date.day(),
+                d.date.month(),
+                d.date.year()
+            ),
             iso: d.date.to_string(),
             weekday: weekday_vi(d.date.weekday()),
             kind: kind_vi(&d.reason),

@@ -91,7 +91,24 @@ struct ProcedureDetail {
     chrome: Chrome,
     p: Procedure,
     channels: String,
-    fees: Vec<(String, String)>,
+    fees: Vec<String>,
+}
+
+/// One fee as a sentence: the description, with the amount when it is fixed and not already
+/// said ("Miễn phí" descriptions are not followed by "Miễn phí" again).
+fn fee_line(fee: &motcua_domain::catalogue::Fee) -> String {
+    let says_free = ["Miễn", "miễn", "Không thu", "Không có"]
+        .iter()
+        .any(|w| fee.description.contains(w));
+    match fee.amount_vnd {
+        Some(0) if says_free => fee.description.clone(),
+        Some(amount) => format!(
+            "{}: {}",
+            fee.description.trim_end_matches([':', ' ']),
+            vnd(amount)
+        ),
+        None => fee.description.clone(),
+    }
 }
 
 /// Formats an amount of đồng the Vietnamese way: `1.500.000 đ`.
@@ -128,11 +145,7 @@ pub async fn procedure(
         motcua_domain::catalogue::OnlineService::Partial => channels.push("Trực tuyến một phần"),
         motcua_domain::catalogue::OnlineService::None => {}
     }
-    let fees = p
-        .fees
-        .iter()
-        .map(|f| (f.description.clone(), vnd(f.amount_vnd)))
-        .collect();
+    let fees = p.fees.iter().map(fee_line).collect();
     Ok(render(&ProcedureDetail {
         chrome: Chrome::of(&ctx),
         channels: channels.join("; "),
@@ -151,6 +164,30 @@ mod tests {
         assert_eq!(vnd(8_000), "8.000 đ");
         assert_eq!(vnd(1_500_000), "1.500.000 đ");
         assert_eq!(vnd(500), "500 đ");
+    }
+
+    #[test]
+    fn fees_read_as_one_sentence() {
+        use motcua_domain::catalogue::Fee;
+        let fee = |d: &str, a: Option<i64>| {
+            fee_line(&Fee {
+                description: d.into(),
+                amount_vnd: a,
+            })
+        };
+        assert_eq!(
+            fee("Lệ phí đăng ký khai sinh: Miễn phí", Some(0)),
+            "Lệ phí đăng ký khai sinh: Miễn phí"
+        );
+        assert_eq!(
+            fee("Lệ phí cấp bản sao", Some(8_000)),
+            "Lệ phí cấp bản sao: 8.000 đ"
+        );
+        assert_eq!(fee("Lệ phí", Some(0)), "Lệ phí: Miễn phí");
+        assert_eq!(
+            fee("Lệ phí do HĐND cấp tỉnh quyết định", None),
+            "Lệ phí do HĐND cấp tỉnh quyết định"
+        );
     }
 
     #[test]
