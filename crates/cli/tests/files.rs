@@ -392,7 +392,102 @@ async fn bad_file_input_gets_a_clear_4xx(backend: Backend) {
     );
 }
 
+/// The counter prints the receipt: a real PDF whose text has the code, the applicant and the
+/// appointment; printing issues a new PIN and the old one stops working.
+async fn the_receipt_is_a_pdf_with_a_new_pin(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let receipt: Value = counter
+        .post("/api/v1/files", intake("Điêu Thị Hường"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (id, code, old_pin) = (
+        receipt["file_id"].as_i64().unwrap(),
+        receipt["code"].as_str().unwrap(),
+        receipt["pin"].as_str().unwrap(),
+    );
+    let response = counter
+        .post(&format!("/api/v1/files/{id}/receipt"), json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.bytes().await.unwrap();
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("receipt-{backend:?}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bien-nhan.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/ensure-pdftools.sh)");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(code), "{text}");
+    assert!(
+        text.contains("Điêu Thị Hường") && text.contains("Giấy chứng sinh"),
+        "{text}"
+    );
+    // Dates in the official style: "ngày 25 tháng 11 năm 2026" (leading zero only for days
+    // below 10 and for January and February).
+    let appointment: jiff::civil::Date = receipt["appointment_date"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let month = if appointment.month() <= 2 {
+        format!("{:02}", appointment.month())
+    } else {
+        appointment.month().to_string()
+    };
+    let printed = format!(
+        "ngày {:02} tháng {month} năm {}",
+        appointment.day(),
+        appointment.year()
+    );
+    assert!(
+        text.contains(&format!(
+            "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, {printed}"
+        )),
+        "{printed} in {text}"
+    );
+    let new_pin = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Mã tra cứu (PIN): "))
+        .map(str::trim)
+        .map(str::to_owned);
+    let public = server.anonymous();
+    let old = public
+        .post("/api/v1/lookup", json!({ "code": code, "secret": old_pin }))
+        .await;
+    assert_eq!(
+        old.status(),
+        StatusCode::NOT_FOUND,
+        "the PIN of an older receipt no longer works"
+    );
+    let new_pin = new_pin.expect("a six-digit PIN printed on the receipt");
+    let new = public
+        .post("/api/v1/lookup", json!({ "code": code, "secret": new_pin }))
+        .await;
+    assert_eq!(new.status(), StatusCode::OK);
+    // Another unit's officer cannot print it.
+    let outsider = server.login("motcua.tuphap").await;
+    assert_eq!(
+        problem(
+            outsider
+                .post(&format!("/api/v1/files/{id}/receipt"), json!({}))
+                .await
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends! {
+    receipt => the_receipt_is_a_pdf_with_a_new_pin,
     lifecycle => a_counter_file_goes_from_receipt_to_hand_over,
     concurrent_intake => concurrent_intake_issues_each_code_once,
     bad_input => bad_file_input_gets_a_clear_4xx,

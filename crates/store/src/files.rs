@@ -104,13 +104,15 @@ pub struct FileRow {
     pub calendar_hash: String,
     pub record_json: String,
     pub version: i64,
+    pub documents_json: String,
 }
 
 macro_rules! file_columns {
     () => {
         "id, code, procedure_id, field_id, receiving_unit_id, current_unit_id, assignee_id, owner_user_id,
          applicant_name, applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, state,
-         received_at, due_at, appointment_date, finished_at, rule_version, calendar_hash, record_json, version"
+         received_at, due_at, appointment_date, finished_at, rule_version, calendar_hash, record_json, version,
+         documents_json"
     };
 }
 
@@ -148,6 +150,7 @@ pub struct NewFileRow<'a> {
     pub channel: &'a str,
     pub rule_version: &'a str,
     pub calendar_hash: &'a str,
+    pub documents_json: &'a str,
 }
 
 pub async fn insert_file(
@@ -162,9 +165,9 @@ pub async fn insert_file(
              applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, rule_version,
              calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date, due_at,
              legal_due_at, appointment_date, finished_at, handed_over_at, ended_at, supplement_count, apology_at,
-             record_json, version, created_at, updated_at)
+             record_json, version, created_at, updated_at, documents_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27, $28, $29, $30, $30)
+                 $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $31)
          RETURNING id",
     )
     .bind(tenant_id)
@@ -197,6 +200,7 @@ pub async fn insert_file(
     .bind(s.record_json)
     .bind(s.version)
     .bind(now)
+    .bind(new.documents_json)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -268,6 +272,17 @@ pub async fn file_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result
     .bind(code)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Replaces the lookup PIN (a new receipt was printed).
+pub async fn set_pin_hash(conn: &mut Conn, tenant_id: i64, id: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE files SET lookup_pin_hash = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(hash)
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Records that a unit has taken part in a file (once per unit).

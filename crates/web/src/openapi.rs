@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         api::catalogue::get_one, api::catalogue::create, api::catalogue::update, api::catalogue::delete,
         api::calendar::year, api::calendar::add_day, api::calendar::remove_day, api::calendar::import,
         api::calendar::set_hours, api::calendar::set_unit_hours, api::calendar::deadline,
-        api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts,
+        api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts, api::files::receipt,
         api::files::lookup,
         api::audit::recent, api::audit::verify,
     ),

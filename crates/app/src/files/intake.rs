@@ -91,6 +91,11 @@ pub(crate) fn validate_applicant(
     (normalised, email)
 }
 
+/// Six random digits printed on the receipt for lookup without an account.
+pub(crate) fn random_pin() -> String {
+    format!("{:06}", OsRng.next_u32() % 1_000_000)
+}
+
 pub(crate) fn pin_hash(tenant_id: i64, code: &str, pin: &str) -> String {
     crate::secret::sha256_hex(&format!("lookup:{tenant_id}:{code}:{pin}"))
 }
@@ -219,9 +224,12 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         code = Some(file_code(rule_set, &request)?);
     }
     let code = code.ok_or_else(|| AppError::Internal("a received file got no code".into()))?;
-    let pin = format!("{:06}", OsRng.next_u32() % 1_000_000);
+    let pin = random_pin();
     let pin_hash = pin_hash(tenant_id, &code, &pin);
     let columns = Columns::of(rec)?;
+    let documents: Vec<&str> = input.documents.iter().map(|d| d.trim()).collect();
+    let documents_json =
+        serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
     store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
         .await?;
@@ -238,6 +246,7 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         channel: channel_str(channel),
         rule_version: &rule_set.id,
         calendar_hash: &calendar_hash,
+        documents_json: &documents_json,
     };
     let file_id = store::insert_file(
         &mut tx,

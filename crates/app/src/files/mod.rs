@@ -6,6 +6,7 @@
 mod act;
 mod intake;
 mod read;
+mod receipt;
 mod row;
 
 pub use act::{ActionInput, act};
@@ -14,3 +15,4 @@ pub use read::{
     FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem, QueueQuery,
     StateCount, counts, detail, lookup, queue,
 };
+pub use receipt::{place_name, print_receipt};

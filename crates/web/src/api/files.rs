@@ -6,7 +6,8 @@ use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use motcua_app::files::{
     self, ActionInput, FileDetail, FilePage, FileSummary, Intake, PublicStatus, QueueQuery,
     Receipt, StateCount,
@@ -90,6 +91,46 @@ pub async fn counts(
     Path(code): Path<String>,
 ) -> ApiResult<Json<Vec<StateCount>>> {
     Ok(Json(files::counts(&state.app, ctx.actor()?, &code).await?))
+}
+
+/// Prints the receipt and appointment (form 01) as PDF, with a new lookup PIN on it.
+#[utoipa::path(post, path = "/api/v1/files/{id}/receipt", tag = "files", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let base = public_base(&state, &headers);
+    let (code, pdf) = files::print_receipt(&state.app, ctx.actor()?, id, &base).await?;
+    let disposition = format!(
+        "inline; filename=\"bien-nhan-{}.pdf\"",
+        code.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        )
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The public address for links printed on paper: the configured one, else this request's host.
+pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    })
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

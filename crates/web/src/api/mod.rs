@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/files", get(files::queue).post(files::receive))
         .route("/files/{id}", get(files::detail))
         .route("/files/{id}/actions", post(files::act))
+        .route("/files/{id}/receipt", post(files::receipt))
         .route("/units/{code}/file-counts", get(files::counts))
         .route("/lookup", post(files::lookup))
         .route("/audit", get(audit::recent))
