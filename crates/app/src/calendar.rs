@@ -40,7 +40,7 @@ fn builtin() -> &'static CalendarConfig {
     BUILTIN.get_or_init(CalendarConfig::builtin)
 }
 
-pub(crate) fn utc7() -> TimeZone {
+pub fn utc7() -> TimeZone {
     TimeZone::fixed(Offset::constant(7))
 }
 

@@ -216,3 +216,25 @@ pub async fn staff_under(
     .fetch_all(conn)
     .await?)
 }
+
+/// Active staff whose grants reach the unit at `unit_path`: held at the unit itself, or at a
+/// parent with sub-units included.
+pub async fn grants_reaching(
+    conn: &mut Conn,
+    tenant_id: i64,
+    unit_path: &str,
+) -> Result<Vec<StaffEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT us.id AS user_id, us.username, us.display_name, u.code AS unit_code, g.role
+         FROM role_grants g
+         JOIN units u ON u.tenant_id = g.tenant_id AND u.id = g.unit_id
+         JOIN users us ON us.tenant_id = g.tenant_id AND us.id = g.user_id
+         WHERE g.tenant_id = $1 AND us.active = 1
+           AND (u.path = $2 OR (g.include_subunits = 1 AND $2 LIKE u.path || '%'))
+         ORDER BY us.display_name, us.username",
+    )
+    .bind(tenant_id)
+    .bind(unit_path)
+    .fetch_all(conn)
+    .await?)
+}

@@ -12,7 +12,7 @@ mod row;
 pub use act::{ActionInput, act};
 pub use intake::{Applicant, Intake, Receipt, receive};
 pub use read::{
-    FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem, QueueQuery,
-    StateCount, counts, detail, lookup, queue,
+    Assignable, FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem,
+    QueueQuery, StateCount, assignable_staff, counts, detail, lookup, queue,
 };
 pub use receipt::{place_name, print_receipt};

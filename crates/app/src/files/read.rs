@@ -12,7 +12,7 @@ use motcua_domain::file::{
 };
 use motcua_domain::permission::Action;
 use motcua_store::files::{self as store, FileRow, QueueFilter};
-use motcua_store::{catalogue as procedures, commit, sessions, units};
+use motcua_store::{catalogue as procedures, commit, sessions, units, users};
 use serde::{Deserialize, Serialize};
 
 fn ts(secs: Option<i64>) -> Option<Timestamp> {
@@ -100,6 +100,7 @@ pub struct FileDetail {
     pub receiving_unit_code: String,
     pub current_unit_code: String,
     pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub received_at: Option<Timestamp>,
     pub rule_version: String,
@@ -153,7 +154,14 @@ pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail
         Err(_) => Vec::new(),
     };
     let events = store::events(&mut conn, tenant_id, file_id).await?;
+    let assignee_name = match rec.assignee_id {
+        Some(id) => users::by_id(&mut conn, tenant_id, id)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
     Ok(FileDetail {
+        assignee_name,
         procedure_code: procedure.code,
         procedure_name: procedure.name,
         applicant: super::Applicant {
@@ -279,6 +287,9 @@ pub struct QueueItem {
     pub received_at: Option<Timestamp>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub due: Option<Timestamp>,
+    /// `overdue` (past due), `soon` (due by the end of the next working day) or absent, for
+    /// files still being processed.
+    pub urgency: Option<String>,
     pub version: i64,
 }
 
@@ -338,19 +349,10 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
             if filter.states.is_empty() {
                 filter.states = OPEN_STATES.iter().map(|s| s.as_str().to_owned()).collect();
             }
-            let now = app.now();
             filter.due_before = Some(if due == "overdue" {
-                now.as_second()
+                app.now_secs()
             } else {
-                let cal = calendar::working_calendar(app, tenant_id, None).await?;
-                let today = now.to_zoned(utc7()).date();
-                let next = cal
-                    .add_working_days(today, 1)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                next.tomorrow()
-                    .ok()
-                    .and_then(|d| d.to_zoned(utc7()).ok())
-                    .map_or(now.as_second(), |z| z.timestamp().as_second())
+                due_soon_cutoff(app, tenant_id).await?
             });
         }
         Some(_) => return Err(AppError::invalid("due", "overdue or soon")),
@@ -366,9 +368,12 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
         (page - 1) * per_page,
     )
     .await?;
+    let now = app.now_secs();
+    let soon = due_soon_cutoff(app, tenant_id).await?;
     let items = rows
         .into_iter()
         .map(|r| QueueItem {
+            urgency: urgency(&r.state, r.due_at, now, soon).map(str::to_owned),
             state_label: FileState::parse(&r.state)
                 .map_or("", FileState::label_vi)
                 .to_owned(),
@@ -392,6 +397,65 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
         page,
         per_page,
     })
+}
+
+/// The instant before which an open file counts as "due soon": the end of the next working day.
+async fn due_soon_cutoff(app: &App, tenant_id: i64) -> Result<i64> {
+    let now = app.now();
+    let cal = calendar::working_calendar(app, tenant_id, None).await?;
+    let today = now.to_zoned(utc7()).date();
+    let next = cal
+        .add_working_days(today, 1)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(next
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(utc7()).ok())
+        .map_or(now.as_second(), |z| z.timestamp().as_second()))
+}
+
+/// How urgent an open file is, by the same cut-offs as the `due` filter.
+fn urgency(state: &str, due: Option<i64>, now: i64, soon: i64) -> Option<&'static str> {
+    let open = FileState::parse(state).is_some_and(|s| OPEN_STATES.contains(&s));
+    match due {
+        Some(d) if open && d < now => Some("overdue"),
+        Some(d) if open && d < soon => Some("soon"),
+        _ => None,
+    }
+}
+
+/// A staff member who may be given a file at a unit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Assignable {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// People who process files at the file's current unit: the choices for "assign".
+pub async fn assignable_staff(app: &App, actor: &Actor, file_id: i64) -> Result<Vec<Assignable>> {
+    let row = load_scoped(app, actor, file_id).await?;
+    let rec = record_of(&row)?;
+    let mut conn = app.db.read_conn().await?;
+    let unit = units::by_id(&mut conn, actor.tenant_id, rec.current_unit_id)
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    actor.require_at(Action::DecideFiles, &unit.path)?;
+    // Grants at the unit itself or, reaching down, at one of its parents.
+    let grants = users::grants_reaching(&mut conn, actor.tenant_id, &unit.path).await?;
+    let mut people: Vec<Assignable> = Vec::new();
+    for g in grants {
+        let processes = g
+            .role
+            .parse()
+            .is_ok_and(|r| motcua_domain::permission::allows(r, Action::ProcessFiles));
+        if processes && !people.iter().any(|p| p.username == g.username) {
+            people.push(Assignable {
+                username: g.username,
+                display_name: g.display_name,
+            });
+        }
+    }
+    Ok(people)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

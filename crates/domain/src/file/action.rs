@@ -242,8 +242,13 @@ impl Action {
 /// process, leaders decide, assign and sign letters going out in the
 /// agency's name (apology, stop notice).
 pub fn required_permission(action: &Action) -> permission::Action {
+    kind_permission(action.kind())
+}
+
+/// The staff permission an action of this kind needs.
+pub fn kind_permission(kind: ActionKind) -> permission::Action {
     use ActionKind as K;
-    match action.kind() {
+    match kind {
         K::Open
         | K::Receive
         | K::ReturnForCompletion

@@ -26,7 +26,8 @@ mod state;
 mod timing;
 
 pub use action::{
-    Action, ActionKind, HandoverMethod, applicant_may_perform, open_permission, required_permission,
+    Action, ActionKind, HandoverMethod, applicant_may_perform, kind_permission, open_permission,
+    required_permission,
 };
 pub use apply::{
     ActionContext, MAX_ITEMS, MAX_TEXT_CHARS, NewFile, apply, available_actions, check_allowed,

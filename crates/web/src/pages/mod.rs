@@ -3,6 +3,7 @@
 pub mod account;
 pub mod calendar;
 pub mod docs;
+pub mod files;
 pub mod public;
 
 use crate::ctx::{Ctx, cookie};
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/lich/xoa", axum::routing::post(calendar::remove_day))
         .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
+        .merge(files::routes())
         .fallback(not_found)
 }
 

@@ -38,7 +38,7 @@ struct Procedures {
 }
 
 /// Percent-encodes a query-string value.
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -1,0 +1,348 @@
+//! File pages over HTTP: counter intake, the printed receipt, work lists, a file's page with
+//! its workflow actions (and their errors in Vietnamese), scope between units, and the public
+//! status lookup. Real-browser journeys over the same pages are in browser.rs.
+
+mod common;
+
+use common::{Server, Session, spawn};
+use motcua_testkit::{Backend, on_both_backends};
+use reqwest::{Response, StatusCode, header};
+
+async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> Response {
+    s.client
+        .post(format!("{}{path}", s.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn html(response: Response) -> (StatusCode, String) {
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+/// The value of the first `<input name=NAME value=…>` on a page.
+fn input_value(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no input `{name}`"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Receives a birth registration at the counter through the page; returns (file id, code).
+async fn receive_on_the_page(server: &Server, counter: &Session, phone: &str) -> (i64, String) {
+    let (status, found) = html(counter.get("/tiep-nhan?q=khai+sinh").await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        found.contains("/tiep-nhan?thu-tuc=1.001193"),
+        "searching without diacritics finds the procedure"
+    );
+    let (_, form) = html(counter.get("/tiep-nhan?thu-tuc=1.001193").await).await;
+    assert!(form.contains("Thành phần hồ sơ đã kiểm tra"));
+    assert!(
+        form.contains("name=\"documents\""),
+        "the document checklist comes from the procedure"
+    );
+    let csrf = input_value(&form, "csrf_token");
+    let (status, page) = html(
+        post_form(
+            counter,
+            "/tiep-nhan",
+            &[
+                ("csrf_token", &csrf),
+                ("procedure_code", "1.001193"),
+                ("unit_code", "000.21.20.H48"),
+                ("channel", "counter"),
+                ("name", "Lò Văn Nộp"),
+                ("phone", phone),
+                ("documents", "Tờ khai đăng ký khai sinh"),
+                ("documents", "Giấy chứng sinh"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{page}");
+    assert!(page.contains("Đã tiếp nhận hồ sơ"));
+    let code = page
+        .split("id=\"ma-ho-so\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(code.starts_with("000.21.20.H48-"), "file code {code}");
+    let id: i64 = page
+        .split("action=\"/ho-so/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let _ = server;
+    (id, code)
+}
+
+async fn counter_to_result(backend: Backend) {
+    let server = spawn(backend).await;
+    let anonymous = server.anonymous();
+
+    // Staff pages send a stranger to sign in, and back afterwards.
+    let to_login = anonymous.get("/ho-so").await;
+    assert_eq!(to_login.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        to_login.headers()[header::LOCATION],
+        "/dang-nhap?next=%2Fho-so"
+    );
+
+    let counter = server.login("motcua.chiengle").await;
+    let (id, code) = receive_on_the_page(&server, &counter, "0987654321").await;
+
+    // A bad intake keeps what was typed and says what is wrong, in Vietnamese.
+    let (status, page) = html(
+        post_form(
+            &counter,
+            "/tiep-nhan",
+            &[
+                ("csrf_token", &counter.csrf),
+                ("procedure_code", "1.001193"),
+                ("channel", "counter"),
+                ("name", "Lò Văn Sai"),
+                ("phone", "12345"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Dữ liệu nhập chưa hợp lệ"), "{page}");
+    assert!(
+        page.contains("value=\"Lò Văn Sai\""),
+        "the name typed stays"
+    );
+    // A forged form (no session token) is refused and receives nothing.
+    let (status, _) = html(
+        post_form(
+            &counter,
+            "/tiep-nhan",
+            &[("procedure_code", "1.001193"), ("name", "Giả mạo")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The receipt prints as a PDF from the page.
+    let receipt = post_form(
+        &counter,
+        &format!("/ho-so/{id}/bien-nhan"),
+        &[("csrf_token", &counter.csrf)],
+    )
+    .await;
+    assert_eq!(receipt.status(), StatusCode::OK);
+    assert_eq!(receipt.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(receipt.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // The new file is in the unit's work list.
+    let (_, list) = html(counter.get("/ho-so").await).await;
+    assert!(list.contains(&code), "the work list shows the new file");
+
+    // The leader assigns it to the specialist from the file's page.
+    let leader = server.login("lanhdao.chiengle").await;
+    let (status, page) = html(leader.get(&format!("/ho-so/{id}")).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Lò Văn Nộp") && page.contains(&code));
+    assert!(
+        page.contains("Hoàng Văn Xử (chuyenvien.chiengle)"),
+        "the specialist is offered for assignment"
+    );
+    let version = input_value(&page, "version");
+    let assign = post_form(
+        &leader,
+        &format!("/ho-so/{id}/xu-ly"),
+        &[
+            ("csrf_token", &leader.csrf),
+            ("kind", "assign"),
+            ("version", &version),
+            ("assignee", "chuyenvien.chiengle"),
+        ],
+    )
+    .await;
+    assert_eq!(assign.status(), StatusCode::SEE_OTHER);
+    let (_, page) = html(leader.get(&format!("/ho-so/{id}?xong=assign")).await).await;
+    assert!(page.contains("Đã thực hiện: Phân công xử lý."));
+    assert!(page.contains("Hoàng Văn Xử"), "the assignee is named");
+
+    // Acting on what one saw before a change: a clear conflict, nothing applied.
+    let (status, page) = html(
+        post_form(
+            &leader,
+            &format!("/ho-so/{id}/xu-ly"),
+            &[
+                ("csrf_token", &leader.csrf),
+                ("kind", "reassign"),
+                ("version", &version),
+                ("assignee", "lanhdao.chiengle"),
+                ("reason", "Chuyên viên nghỉ phép"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Dữ liệu đã được người khác thay đổi"));
+
+    // The specialist examines and asks for a supplement; an empty list is refused first.
+    let specialist = server.login("chuyenvien.chiengle").await;
+    let (_, page) = html(specialist.get("/ho-so?loc=cua-toi").await).await;
+    assert!(page.contains(&code), "my queue holds the assigned file");
+    let act = |kind: &'static str, extra: Vec<(&'static str, String)>| {
+        let specialist = &specialist;
+        async move {
+            let detail: serde_json::Value = specialist
+                .get(&format!("/api/v1/files/{id}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let version = detail["file"]["version"].to_string();
+            let mut fields = vec![
+                ("csrf_token", specialist.csrf.clone()),
+                ("kind", kind.to_owned()),
+                ("version", version),
+            ];
+            fields.extend(extra);
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            html(post_form(specialist, &format!("/ho-so/{id}/xu-ly"), &fields).await).await
+        }
+    };
+    let (status, _) = act("start_examination", vec![]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = act("request_supplement", vec![("items", " \n ".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vui lòng nhập các giấy tờ cần bổ sung"));
+    let (status, _) = act(
+        "request_supplement",
+        vec![(
+            "items",
+            "Bản sao giấy chứng nhận kết hôn\r\nGiấy chứng sinh bản chính".into(),
+        )],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // A leader-only action is not offered to the specialist, and refused if forced.
+    let (status, page) = act("approve", vec![]).await;
+    assert!(
+        status == StatusCode::FORBIDDEN || status == StatusCode::CONFLICT,
+        "{status}"
+    );
+    assert!(page.contains("alert"), "the refusal is explained");
+
+    // The applicant follows the file on the public page, from the receipt's QR address.
+    let (status, page) = html(anonymous.get(&format!("/tra-cuu?ma={code}")).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("value=\"{code}\"")),
+        "the code is filled in"
+    );
+    let token = input_value(&page, "csrf_token");
+    let (status, page) = html(
+        post_form(
+            &anonymous,
+            "/tra-cuu",
+            &[
+                ("csrf_token", &token),
+                ("code", &code),
+                ("secret", "0987654321"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Chờ bổ sung") || page.contains("bổ sung"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Bản sao giấy chứng nhận kết hôn"),
+        "what to bring is listed"
+    );
+    assert!(
+        !page.contains("Lò Văn Nộp"),
+        "no personal data on the public page"
+    );
+    let (status, page) = html(
+        post_form(
+            &anonymous,
+            "/tra-cuu",
+            &[
+                ("csrf_token", &token),
+                ("code", &code),
+                ("secret", "0900000000"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Không tìm thấy hồ sơ"));
+    let (status, _) = html(
+        post_form(
+            &anonymous,
+            "/tra-cuu",
+            &[
+                ("csrf_token", "forged"),
+                ("code", &code),
+                ("secret", "0987654321"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn other_units_see_nothing(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let (id, code) = receive_on_the_page(&server, &counter, "0911111111").await;
+
+    // A counter officer of the Department of Justice may not open a commune's file.
+    let outsider = server.login("motcua.tuphap").await;
+    let (status, page) = html(outsider.get(&format!("/ho-so/{id}")).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("Bạn không có quyền"));
+    assert!(!page.contains("Lò Văn Nộp"));
+    let (_, list) = html(outsider.get("/ho-so").await).await;
+    assert!(
+        !list.contains(&code),
+        "another unit's list does not show it"
+    );
+    let (status, _) = html(
+        post_form(
+            &outsider,
+            &format!("/ho-so/{id}/xu-ly"),
+            &[
+                ("csrf_token", &outsider.csrf),
+                ("kind", "withdraw"),
+                ("version", "1"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A citizen account is not staff.
+    let citizen = server.login("congdan@example.vn").await;
+    let (status, _) = html(citizen.get("/ho-so").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+on_both_backends! {
+    counter_to_result => counter_to_result,
+    other_units_see_nothing => other_units_see_nothing,
+}

@@ -1,0 +1,946 @@
+//! File pages: the public status lookup (tra cứu), staff work lists, a file with its history
+//! and workflow actions, counter intake and the printed receipt. Every page only calls the
+//! `files` use cases; scope and permission checks live there.
+
+use super::{
+    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, message_vi, render,
+};
+use crate::api::files::public_base;
+use crate::ctx::Ctx;
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use motcua_app::catalogue::{self, Procedure, SearchQuery};
+use motcua_app::files::{
+    self, ActionInput, Applicant, Assignable, FileDetail, FilePage, Intake, PublicStatus,
+    QueueQuery,
+};
+use motcua_app::{Actor, AppError, auth};
+use motcua_domain::file::ActionKind;
+use motcua_domain::permission::Action;
+use serde::Deserialize;
+
+/// `dd/mm/yyyy HH:MM` in Vietnam's time.
+pub fn local_time(ts: &Timestamp) -> String {
+    ts.to_zoned(motcua_app::calendar::utc7())
+        .strftime("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// `2026-11-23` as `23/11/2026`; anything else unchanged.
+pub fn local_date(iso: &str) -> String {
+    iso.parse::<Date>()
+        .map(|d| d.strftime("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// Fields of a URL-encoded form, repeated names kept (check-box lists).
+struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    fn parse(body: &Bytes) -> FormData {
+        FormData(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name).trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    /// One item per non-empty line of a text area.
+    fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+fn expired_form() -> PageError {
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+    )
+}
+
+/// The signed-in staff member, or a redirect to sign in and come back.
+fn staff<'a>(ctx: &'a Ctx, back_to: &str) -> Result<&'a Actor, Box<Response>> {
+    match &ctx.actor {
+        Some(a) if !a.is_citizen => Ok(a),
+        Some(_) => Err(Box::new(
+            PageError {
+                status: StatusCode::FORBIDDEN,
+                message: "Trang này dành cho cán bộ, công chức.".into(),
+                chrome: Some(Chrome::of(ctx)),
+            }
+            .into_response(),
+        )),
+        None => Err(Box::new(
+            Redirect::to(&format!(
+                "/dang-nhap?next={}",
+                super::public::encode(back_to)
+            ))
+            .into_response(),
+        )),
+    }
+}
+
+/// A signed-in user's form must carry the session's token.
+fn checked<'a>(ctx: &'a Ctx, form: &FormData) -> Result<&'a Actor, PageError> {
+    let actor = ctx
+        .actor
+        .as_ref()
+        .ok_or_else(|| PageError::from(AppError::Unauthenticated))?;
+    if !auth::csrf_ok(
+        ctx.csrf.as_deref().unwrap_or(""),
+        Some(form.get("csrf_token")),
+    ) {
+        return Err(expired_form());
+    }
+    Ok(actor)
+}
+
+fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
+    e.chrome = Some(Chrome::of(ctx));
+    e
+}
+
+// ---------------------------------------------------------------- public lookup
+
+#[derive(Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    chrome: Chrome,
+    form_token: String,
+    code: String,
+    error: Option<String>,
+    status: Option<PublicStatus>,
+}
+
+impl LookupPage {
+    fn time(&self, ts: &Timestamp) -> String {
+        local_time(ts)
+    }
+    fn date(&self, iso: &str) -> String {
+        local_date(iso)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LookupQuery {
+    ma: Option<String>,
+}
+
+fn with_cookie(mut response: Response, set: Option<String>) -> Response {
+    if let Some(cookie) = set
+        && let Ok(v) = cookie.parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The lookup form; `?ma=CODE` (the QR code on the receipt) fills the code in.
+pub async fn lookup_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    query: Result<Query<LookupQuery>, QueryRejection>,
+) -> PageResult {
+    let (form_token, set) = anonymous_form_token(&headers, state.config.secure_cookies);
+    let code: String = query
+        .ok()
+        .and_then(|q| q.0.ma)
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(64)
+        .collect();
+    let page = LookupPage {
+        chrome: Chrome::of(&ctx),
+        form_token,
+        code,
+        error: None,
+        status: None,
+    };
+    Ok(with_cookie(render(&page), set))
+}
+
+pub async fn lookup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    if !anonymous_form_ok(&headers, form.get("csrf_token")) {
+        return Err(with_chrome(expired_form(), &ctx));
+    }
+    let code = form.get("code").trim().to_owned();
+    let secret = form.get("secret").trim().to_owned();
+    let (form_token, _) = anonymous_form_token(&headers, state.config.secure_cookies);
+    let mut page = LookupPage {
+        chrome: Chrome::of(&ctx),
+        form_token,
+        code: code.chars().take(64).collect(),
+        error: None,
+        status: None,
+    };
+    let status = if code.is_empty() || secret.is_empty() {
+        page.error = Some("Vui lòng nhập mã hồ sơ và mã tra cứu (hoặc số điện thoại).".into());
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if code.chars().count() > 64 || secret.chars().count() > 64 {
+        page.error = Some("Mã hồ sơ hoặc mã tra cứu quá dài.".into());
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        match files::lookup(&state.app, ctx.tenant.id, &code, &secret).await {
+            Ok(found) => {
+                page.status = Some(found);
+                StatusCode::OK
+            }
+            Err(AppError::NotFound(_)) => {
+                page.error = Some(
+                    "Không tìm thấy hồ sơ với mã và mã tra cứu (hoặc số điện thoại) đã nhập. \
+                     Vui lòng kiểm tra lại giấy tiếp nhận."
+                        .into(),
+                );
+                StatusCode::NOT_FOUND
+            }
+            Err(e @ AppError::TooManyAttempts { .. }) => {
+                page.error = Some(format!(
+                    "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần. {}",
+                    message_vi(&e).replace("Bạn đã nhập sai quá nhiều lần. ", "")
+                ));
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Err(e) => return Err(with_chrome(e.into(), &ctx)),
+        }
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+// ---------------------------------------------------------------- work lists
+
+/// The work lists staff pick from (the `loc` query value).
+const VIEWS: [(&str, &str); 7] = [
+    ("", "Đang giải quyết"),
+    ("cua-toi", "Được giao cho tôi"),
+    ("sap-den-han", "Sắp đến hạn"),
+    ("qua-han", "Quá hạn"),
+    ("cho-bo-sung", "Chờ bổ sung"),
+    ("lien-thong", "Đang ở cơ quan khác"),
+    ("tra-ket-qua", "Chờ trả kết quả"),
+];
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    chrome: Chrome,
+    units: Vec<(String, String)>,
+    unit: String,
+    view: String,
+    views: Vec<(&'static str, &'static str)>,
+    page: FilePage,
+    pages: i64,
+    can_receive: bool,
+}
+
+impl WorkPage {
+    fn time(&self, ts: &Timestamp) -> String {
+        local_time(ts)
+    }
+    fn link(&self, view: &str, page: i64) -> String {
+        format!(
+            "/ho-so?don-vi={}&loc={}&trang={page}",
+            super::public::encode(&self.unit),
+            view
+        )
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct WorkQuery {
+    #[serde(rename = "don-vi")]
+    unit: Option<String>,
+    loc: Option<String>,
+    trang: Option<i64>,
+}
+
+/// Units where the actor may see files, in grant order, each once.
+fn viewable_units(actor: &Actor) -> Vec<(String, String)> {
+    let mut units: Vec<(String, String)> = Vec::new();
+    for g in actor.scopes(Action::ViewFiles) {
+        if !units.iter().any(|(c, _)| *c == g.unit_code) {
+            units.push((g.unit_code.clone(), g.unit_name.clone()));
+        }
+    }
+    units
+}
+
+pub async fn work(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<WorkQuery>, QueryRejection>,
+) -> PageResult {
+    let actor = match staff(&ctx, "/ho-so") {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let q = query.map(|q| q.0).unwrap_or_default();
+    let units = viewable_units(actor);
+    let Some((first, _)) = units.first() else {
+        return Err(with_chrome(AppError::Forbidden.into(), &ctx));
+    };
+    let unit = q
+        .unit
+        .filter(|u| units.iter().any(|(c, _)| c == u))
+        .unwrap_or_else(|| first.clone());
+    let view = q
+        .loc
+        .filter(|v| VIEWS.iter().any(|(k, _)| k == v))
+        .unwrap_or_default();
+    let mut query = QueueQuery {
+        unit: Some(unit.clone()),
+        page: Some(q.trang.unwrap_or(1).clamp(1, 100_000)),
+        per_page: Some(25),
+        ..QueueQuery::default()
+    };
+    match view.as_str() {
+        "cua-toi" => {
+            query.unit = None;
+            query.mine = true;
+        }
+        "sap-den-han" => query.due = Some("soon".into()),
+        "qua-han" => query.due = Some("overdue".into()),
+        "cho-bo-sung" => query.state = Some("awaiting_supplement".into()),
+        "lien-thong" => query.state = Some("at_other_agency".into()),
+        "tra-ket-qua" => query.state = Some("result_ready".into()),
+        _ => {
+            query.state = Some(
+                "received,at_agency,assigned,under_examination,at_other_agency,awaiting_approval,approved"
+                    .into(),
+            )
+        }
+    }
+    let page = files::queue(&state.app, actor, &query)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    let pages = (page.total + page.per_page - 1) / page.per_page;
+    Ok(render(&WorkPage {
+        chrome: Chrome::of(&ctx),
+        units,
+        unit,
+        view,
+        views: VIEWS.to_vec(),
+        page,
+        pages,
+        can_receive: actor.can(Action::ReceiveFiles),
+    }))
+}
+
+// ---------------------------------------------------------------- one file
+
+/// How an action's form looks: which inputs it needs.
+struct ActionForm {
+    kind: &'static str,
+    label: &'static str,
+    assignee: bool,
+    unit: bool,
+    reason: bool,
+    reason_required: bool,
+    items: bool,
+    items_label: &'static str,
+    new_date: bool,
+    method: bool,
+    hours: bool,
+    danger: bool,
+}
+
+fn action_form(kind: ActionKind) -> ActionForm {
+    use ActionKind as K;
+    let mut f = ActionForm {
+        kind: kind_name(kind),
+        label: kind.label_vi(),
+        assignee: false,
+        unit: false,
+        reason: false,
+        reason_required: false,
+        items: false,
+        items_label: "",
+        new_date: false,
+        method: false,
+        hours: false,
+        danger: false,
+    };
+    match kind {
+        K::Assign => f.assignee = true,
+        K::Reassign => {
+            f.assignee = true;
+            f.reason = true;
+            f.reason_required = true;
+        }
+        K::Transfer | K::ReceiveFromAgency => f.unit = true,
+        K::SendToAgency => {
+            f.unit = true;
+            f.hours = true;
+        }
+        K::RequestSupplement | K::ReturnForCompletion => {
+            f.items = true;
+            f.items_label = "Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một mục)";
+        }
+        K::Refuse => {
+            f.items = true;
+            f.items_label = "Lý do từ chối (mỗi dòng một lý do)";
+            f.danger = true;
+        }
+        K::SendBack | K::StopProcessing | K::Cancel => {
+            f.reason = true;
+            f.reason_required = true;
+            f.danger = !matches!(kind, K::SendBack);
+        }
+        K::Withdraw => {
+            f.reason = true;
+            f.danger = true;
+        }
+        K::Apologize => {
+            f.reason = true;
+            f.reason_required = true;
+            f.new_date = true;
+        }
+        K::HandOver => f.method = true,
+        _ => {}
+    }
+    f
+}
+
+/// The action's name in forms and the API (`assign`, `request_supplement`…).
+fn kind_name(kind: ActionKind) -> &'static str {
+    use ActionKind as K;
+    match kind {
+        K::Open => "open",
+        K::Receive => "receive",
+        K::ReturnForCompletion => "return_for_completion",
+        K::Resubmit => "resubmit",
+        K::Transfer => "transfer",
+        K::Assign => "assign",
+        K::Reassign => "reassign",
+        K::StartExamination => "start_examination",
+        K::RequestSupplement => "request_supplement",
+        K::SupplementReceived => "supplement_received",
+        K::SendToAgency => "send_to_agency",
+        K::ReceiveFromAgency => "receive_from_agency",
+        K::SubmitForApproval => "submit_for_approval",
+        K::SendBack => "send_back",
+        K::Approve => "approve",
+        K::Refuse => "refuse",
+        K::StopProcessing => "stop_processing",
+        K::Withdraw => "withdraw",
+        K::Cancel => "cancel",
+        K::Apologize => "apologize",
+        K::MarkResultReady => "mark_result_ready",
+        K::HandOver => "hand_over",
+        K::Close => "close",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "file.html")]
+struct FilePageView {
+    chrome: Chrome,
+    detail: FileDetail,
+    actions: Vec<ActionForm>,
+    assignable: Vec<Assignable>,
+    units: Vec<(String, String)>,
+    error: Option<String>,
+    notice: Option<String>,
+    can_print: bool,
+}
+
+impl FilePageView {
+    fn time(&self, ts: &Timestamp) -> String {
+        local_time(ts)
+    }
+    fn date(&self, iso: &str) -> String {
+        local_date(iso)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct FileQuery {
+    #[serde(rename = "xong")]
+    done: Option<String>,
+}
+
+async fn file_view(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<FilePageView, PageError> {
+    let detail = files::detail(&state.app, actor, id)
+        .await
+        .map_err(|e| with_chrome(e.into(), ctx))?;
+    // Only what this person may do; the use case checks the unit scope when it is done.
+    let actions: Vec<ActionForm> = detail
+        .file
+        .available_actions
+        .iter()
+        .filter(|k| actor.can(motcua_domain::file::kind_permission(**k)))
+        .map(|k| action_form(*k))
+        .collect();
+    let assignable = if actions.iter().any(|a| a.assignee) {
+        files::assignable_staff(&state.app, actor, id)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let units = if actions.iter().any(|a| a.unit) {
+        motcua_app::org::list_units(&state.app, actor.tenant_id)
+            .await
+            .map(|us| {
+                us.into_iter()
+                    .filter(|u| u.code != detail.current_unit_code)
+                    .map(|u| (u.code, u.name))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(FilePageView {
+        chrome: Chrome::of(ctx),
+        can_print: actor.can(Action::ReceiveFiles) && detail.file.code.is_some(),
+        detail,
+        actions,
+        assignable,
+        units,
+        error,
+        notice,
+    })
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    query: Result<Query<FileQuery>, QueryRejection>,
+) -> PageResult {
+    let actor = match staff(&ctx, &format!("/ho-so/{id}")) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let notice = query
+        .ok()
+        .and_then(|q| q.0.done)
+        .and_then(|k| {
+            ActionKind::APPLICABLE
+                .into_iter()
+                .chain([ActionKind::Open])
+                .find(|a| kind_name(*a) == k)
+        })
+        .map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+    let view = file_view(&state, &ctx, actor, id, None, notice).await?;
+    Ok(render(&view))
+}
+
+/// Builds the workflow action from the submitted form.
+fn action_input(form: &FormData) -> Result<ActionInput, String> {
+    let reason = form.opt("reason");
+    let need_reason = || {
+        reason
+            .clone()
+            .ok_or_else(|| "Vui lòng nhập lý do.".to_owned())
+    };
+    let unit = || {
+        form.opt("unit_code")
+            .ok_or_else(|| "Vui lòng chọn cơ quan, đơn vị.".to_owned())
+    };
+    let assignee = || {
+        form.opt("assignee")
+            .ok_or_else(|| "Vui lòng chọn cán bộ được phân công.".to_owned())
+    };
+    let items = |what: &str| {
+        let items = form.lines("items");
+        if items.is_empty() {
+            Err(format!("Vui lòng nhập {what}, mỗi dòng một mục."))
+        } else {
+            Ok(items)
+        }
+    };
+    Ok(match form.get("kind") {
+        "receive" => ActionInput::Receive,
+        "return_for_completion" => ActionInput::ReturnForCompletion {
+            missing_items: items("các giấy tờ cần hoàn thiện")?,
+        },
+        "resubmit" => ActionInput::Resubmit,
+        "transfer" => ActionInput::Transfer { unit_code: unit()? },
+        "assign" => ActionInput::Assign {
+            assignee: assignee()?,
+            unit_code: None,
+        },
+        "reassign" => ActionInput::Reassign {
+            assignee: assignee()?,
+            unit_code: None,
+            reason: need_reason()?,
+        },
+        "start_examination" => ActionInput::StartExamination,
+        "request_supplement" => ActionInput::RequestSupplement {
+            missing_items: items("các giấy tờ cần bổ sung")?,
+        },
+        "supplement_received" => ActionInput::SupplementReceived,
+        "send_to_agency" => ActionInput::SendToAgency {
+            unit_code: unit()?,
+            working_hours: form
+                .get("working_hours")
+                .trim()
+                .parse()
+                .ok()
+                .filter(|h| (1..=8 * 365).contains(h))
+                .ok_or_else(|| {
+                    "Thời hạn của cơ quan phối hợp phải là số giờ làm việc (ít nhất 1).".to_owned()
+                })?,
+        },
+        "receive_from_agency" => ActionInput::ReceiveFromAgency { unit_code: unit()? },
+        "submit_for_approval" => ActionInput::SubmitForApproval,
+        "send_back" => ActionInput::SendBack {
+            reason: need_reason()?,
+        },
+        "approve" => ActionInput::Approve,
+        "refuse" => ActionInput::Refuse {
+            reasons: items("lý do từ chối")?,
+        },
+        "stop_processing" => ActionInput::StopProcessing {
+            reason: need_reason()?,
+        },
+        "withdraw" => ActionInput::Withdraw { reason },
+        "cancel" => ActionInput::Cancel {
+            reason: need_reason()?,
+        },
+        "apologize" => ActionInput::Apologize {
+            reason: need_reason()?,
+            new_date: form
+                .get("new_date")
+                .trim()
+                .parse()
+                .map_err(|_| "Vui lòng chọn ngày hẹn trả mới.".to_owned())?,
+        },
+        "mark_result_ready" => ActionInput::MarkResultReady,
+        "hand_over" => ActionInput::HandOver {
+            method: form.opt("method").unwrap_or_else(|| "counter".into()),
+        },
+        "close" => ActionInput::Close,
+        _ => return Err("Thao tác không hợp lệ.".into()),
+    })
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
+    let version = form.get("version").trim().parse::<i64>().ok();
+    let outcome = match action_input(&form) {
+        Ok(input) => files::act(
+            &state.app,
+            actor,
+            id,
+            input,
+            version,
+            form.opt("note").as_deref(),
+        )
+        .await
+        .map_err(|e| {
+            let e = PageError::from(e);
+            (e.status, e.message)
+        }),
+        Err(message) => Err((StatusCode::UNPROCESSABLE_ENTITY, message)),
+    };
+    match outcome {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/ho-so/{id}?xong={}", form.get("kind"))).into_response())
+        }
+        Err((status, message)) => {
+            let view = file_view(&state, &ctx, actor, id, Some(message), None).await?;
+            Ok((status, render(&view)).into_response())
+        }
+    }
+}
+
+/// Prints the receipt (form 01) with a new lookup PIN.
+pub async fn receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
+    let base = public_base(&state, &headers);
+    let (code, pdf) = files::print_receipt(&state.app, actor, id, &base)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    let name: String = code
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"bien-nhan-{name}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------- counter intake
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    chrome: Chrome,
+    q: String,
+    found: Vec<Procedure>,
+    procedure: Option<Procedure>,
+    units: Vec<(String, String)>,
+    values: IntakeValues,
+    error: Option<String>,
+}
+
+#[derive(Default)]
+struct IntakeValues {
+    unit: String,
+    channel: String,
+    name: String,
+    phone: String,
+    email: String,
+    address: String,
+    postal: String,
+    note: String,
+    documents: Vec<String>,
+}
+
+impl IntakeValues {
+    fn checked(&self, doc: &str) -> bool {
+        self.documents.iter().any(|d| d == doc)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct IntakeQuery {
+    q: Option<String>,
+    #[serde(rename = "thu-tuc")]
+    procedure: Option<String>,
+}
+
+fn receiving_units(actor: &Actor) -> Vec<(String, String)> {
+    let mut units: Vec<(String, String)> = Vec::new();
+    for g in actor.scopes(Action::ReceiveFiles) {
+        if !units.iter().any(|(c, _)| *c == g.unit_code) {
+            units.push((g.unit_code.clone(), g.unit_name.clone()));
+        }
+    }
+    units
+}
+
+async fn intake_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: IntakeQuery,
+    values: IntakeValues,
+    error: Option<String>,
+) -> Result<IntakePage, PageError> {
+    let units = receiving_units(actor);
+    if units.is_empty() {
+        return Err(with_chrome(AppError::Forbidden.into(), ctx));
+    }
+    let procedure = match q
+        .procedure
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => Some(
+            catalogue::get(&state.app, actor.tenant_id, code)
+                .await
+                .map_err(|e| with_chrome(e.into(), ctx))?,
+        ),
+        None => None,
+    };
+    let query = q.q.unwrap_or_default();
+    let found = if procedure.is_none() && !query.trim().is_empty() {
+        catalogue::search(
+            &state.app,
+            actor.tenant_id,
+            &SearchQuery {
+                q: Some(query.chars().take(200).collect()),
+                per_page: Some(20),
+                ..SearchQuery::default()
+            },
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(IntakePage {
+        chrome: Chrome::of(ctx),
+        q: query,
+        found,
+        procedure,
+        units,
+        values,
+        error,
+    })
+}
+
+pub async fn intake_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<IntakeQuery>, QueryRejection>,
+) -> PageResult {
+    let actor = match staff(&ctx, "/tiep-nhan") {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let q = query.map(|q| q.0).unwrap_or_default();
+    let values = IntakeValues {
+        channel: "counter".into(),
+        ..IntakeValues::default()
+    };
+    Ok(render(
+        &intake_page(&state, &ctx, actor, q, values, None).await?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "received.html")]
+struct ReceivedPage {
+    chrome: Chrome,
+    file_id: i64,
+    code: String,
+    procedure_name: String,
+    appointment: String,
+    due: String,
+}
+
+pub async fn intake(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
+    let values = IntakeValues {
+        unit: form.get("unit_code").to_owned(),
+        channel: form.get("channel").to_owned(),
+        name: form.get("name").to_owned(),
+        phone: form.get("phone").to_owned(),
+        email: form.get("email").to_owned(),
+        address: form.get("address").to_owned(),
+        postal: form.get("postal_tracking").to_owned(),
+        note: form.get("note").to_owned(),
+        documents: form.all("documents"),
+    };
+    let procedure_code = form.get("procedure_code").trim().to_owned();
+    let input = Intake {
+        procedure_code: procedure_code.clone(),
+        unit_code: form.opt("unit_code"),
+        channel: form.opt("channel").unwrap_or_else(|| "counter".into()),
+        applicant: Applicant {
+            name: values.name.trim().to_owned(),
+            phone: form.opt("phone"),
+            email: form.opt("email"),
+            address: form.opt("address"),
+        },
+        documents: values.documents.clone(),
+        postal_tracking: form.opt("postal_tracking"),
+        note: form.opt("note"),
+    };
+    match files::receive(&state.app, actor, input).await {
+        Ok(receipt) => {
+            let procedure_name = catalogue::get(&state.app, actor.tenant_id, &procedure_code)
+                .await
+                .map(|p| p.name)
+                .unwrap_or_default();
+            Ok((
+                StatusCode::CREATED,
+                render(&ReceivedPage {
+                    chrome: Chrome::of(&ctx),
+                    file_id: receipt.file_id,
+                    code: receipt.code,
+                    procedure_name,
+                    appointment: receipt
+                        .appointment_date
+                        .as_deref()
+                        .map(local_date)
+                        .unwrap_or_default(),
+                    due: receipt.due.as_ref().map(local_time).unwrap_or_default(),
+                }),
+            )
+                .into_response())
+        }
+        Err(e) => {
+            let message = message_vi(&e);
+            let status = PageError::from(e).status;
+            let q = IntakeQuery {
+                q: None,
+                procedure: Some(procedure_code),
+            };
+            let page = intake_page(&state, &ctx, actor, q, values, Some(message)).await?;
+            Ok((status, render(&page)).into_response())
+        }
+    }
+}
+
+/// Every page of this module, for the router.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/tra-cuu", get(lookup_form).post(lookup))
+        .route("/ho-so", get(work))
+        .route("/ho-so/{id}", get(file))
+        .route("/ho-so/{id}/xu-ly", post(act))
+        .route("/ho-so/{id}/bien-nhan", post(receipt))
+        .route("/tiep-nhan", get(intake_form).post(intake))
+}
