@@ -123,6 +123,123 @@ on_both_backends! {
     citizen_finds_a_procedure => citizen_finds_a_procedure,
 }
 
+// The counter officer receives a file, the leader assigns it, and the applicant follows it
+// on the public lookup page with the phone number given at the counter.
+async fn file_from_counter_to_public_lookup(backend: Backend) {
+    let test = format!("file_from_counter_to_lookup-{backend:?}").to_lowercase();
+    let (_server, mut b) = start(&test, backend).await;
+
+    sign_in_with_keyboard(&mut b, OFFICER, PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    click(&mut b, "header a[href='/ho-so']").await;
+    b.wait_text("h1", "Hồ sơ cần xử lý").await;
+    click(&mut b, "main a[href='/tiep-nhan']").await;
+    b.wait_text("h1", "Tiếp nhận hồ sơ").await;
+    fill(&mut b, "q", "khai sinh").await;
+    click(&mut b, "main form.search button").await;
+    b.wait_text("ul.picks", "Thủ tục đăng ký khai sinh").await;
+    b.screenshot("procedure-search").await;
+    b.client()
+        .find(Locator::LinkText("Thủ tục đăng ký khai sinh"))
+        .await
+        .expect("a result to pick")
+        .click()
+        .await
+        .expect("pick the procedure");
+    b.wait_path("/tiep-nhan?thu-tuc=1.001193").await;
+    fill(&mut b, "name", "Lò Văn Nộp").await;
+    fill(&mut b, "phone", "0987654321").await;
+    // Ticking a document by its label, as an officer does.
+    click(&mut b, "label[for='doc-1']").await;
+    click(&mut b, "label[for='doc-2']").await;
+    let ticked: Value = b
+        .js(
+            "return [...document.querySelectorAll('input[name=documents]:checked')].length",
+            vec![],
+        )
+        .await;
+    assert_eq!(ticked, json!(2), "two documents ticked");
+    b.screenshot("intake-filled").await;
+    click(&mut b, "form.intake button[type=submit]").await;
+    let status = b.wait_text("[role=status]", "đã được tiếp nhận").await;
+    let code = b.text("#ma-ho-so").await;
+    assert!(
+        status.contains(&code) && code.starts_with("000.21.20.H48-"),
+        "{status}"
+    );
+    b.screenshot("received").await;
+    click(&mut b, "main a[href^='/ho-so/']").await;
+    b.wait_text("#tinh-trang", "").await;
+    let file_path = b.path().await;
+    click(&mut b, "header form[action='/dang-xuat'] button").await;
+    b.wait_path("/").await;
+
+    // The leader opens the file from the work list and assigns it.
+    sign_in_with_keyboard(&mut b, "lanhdao.chiengle", PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    b.open("/ho-so").await;
+    b.wait_text("table.files", &code).await;
+    b.client()
+        .find(Locator::LinkText(&code))
+        .await
+        .expect("the file is listed")
+        .click()
+        .await
+        .expect("open the file");
+    b.wait_path(&file_path).await;
+    click(&mut b, "details:has(#thao-tac-assign) summary").await;
+    b.js(
+        "const s = document.querySelector('#assignee-assign'); s.value = 'chuyenvien.chiengle'; return s.value",
+        vec![],
+    )
+    .await;
+    b.screenshot("assign").await;
+    click(&mut b, "#thao-tac-assign button[type=submit]").await;
+    b.wait_text("[role=status]", "Đã thực hiện: Phân công xử lý.")
+        .await;
+    let facts = b.text("dl.facts").await;
+    assert!(facts.contains("Hoàng Văn Xử"), "assigned: {facts}");
+    assert!(
+        b.text("#lich-su").await.contains("Phân công xử lý"),
+        "the history shows the assignment"
+    );
+    b.screenshot("assigned").await;
+    click(&mut b, "header form[action='/dang-xuat'] button").await;
+    b.wait_path("/").await;
+
+    // The applicant, without an account, from the home page's lookup link.
+    click(&mut b, "main a[href='/tra-cuu']").await;
+    b.wait_text("h1", "Tra cứu tình trạng hồ sơ").await;
+    fill(&mut b, "code", &code).await;
+    fill(&mut b, "secret", "0900000000").await;
+    click(&mut b, "main form button[type=submit]").await;
+    b.wait_text("[role=alert]", "Không tìm thấy hồ sơ").await;
+    b.screenshot("lookup-wrong-secret").await;
+    b.open(&format!("/tra-cuu?ma={code}")).await;
+    assert_eq!(
+        value_of(&mut b, "code").await,
+        code,
+        "the QR address fills the code in"
+    );
+    fill(&mut b, "secret", "0987654321").await;
+    click(&mut b, "main form button[type=submit]").await;
+    let result = b.wait_text("section.result", "Quá trình giải quyết").await;
+    assert!(result.contains("Thủ tục đăng ký khai sinh"), "{result}");
+    assert!(
+        result.contains("Phân công xử lý"),
+        "the history is public: {result}"
+    );
+    assert!(!result.contains("Lò Văn Nộp"), "no personal data: {result}");
+    b.screenshot("lookup-found").await;
+    b.close().await;
+}
+
+on_both_backends! {
+    file_from_counter_to_public_lookup => file_from_counter_to_public_lookup,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officer_signs_in_with_the_keyboard_and_signs_out() {
     let (_server, mut b) = start("officer_signs_in_and_out", Backend::Sqlite).await;
@@ -331,6 +448,7 @@ async fn every_page_has_labels_one_h1_and_vietnamese_lang() {
         "/thoi-han",
         "/thoi-han?received=2026-11-20T16%3A10&value=3&unit=working_days&channel=counter",
         "/lich",
+        "/tra-cuu",
         "/khong-co-trang-nay",
     ] {
         problems.extend(accessibility_problems(&mut b, path).await);
@@ -340,6 +458,19 @@ async fn every_page_has_labels_one_h1_and_vietnamese_lang() {
     b.keys(&key(Key::Enter)).await;
     b.wait_path("/tai-khoan").await;
     for path in ["/tai-khoan", "/doi-mat-khau", "/lich"] {
+        problems.extend(accessibility_problems(&mut b, path).await);
+    }
+    // And as the commune's counter officer: intake, work list and a file with its actions.
+    click(&mut b, "header form[action='/dang-xuat'] button").await;
+    b.wait_path("/").await;
+    sign_in_with_keyboard(&mut b, OFFICER, PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    for path in [
+        "/ho-so",
+        "/tiep-nhan?q=khai+sinh",
+        "/tiep-nhan?thu-tuc=1.001193",
+    ] {
         problems.extend(accessibility_problems(&mut b, path).await);
     }
     assert!(

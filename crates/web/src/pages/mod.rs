@@ -58,6 +58,8 @@ pub struct Chrome {
     pub tenant_name: String,
     pub user_name: Option<String>,
     pub csrf: String,
+    /// Signed in as staff: the work-list link is shown.
+    pub is_staff: bool,
 }
 
 impl Chrome {
@@ -66,6 +68,7 @@ impl Chrome {
             tenant_name: ctx.tenant.name.clone(),
             user_name: ctx.actor.as_ref().map(|a| a.display_name.clone()),
             csrf: ctx.csrf.clone().unwrap_or_default(),
+            is_staff: ctx.actor.as_ref().is_some_and(|a| !a.is_citizen),
         }
     }
 }
@@ -203,6 +206,7 @@ impl IntoResponse for PageError {
                 tenant_name: String::new(),
                 user_name: None,
                 csrf: String::new(),
+                is_staff: false,
             }),
             status: self.status.as_u16(),
             title,
