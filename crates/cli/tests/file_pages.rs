@@ -342,7 +342,131 @@ async fn other_units_see_nothing(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+async fn online_submission_to_receipt(backend: Backend) {
+    let server = spawn(backend).await;
+
+    // The procedure page offers online submission; signing in comes first.
+    let anonymous = server.anonymous();
+    let (_, page) = html(anonymous.get("/thu-tuc/1.001193").await).await;
+    assert!(page.contains("/nop-truc-tuyen?thu-tuc=1.001193"));
+    let to_login = anonymous.get("/nop-truc-tuyen?thu-tuc=1.001193").await;
+    assert_eq!(to_login.status(), StatusCode::SEE_OTHER);
+
+    let citizen = server.login("congdan@example.vn").await;
+    let (status, form) = html(citizen.get("/nop-truc-tuyen?thu-tuc=1.001193").await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("value=\"Nguyễn Thị Dân\""),
+        "the account's name is filled in"
+    );
+    assert!(
+        !form.contains("000.30.00.H48"),
+        "dissolved districts do not receive files"
+    );
+    // No unit chosen: a Vietnamese error, what was typed kept.
+    let (status, page) = html(
+        post_form(
+            &citizen,
+            "/nop-truc-tuyen",
+            &[
+                ("csrf_token", &citizen.csrf),
+                ("procedure_code", "1.001193"),
+                ("unit_code", ""),
+                ("name", "Nguyễn Thị Dân"),
+                ("phone", "0912345678"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("role=\"alert\""), "{page}");
+    let submitted = post_form(
+        &citizen,
+        "/nop-truc-tuyen",
+        &[
+            ("csrf_token", &citizen.csrf),
+            ("procedure_code", "1.001193"),
+            ("unit_code", "000.21.20.H48"),
+            ("name", "Nguyễn Thị Dân"),
+            ("phone", "0912345678"),
+            ("documents", "Giấy chứng sinh"),
+        ],
+    )
+    .await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    let (_, account) = html(citizen.get("/tai-khoan?da-nop=1").await).await;
+    assert!(account.contains("Đã nộp hồ sơ trực tuyến"));
+    assert!(account.contains("Chờ tiếp nhận") && account.contains("Thủ tục đăng ký khai sinh"));
+
+    // Staff cannot submit as applicants.
+    let counter = server.login("motcua.chiengle").await;
+    let (status, _) = html(counter.get("/nop-truc-tuyen?thu-tuc=1.001193").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The commune's counter sees it waiting and receives it: it gets its code.
+    let (_, list) = html(counter.get("/ho-so?loc=truc-tuyen").await).await;
+    assert!(
+        list.contains("Nguyễn Thị Dân"),
+        "waiting online submissions are listed"
+    );
+    let id: i64 = list
+        .split("href=\"/ho-so/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (_, page) = html(counter.get(&format!("/ho-so/{id}")).await).await;
+    assert!(
+        page.contains("thao-tac-receive"),
+        "the counter may receive it"
+    );
+    let version = input_value(&page, "version");
+    let received = post_form(
+        &counter,
+        &format!("/ho-so/{id}/xu-ly"),
+        &[
+            ("csrf_token", &counter.csrf),
+            ("kind", "receive"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(received.status(), StatusCode::SEE_OTHER);
+    let mine: serde_json::Value = citizen.get("/api/v1/me/files").await.json().await.unwrap();
+    let code = mine[0]["code"]
+        .as_str()
+        .expect("a code once received")
+        .to_owned();
+    assert!(code.starts_with("000.21.20.H48-"), "{code}");
+    assert_eq!(mine[0]["channel"], "online");
+    let (_, account) = html(citizen.get("/tai-khoan").await).await;
+    assert!(account.contains(&code), "the citizen sees the code");
+
+    // Another citizen sees none of it.
+    let registered = anonymous
+        .client
+        .post(server.url("/api/v1/auth/register"))
+        .json(&serde_json::json!({
+            "full_name": "Người Khác", "phone": "0977000111", "password": "mat-khau-khac"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(registered.status().is_success(), "{}", registered.status());
+    let other = server
+        .login_with("0977000111", "mat-khau-khac")
+        .await
+        .expect("the new citizen signs in");
+    let theirs: serde_json::Value = other.get("/api/v1/me/files").await.json().await.unwrap();
+    assert_eq!(theirs, serde_json::json!([]));
+    let detail = other.get(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(detail.status(), StatusCode::FORBIDDEN);
+}
+
 on_both_backends! {
+    online_submission_to_receipt => online_submission_to_receipt,
     counter_to_result => counter_to_result,
     other_units_see_nothing => other_units_see_nothing,
 }

@@ -466,3 +466,28 @@ pub async fn counts_by_state(
     .fetch_all(conn)
     .await?)
 }
+
+/// An applicant's own files (online submissions and files linked to the account), newest first.
+pub async fn files_of_owner(
+    conn: &mut Conn,
+    tenant_id: i64,
+    owner_user_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<QueueRow>> {
+    Ok(sqlx::query_as(
+        "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
+                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
+         FROM files f
+         JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
+         JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id
+         WHERE f.tenant_id = $1 AND f.owner_user_id = $2
+         ORDER BY f.created_at DESC, f.id DESC LIMIT $3 OFFSET $4",
+    )
+    .bind(tenant_id)
+    .bind(owner_user_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?)
+}

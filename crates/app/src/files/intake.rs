@@ -161,10 +161,88 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
             .await?
             .ok_or_else(|| AppError::invalid("procedure_code", "no such procedure"))?;
     drop(conn);
+    let stored = store_new_file(
+        app,
+        actor,
+        NewFileInput {
+            channel,
+            unit: &unit,
+            procedure: &procedure,
+            applicant: &input.applicant,
+            phone: phone.as_deref(),
+            email: email.as_deref(),
+            documents: &input.documents,
+            note: match (&input.postal_tracking, &input.note) {
+                (Some(t), Some(n)) => Some(format!("Số hiệu bưu gửi: {t}. {n}")),
+                (Some(t), None) => Some(format!("Số hiệu bưu gửi: {t}")),
+                (None, n) => n.clone(),
+            },
+            owner: None,
+        },
+    )
+    .await?;
+    let (Some(code), Some(pin)) = (stored.code, stored.pin) else {
+        return Err(AppError::Internal("a received file got no code".into()));
+    };
+    let rec = &stored.record;
+    Ok(Receipt {
+        file_id: stored.file_id,
+        code,
+        pin,
+        due: rec.deadline.as_ref().map(|d| d.due),
+        appointment_date: rec
+            .deadline
+            .as_ref()
+            .map(|d| d.appointment_date.to_string()),
+        version: rec.version,
+    })
+}
+
+/// What every channel gives to create a file.
+pub(crate) struct NewFileInput<'a> {
+    pub channel: Channel,
+    pub unit: &'a units::Unit,
+    pub procedure: &'a procedures::ProcedureRow,
+    pub applicant: &'a Applicant,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub documents: &'a [String],
+    pub note: Option<String>,
+    /// The applicant's account (online submissions).
+    pub owner: Option<i64>,
+}
+
+/// A file just stored: its code and PIN exist once it is received (not for a submission).
+pub(crate) struct StoredFile {
+    pub file_id: i64,
+    pub code: Option<String>,
+    pub pin: Option<String>,
+    pub record: motcua_domain::file::FileRecord,
+}
+
+/// Opens a file through the workflow and stores it with its history, outbox message and audit
+/// record, in one transaction. Checks that the procedure accepts the channel.
+pub(crate) async fn store_new_file(
+    app: &App,
+    actor: &Actor,
+    input: NewFileInput<'_>,
+) -> Result<StoredFile> {
+    let NewFileInput {
+        channel,
+        unit,
+        procedure,
+        applicant,
+        phone,
+        email,
+        documents,
+        note,
+        owner,
+    } = input;
+    let tenant_id = actor.tenant_id;
     let accepted = match channel {
         Channel::Counter => procedure.channel_counter != 0,
         Channel::Post => procedure.channel_post != 0,
-        Channel::Online => false,
+        Channel::Online => procedure.online != "none",
     };
     if !accepted {
         return Err(AppError::invalid(
@@ -188,11 +266,6 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
     let rule_set = RuleSet::in_force_at(today)
         .ok_or_else(|| AppError::Internal(format!("no rule version in force on {today}")))?;
     let mut ctx = ActionContext::new(actor.user_id, now, &cal);
-    let note = match (&input.postal_tracking, &input.note) {
-        (Some(t), Some(n)) => Some(format!("Số hiệu bưu gửi: {t}. {n}")),
-        (Some(t), None) => Some(format!("Số hiệu bưu gửi: {t}")),
-        (None, n) => n.clone(),
-    };
     ctx.note = note.as_deref();
     let transition = open(
         &NewFile {
@@ -223,11 +296,15 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         };
         code = Some(file_code(rule_set, &request)?);
     }
-    let code = code.ok_or_else(|| AppError::Internal("a received file got no code".into()))?;
-    let pin = random_pin();
-    let pin_hash = pin_hash(tenant_id, &code, &pin);
+    // A received file gets the PIN printed on its receipt; a submission is followed in the
+    // applicant's account until it is received.
+    let pin = code.as_ref().map(|_| random_pin());
+    let pin_hash = code
+        .as_deref()
+        .zip(pin.as_deref())
+        .map(|(code, pin)| pin_hash(tenant_id, code, pin));
     let columns = Columns::of(rec)?;
-    let documents: Vec<&str> = input.documents.iter().map(|d| d.trim()).collect();
+    let documents: Vec<&str> = documents.iter().map(|d| d.trim()).collect();
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
@@ -237,12 +314,12 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         procedure_id: procedure.id,
         field_id: procedure.field_id,
         receiving_unit_id: unit.id,
-        owner_user_id: None,
-        applicant_name: input.applicant.name.trim(),
-        applicant_phone: phone.as_deref(),
-        applicant_email: email.as_deref(),
-        applicant_address: input.applicant.address.as_deref().map(str::trim),
-        lookup_pin_hash: Some(&pin_hash),
+        owner_user_id: owner,
+        applicant_name: applicant.name.trim(),
+        applicant_phone: phone,
+        applicant_email: email,
+        applicant_address: applicant.address.as_deref().map(str::trim),
+        lookup_pin_hash: pin_hash.as_deref(),
         channel: channel_str(channel),
         rule_version: &rule_set.id,
         calendar_hash: &calendar_hash,
@@ -252,7 +329,7 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         &mut tx,
         tenant_id,
         &new,
-        &columns.state(rec, Some(&code)),
+        &columns.state(rec, code.as_deref()),
         now_secs,
     )
     .await?;
@@ -260,7 +337,7 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         &mut tx,
         tenant_id,
         file_id,
-        Some(&code),
+        code.as_deref(),
         &transition,
         now_secs,
     )
@@ -271,28 +348,27 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
         Some(actor.user_id),
         now_secs,
         Change {
-            action: "file.received",
+            action: if code.is_some() {
+                "file.received"
+            } else {
+                "file.submitted"
+            },
             entity_type: "file",
             entity_id: file_id.to_string(),
             before: None,
             after: Some(serde_json::json!({
                 "code": code, "procedure": procedure.code, "unit": unit.code, "channel": channel_str(channel),
-                "documents": input.documents, "state": rec.state.as_str(), "version": rec.version,
+                "documents": documents, "state": rec.state.as_str(), "version": rec.version,
             })),
         },
     )
     .await?;
     commit(tx).await?;
-    Ok(Receipt {
+    Ok(StoredFile {
         file_id,
         code,
         pin,
-        due: rec.deadline.as_ref().map(|d| d.due),
-        appointment_date: rec
-            .deadline
-            .as_ref()
-            .map(|d| d.appointment_date.to_string()),
-        version: rec.version,
+        record: transition.record,
     })
 }
 

@@ -5,12 +5,14 @@
 
 mod act;
 mod intake;
+mod online;
 mod read;
 mod receipt;
 mod row;
 
 pub use act::{ActionInput, act};
 pub use intake::{Applicant, Intake, Receipt, receive};
+pub use online::{OnlineSubmission, my_files, submit_online};
 pub use read::{
     Assignable, FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem,
     QueueQuery, StateCount, assignable_staff, counts, detail, lookup, queue,

@@ -372,23 +372,9 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
     let soon = due_soon_cutoff(app, tenant_id).await?;
     let items = rows
         .into_iter()
-        .map(|r| QueueItem {
-            urgency: urgency(&r.state, r.due_at, now, soon).map(str::to_owned),
-            state_label: FileState::parse(&r.state)
-                .map_or("", FileState::label_vi)
-                .to_owned(),
-            id: r.id,
-            code: r.code,
-            procedure_code: r.procedure_code,
-            procedure_name: r.procedure_name,
-            applicant_name: r.applicant_name,
-            channel: r.channel,
-            state: r.state,
-            current_unit_code: r.current_unit_code,
-            assignee_id: r.assignee_id,
-            received_at: ts(r.received_at),
-            due: ts(r.due_at),
-            version: r.version,
+        .map(|r| {
+            let urgency = urgency(&r.state, r.due_at, now, soon);
+            queue_item(r, urgency)
         })
         .collect();
     Ok(FilePage {
@@ -397,6 +383,27 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
         page,
         per_page,
     })
+}
+
+pub(crate) fn queue_item(r: store::QueueRow, urgency: Option<&str>) -> QueueItem {
+    QueueItem {
+        state_label: FileState::parse(&r.state)
+            .map_or("", FileState::label_vi)
+            .to_owned(),
+        id: r.id,
+        code: r.code,
+        procedure_code: r.procedure_code,
+        procedure_name: r.procedure_name,
+        applicant_name: r.applicant_name,
+        channel: r.channel,
+        state: r.state,
+        current_unit_code: r.current_unit_code,
+        assignee_id: r.assignee_id,
+        received_at: ts(r.received_at),
+        due: ts(r.due_at),
+        urgency: urgency.map(str::to_owned),
+        version: r.version,
+    }
 }
 
 /// The instant before which an open file counts as "due soon": the end of the next working day.

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::files::{
-    self, ActionInput, FileDetail, FilePage, FileSummary, Intake, PublicStatus, QueueQuery,
-    Receipt, StateCount,
+    self, ActionInput, FileDetail, FilePage, FileSummary, Intake, OnlineSubmission, PublicStatus,
+    QueueItem, QueueQuery, Receipt, StateCount,
 };
 use serde::Deserialize;
 
@@ -152,5 +152,39 @@ pub async fn lookup(
 ) -> ApiResult<Json<PublicStatus>> {
     Ok(Json(
         files::lookup(&state.app, ctx.tenant.id, &req.code, &req.secret).await?,
+    ))
+}
+
+/// Nộp hồ sơ trực tuyến: a citizen submits a file; it gets its code when the unit receives it.
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "files", request_body = OnlineSubmission,
+    responses((status = 201, body = FileSummary), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<OnlineSubmission>,
+) -> ApiResult<(StatusCode, Json<FileSummary>)> {
+    let summary = files::submit_online(&state.app, ctx.actor()?, input).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParam {
+    /// 1-based page of 50 files.
+    pub page: Option<i64>,
+}
+
+/// The signed-in applicant's own files, newest first.
+#[utoipa::path(get, path = "/api/v1/me/files", tag = "files", params(PageParam),
+    responses((status = 200, body = Vec<QueueItem>), (status = 401, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn mine(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(param): ApiQuery<PageParam>,
+) -> ApiResult<Json<Vec<QueueItem>>> {
+    Ok(Json(
+        files::my_files(&state.app, ctx.actor()?, param.page.unwrap_or(1)).await?,
     ))
 }

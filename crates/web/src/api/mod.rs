@@ -60,6 +60,8 @@ pub fn router() -> Router<AppState> {
         .route("/files/{id}/receipt", post(files::receipt))
         .route("/units/{code}/file-counts", get(files::counts))
         .route("/lookup", post(files::lookup))
+        .route("/submissions", post(files::submit))
+        .route("/me/files", get(files::mine))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })

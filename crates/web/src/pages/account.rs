@@ -248,15 +248,39 @@ struct Dashboard {
     is_citizen: bool,
     /// (role, unit name, unit code, scope)
     grants: Vec<(String, String, String, String)>,
+    /// A citizen's own files.
+    files: Vec<motcua_app::files::QueueItem>,
+    just_submitted: bool,
+}
+
+impl Dashboard {
+    fn time(&self, ts: &jiff::Timestamp) -> String {
+        super::files::local_time(ts)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    #[serde(rename = "da-nop")]
+    submitted: Option<String>,
 }
 
 fn login_redirect(path: &str) -> Response {
     Redirect::to(&format!("/dang-nhap?next={path}")).into_response()
 }
 
-pub async fn dashboard(ctx: Ctx) -> PageResult {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let Some(actor) = &ctx.actor else {
         return Ok(login_redirect("/tai-khoan"));
+    };
+    let files = if actor.is_citizen {
+        motcua_app::files::my_files(&state.app, actor, 1).await?
+    } else {
+        Vec::new()
     };
     let grants = actor
         .grants
@@ -281,6 +305,8 @@ pub async fn dashboard(ctx: Ctx) -> PageResult {
         username: actor.username.clone(),
         is_citizen: actor.is_citizen,
         grants,
+        files,
+        just_submitted: query.is_ok_and(|q| q.0.submitted.is_some()),
     }))
 }
 

@@ -248,8 +248,9 @@ pub async fn lookup(
 // ---------------------------------------------------------------- work lists
 
 /// The work lists staff pick from (the `loc` query value).
-const VIEWS: [(&str, &str); 7] = [
+const VIEWS: [(&str, &str); 8] = [
     ("", "Đang giải quyết"),
+    ("truc-tuyen", "Nộp trực tuyến chờ tiếp nhận"),
     ("cua-toi", "Được giao cho tôi"),
     ("sap-den-han", "Sắp đến hạn"),
     ("qua-han", "Quá hạn"),
@@ -339,6 +340,7 @@ pub async fn work(
         "sap-den-han" => query.due = Some("soon".into()),
         "qua-han" => query.due = Some("overdue".into()),
         "cho-bo-sung" => query.state = Some("awaiting_supplement".into()),
+        "truc-tuyen" => query.state = Some("submitted".into()),
         "lien-thong" => query.state = Some("at_other_agency".into()),
         "tra-ket-qua" => query.state = Some("result_ready".into()),
         _ => {
@@ -933,6 +935,135 @@ pub async fn intake(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Pag
     }
 }
 
+// ---------------------------------------------------------------- online submission
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitPage {
+    chrome: Chrome,
+    procedure: Procedure,
+    units: Vec<(String, String)>,
+    values: IntakeValues,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SubmitQuery {
+    #[serde(rename = "thu-tuc")]
+    procedure: Option<String>,
+}
+
+/// Units that receive files: the current ones (not the districts dissolved in 2025).
+async fn receiving_unit_choices(state: &AppState, tenant_id: i64) -> Vec<(String, String)> {
+    motcua_app::org::list_units(&state.app, tenant_id)
+        .await
+        .map(|units| {
+            units
+                .into_iter()
+                .filter(|u| u.valid_to.is_none())
+                .map(|u| (u.code, u.name))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn submit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    values: IntakeValues,
+    error: Option<String>,
+) -> Result<SubmitPage, PageError> {
+    let procedure = catalogue::get(&state.app, ctx.tenant.id, code)
+        .await
+        .map_err(|e| with_chrome(e.into(), ctx))?;
+    Ok(SubmitPage {
+        chrome: Chrome::of(ctx),
+        units: receiving_unit_choices(state, ctx.tenant.id).await,
+        procedure,
+        values,
+        error,
+    })
+}
+
+/// A citizen's online submission form; others are asked to sign in with a citizen account.
+fn citizen<'a>(ctx: &'a Ctx, back_to: &str) -> Result<&'a Actor, Box<Response>> {
+    match &ctx.actor {
+        Some(a) if a.is_citizen => Ok(a),
+        Some(_) => Err(Box::new(
+            PageError {
+                status: StatusCode::FORBIDDEN,
+                message: "Nộp hồ sơ trực tuyến dành cho tài khoản công dân, tổ chức. Cán bộ tiếp nhận hồ sơ tại trang Tiếp nhận hồ sơ.".into(),
+                chrome: Some(Chrome::of(ctx)),
+            }
+            .into_response(),
+        )),
+        None => Err(Box::new(
+            Redirect::to(&format!(
+                "/dang-nhap?next={}",
+                super::public::encode(back_to)
+            ))
+            .into_response(),
+        )),
+    }
+}
+
+pub async fn submit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<SubmitQuery>, QueryRejection>,
+) -> PageResult {
+    let code = query.ok().and_then(|q| q.0.procedure).unwrap_or_default();
+    let actor = match citizen(&ctx, &format!("/nop-truc-tuyen?thu-tuc={code}")) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let values = IntakeValues {
+        name: actor.display_name.clone(),
+        ..IntakeValues::default()
+    };
+    Ok(render(
+        &submit_page(&state, &ctx, &code, values, None).await?,
+    ))
+}
+
+pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
+    let values = IntakeValues {
+        unit: form.get("unit_code").to_owned(),
+        name: form.get("name").to_owned(),
+        phone: form.get("phone").to_owned(),
+        email: form.get("email").to_owned(),
+        address: form.get("address").to_owned(),
+        note: form.get("note").to_owned(),
+        documents: form.all("documents"),
+        ..IntakeValues::default()
+    };
+    let code = form.get("procedure_code").trim().to_owned();
+    let input = files::OnlineSubmission {
+        procedure_code: code.clone(),
+        unit_code: values.unit.clone(),
+        applicant: Some(Applicant {
+            name: values.name.trim().to_owned(),
+            phone: form.opt("phone"),
+            email: form.opt("email"),
+            address: form.opt("address"),
+        }),
+        documents: values.documents.clone(),
+        note: form.opt("note"),
+    };
+    match files::submit_online(&state.app, actor, input).await {
+        Ok(_) => Ok(Redirect::to("/tai-khoan?da-nop=1").into_response()),
+        Err(e) => {
+            let message = message_vi(&e);
+            let status = PageError::from(e).status;
+            let page = submit_page(&state, &ctx, &code, values, Some(message)).await?;
+            Ok((status, render(&page)).into_response())
+        }
+    }
+}
+
 /// Every page of this module, for the router.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
@@ -943,4 +1074,5 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/ho-so/{id}/xu-ly", post(act))
         .route("/ho-so/{id}/bien-nhan", post(receipt))
         .route("/tiep-nhan", get(intake_form).post(intake))
+        .route("/nop-truc-tuyen", get(submit_form).post(submit))
 }
