@@ -258,7 +258,7 @@ pub(crate) async fn store_new_file(
     };
     let terms = ProcedureTerms::new(time.into());
 
-    let config = calendar::config(app, tenant_id, Some(&unit)).await?;
+    let config = calendar::config(app, tenant_id, Some(unit)).await?;
     let (calendar_hash, calendar_json) = calendar::snapshot(&config)?;
     let cal = app.calendars.get(&config)?;
     let now = app.now();
