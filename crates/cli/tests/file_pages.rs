@@ -32,6 +32,25 @@ fn input_value(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
+/// Downloads a PDF and returns its text (pdftotext, from scripts/ensure-pdftools.sh).
+async fn pdf_text(s: &Session, path: &str) -> String {
+    let response = s.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+    let pdf = response.bytes().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("motcua-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{}.pdf", path.replace('/', "_")));
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/ensure-pdftools.sh)");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Receives a birth registration at the counter through the page; returns (file id, code).
 async fn receive_on_the_page(server: &Server, counter: &Session, phone: &str) -> (i64, String) {
     let (status, found) = html(counter.get("/tiep-nhan?q=khai+sinh").await).await;
@@ -232,6 +251,39 @@ async fn counter_to_result(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // The supplement request prints with everything asked for; a refusal does not exist yet.
+    let (_, page) = html(specialist.get(&format!("/ho-so/{id}")).await).await;
+    assert!(page.contains(&format!("/ho-so/{id}/in/phieu-yeu-cau-bo-sung")));
+    assert!(!page.contains("/in/phieu-tu-choi"), "no refusal to print");
+    let text = pdf_text(
+        &specialist,
+        &format!("/ho-so/{id}/in/phieu-yeu-cau-bo-sung"),
+    )
+    .await;
+    assert!(
+        text.contains(&code) && text.contains("Bản sao giấy chứng nhận kết hôn"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Hoàng Văn Xử"),
+        "the officer who asked: {text}"
+    );
+    let slip = pdf_text(&specialist, &format!("/ho-so/{id}/in/phieu-kiem-soat")).await;
+    assert!(
+        slip.contains("PHIẾU KIỂM SOÁT") && slip.contains(&code),
+        "{slip}"
+    );
+    let (status, page) = html(
+        specialist
+            .get(&format!("/ho-so/{id}/in/phieu-tu-choi"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Hồ sơ chưa có nội dung để in biểu mẫu này."));
+    let (status, _) = html(specialist.get(&format!("/ho-so/{id}/in/khong-co")).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // A leader-only action is not offered to the specialist, and refused if forced.
     let (status, page) = act("approve", vec![]).await;
     assert!(

@@ -112,7 +112,7 @@ pub struct FileDetail {
     pub history: Vec<HistoryEntry>,
 }
 
-async fn load_scoped(app: &App, actor: &Actor, file_id: i64) -> Result<FileRow> {
+pub(crate) async fn load_scoped(app: &App, actor: &Actor, file_id: i64) -> Result<FileRow> {
     let mut conn = app.db.read_conn().await?;
     let row = store::file_by_id(&mut conn, actor.tenant_id, file_id)
         .await?

@@ -11,7 +11,7 @@ use motcua_domain::catalogue::{Fee, ProcessingTime, TimeUnit};
 use motcua_domain::permission::Action;
 use motcua_forms as forms;
 use motcua_store::files as store;
-use motcua_store::{catalogue as procedures, commit, tenants, units, users};
+use motcua_store::{catalogue as procedures, commit, units, users};
 
 /// The place name of the date line: the province's name without "Tỉnh"/"Thành phố" and
 /// without any parenthesised remark ("Tỉnh Sơn La (dữ liệu mẫu)" → "Sơn La").
@@ -58,18 +58,7 @@ pub async fn print_receipt(
     let received_at = rec
         .received_at
         .ok_or_else(|| AppError::invalid("file", "the file has not been received yet"))?;
-    let parent_name = match unit.parent_id {
-        Some(parent) => units::by_id(&mut tx, tenant_id, parent)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let tenant = tenants::list(&mut tx)
-        .await?
-        .into_iter()
-        .find(|t| t.id == tenant_id)
-        .ok_or(AppError::NotFound("tenant"))?;
+    let agency = super::forms::agency_of(&mut tx, tenant_id, &unit).await?;
     let procedure = procedures::procedure_by_id(&mut tx, tenant_id, row.procedure_id)
         .await?
         .ok_or(AppError::NotFound("procedure"))?;
@@ -119,11 +108,7 @@ pub async fn print_receipt(
     let data = forms::ReceiptData {
         letterhead: forms::Letterhead {
             form_number: rec.rules.forms.receipt.clone().unwrap_or_default(),
-            agency: forms::Agency {
-                parent_name,
-                name: unit.name.clone(),
-                place: place_name(&tenant.name),
-            },
+            agency,
             reference: String::new(),
             date: local(received_at).date(),
         },
@@ -154,10 +139,7 @@ pub async fn print_receipt(
         officer_name: officer,
         book_entry: String::new(),
     };
-    let pdf = tokio::task::spawn_blocking(move || forms::receipt(&data))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("receipt form: {e} ({})", e.code())))?;
+    let pdf = super::forms::render(move || forms::receipt(&data)).await?;
     Ok((code, pdf))
 }
 

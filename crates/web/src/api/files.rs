@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use motcua_app::files::{
     self, ActionInput, FileDetail, FilePage, FileSummary, Intake, OnlineSubmission, PublicStatus,
     QueueItem, QueueQuery, Receipt, StateCount,
@@ -105,21 +105,7 @@ pub async fn receipt(
 ) -> ApiResult<Response> {
     let base = public_base(&state, &headers);
     let (code, pdf) = files::print_receipt(&state.app, ctx.actor()?, id, &base).await?;
-    let disposition = format!(
-        "inline; filename=\"bien-nhan-{}.pdf\"",
-        code.replace(
-            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
-            "_"
-        )
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(crate::pages::files::pdf_response("bien-nhan", &code, pdf))
 }
 
 /// The public address for links printed on paper: the configured one, else this request's host.
@@ -187,4 +173,20 @@ pub async fn mine(
     Ok(Json(
         files::my_files(&state.app, ctx.actor()?, param.page.unwrap_or(1)).await?,
     ))
+}
+
+/// Prints one of the file's forms as PDF: `phieu-yeu-cau-bo-sung`, `phieu-tu-choi`,
+/// `phieu-xin-loi`, `thong-bao-dung-giai-quyet` or `phieu-kiem-soat`.
+#[utoipa::path(get, path = "/api/v1/files/{id}/forms/{form}", tag = "files",
+    params(("id" = i64, Path), ("form" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, slug)): Path<(i64, String)>,
+) -> ApiResult<Response> {
+    let form = files::PrintedForm::parse(&slug).ok_or(motcua_app::AppError::NotFound("form"))?;
+    let (code, pdf) = files::print_form(&state.app, ctx.actor()?, id, form).await?;
+    Ok(crate::pages::files::pdf_response(form.slug(), &code, pdf))
 }

@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/files/{id}", get(files::detail))
         .route("/files/{id}/actions", post(files::act))
         .route("/files/{id}/receipt", post(files::receipt))
+        .route("/files/{id}/forms/{form}", get(files::form))
         .route("/units/{code}/file-counts", get(files::counts))
         .route("/lookup", post(files::lookup))
         .route("/submissions", post(files::submit))

@@ -482,6 +482,7 @@ struct FilePageView {
     error: Option<String>,
     notice: Option<String>,
     can_print: bool,
+    forms: Vec<files::PrintedForm>,
 }
 
 impl FilePageView {
@@ -541,6 +542,7 @@ async fn file_view(
     Ok(FilePageView {
         chrome: Chrome::of(ctx),
         can_print: actor.can(Action::ReceiveFiles) && detail.file.code.is_some(),
+        forms: files::available_forms(&detail),
         detail,
         actions,
         assignable,
@@ -700,6 +702,53 @@ pub async fn act(
     }
 }
 
+/// A PDF answer named after the file code.
+pub fn pdf_response(prefix: &str, code: &str, pdf: Vec<u8>) -> Response {
+    let name: String = code
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{prefix}-{name}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// Prints one of the file's other forms (supplement request, refusal, apology, control slip…).
+pub async fn print(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, slug)): Path<(i64, String)>,
+) -> PageResult {
+    let actor = match staff(&ctx, &format!("/ho-so/{id}")) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let form = files::PrintedForm::parse(&slug).ok_or_else(|| {
+        with_chrome(
+            PageError::new(StatusCode::NOT_FOUND, "Không có biểu mẫu này."),
+            &ctx,
+        )
+    })?;
+    let (code, pdf) = files::print_form(&state.app, actor, id, form)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    Ok(pdf_response(form.slug(), &code, pdf))
+}
+
 /// Prints the receipt (form 01) with a new lookup PIN.
 pub async fn receipt(
     State(state): State<AppState>,
@@ -714,27 +763,7 @@ pub async fn receipt(
     let (code, pdf) = files::print_receipt(&state.app, actor, id, &base)
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
-    let name: String = code
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"bien-nhan-{name}.pdf\""),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(pdf_response("bien-nhan", &code, pdf))
 }
 
 // ---------------------------------------------------------------- counter intake
@@ -1073,6 +1102,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/ho-so/{id}", get(file))
         .route("/ho-so/{id}/xu-ly", post(act))
         .route("/ho-so/{id}/bien-nhan", post(receipt))
+        .route("/ho-so/{id}/in/{form}", get(print))
         .route("/tiep-nhan", get(intake_form).post(intake))
         .route("/nop-truc-tuyen", get(submit_form).post(submit))
 }
