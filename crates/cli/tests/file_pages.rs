@@ -517,7 +517,161 @@ async fn online_submission_to_receipt(backend: Backend) {
     assert_eq!(detail.status(), StatusCode::FORBIDDEN);
 }
 
+/// Applies an action through the API with the file's current version.
+async fn api_act(s: &Session, id: i64, action: serde_json::Value) {
+    let detail: serde_json::Value = s
+        .get(&format!("/api/v1/files/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let response = s
+        .post(
+            &format!("/api/v1/files/{id}/actions"),
+            serde_json::json!({ "action": action, "version": detail["file"]["version"] }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{action}");
+}
+
+async fn applicant_rates_the_result(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let (id, code) = receive_on_the_page(&server, &counter, "0966000111").await;
+    let anonymous = server.anonymous();
+    let rate = |answers: serde_json::Value| {
+        let anonymous = &anonymous;
+        let code = code.clone();
+        async move {
+            anonymous
+                .client
+                .post(format!("{}/api/v1/lookup/rating", anonymous.base))
+                .json(&serde_json::json!({ "code": code, "secret": "0966000111", "answers": answers }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Not before the result.
+    let (status, problem_code) =
+        common::problem(rate(serde_json::json!({ "4": 2, "5": 2, "7": 2 })).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem_code, "evaluation.file_not_finished");
+
+    let leader = server.login("lanhdao.chiengle").await;
+    let specialist = server.login("chuyenvien.chiengle").await;
+    api_act(
+        &leader,
+        id,
+        serde_json::json!({ "kind": "assign", "assignee": "chuyenvien.chiengle" }),
+    )
+    .await;
+    api_act(
+        &specialist,
+        id,
+        serde_json::json!({ "kind": "start_examination" }),
+    )
+    .await;
+    api_act(
+        &specialist,
+        id,
+        serde_json::json!({ "kind": "submit_for_approval" }),
+    )
+    .await;
+    api_act(&leader, id, serde_json::json!({ "kind": "approve" })).await;
+    api_act(
+        &counter,
+        id,
+        serde_json::json!({ "kind": "mark_result_ready" }),
+    )
+    .await;
+
+    // The lookup page now asks the applicant's questions.
+    let (_, page) = html(anonymous.get(&format!("/tra-cuu?ma={code}")).await).await;
+    let token = input_value(&page, "csrf_token");
+    let (status, page) = html(
+        post_form(
+            &anonymous,
+            "/tra-cuu",
+            &[
+                ("csrf_token", &token),
+                ("code", &code),
+                ("secret", "0966000111"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("id=\"danh-gia\""),
+        "the rating form is offered"
+    );
+    let questions: Vec<String> = page
+        .split("type=\"radio\" id=\"q")
+        .skip(1)
+        .filter_map(|s| s.split('-').next().map(str::to_owned))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(
+        !questions.is_empty(),
+        "the applicant answers some indicators"
+    );
+    assert!(
+        !questions.contains(&"1".to_owned()),
+        "the total time is scored by the system, not asked"
+    );
+    // An incomplete form is refused with a Vietnamese message.
+    let (status, page) = html(
+        post_form(
+            &anonymous,
+            "/tra-cuu/danh-gia",
+            &[
+                ("csrf_token", &token),
+                ("code", &code),
+                ("secret", "0966000111"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vui lòng trả lời đủ các câu hỏi đánh giá."));
+    let mut fields = vec![
+        ("csrf_token".to_owned(), token.clone()),
+        ("code".to_owned(), code.clone()),
+        ("secret".to_owned(), "0966000111".to_owned()),
+    ];
+    for q in &questions {
+        fields.push((format!("q{q}"), "2".to_owned()));
+    }
+    let fields_ref: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, page) = html(post_form(&anonymous, "/tra-cuu/danh-gia", &fields_ref).await).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Cảm ơn bạn đã đánh giá"));
+    // Same-day procedure finished within the day: the system gives full marks for the times
+    // and for no supplement; the applicant gave the best answers; unit indicators are unscored.
+    let max_answered = 2 * (3 + questions.len());
+    assert!(
+        page.contains(&format!(
+            "Tổng điểm: <strong>{max_answered}/{max_answered}</strong>"
+        )),
+        "{}",
+        page.split("tong-diem").nth(1).unwrap_or("")
+    );
+    assert!(!page.contains("id=\"danh-gia\""), "no second form");
+    let (status, problem_code) =
+        common::problem(rate(serde_json::json!({ "4": 0, "5": 0, "7": 0 })).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem_code, "already_rated");
+}
+
 on_both_backends! {
+    applicant_rates_the_result => applicant_rates_the_result,
     online_submission_to_receipt => online_submission_to_receipt,
     counter_to_result => counter_to_result,
     other_units_see_nothing => other_units_see_nothing,

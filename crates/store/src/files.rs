@@ -491,3 +491,59 @@ pub async fn files_of_owner(
     .fetch_all(conn)
     .await?)
 }
+
+/// A stored evaluation of a file.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvaluationRow {
+    pub file_id: i64,
+    pub set_id: String,
+    pub answers_json: String,
+    pub scores_json: String,
+    pub total: i64,
+    pub scored_max: i64,
+    pub max_points: i64,
+    pub rated_at: i64,
+}
+
+pub async fn evaluation(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+) -> Result<Option<EvaluationRow>> {
+    Ok(sqlx::query_as(
+        "SELECT file_id, set_id, answers_json, scores_json, total, scored_max, max_points, rated_at
+         FROM file_evaluations WHERE tenant_id = $1 AND file_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(file_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Stores a file's evaluation; `false` if the file was already rated (nothing changes).
+pub async fn insert_evaluation(
+    conn: &mut Conn,
+    tenant_id: i64,
+    row: &EvaluationRow,
+    rated_by: Option<i64>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO file_evaluations (tenant_id, file_id, set_id, answers_json, scores_json, total,
+                                       scored_max, max_points, rated_at, rated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (tenant_id, file_id) DO NOTHING",
+    )
+    .bind(tenant_id)
+    .bind(row.file_id)
+    .bind(&row.set_id)
+    .bind(&row.answers_json)
+    .bind(&row.scores_json)
+    .bind(row.total)
+    .bind(row.scored_max)
+    .bind(row.max_points)
+    .bind(row.rated_at)
+    .bind(rated_by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

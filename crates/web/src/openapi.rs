@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         api::calendar::set_hours, api::calendar::set_unit_hours, api::calendar::deadline,
         api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts, api::files::receipt,
         api::files::lookup, api::files::submit, api::files::mine, api::files::form,
+        api::files::rate_by_receipt, api::files::rate_own,
         api::audit::recent, api::audit::verify,
     ),
     components(schemas(Problem)),

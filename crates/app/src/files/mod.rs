@@ -7,6 +7,7 @@ mod act;
 mod forms;
 mod intake;
 mod online;
+mod rating;
 mod read;
 mod receipt;
 mod row;
@@ -15,6 +16,7 @@ pub use act::{ActionInput, act};
 pub use forms::{PrintedForm, available_forms, print_form};
 pub use intake::{Applicant, Intake, Receipt, receive};
 pub use online::{OnlineSubmission, my_files, submit_online};
+pub use rating::{Question, Rater, Rating, RatingInput, RatingState, ScoreView, rate};
 pub use read::{
     Assignable, FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem,
     QueueQuery, StateCount, assignable_staff, counts, detail, lookup, queue,

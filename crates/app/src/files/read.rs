@@ -198,6 +198,8 @@ pub struct PublicStatus {
     /// What the applicant must still bring (an open supplement request).
     pub missing_items: Vec<String>,
     pub history: Vec<HistoryEntry>,
+    /// The applicant's rating, or the questions once the file may be rated.
+    pub rating: super::RatingState,
 }
 
 const LOOKUP_MAX_FAILURES: i64 = 10;
@@ -205,7 +207,14 @@ const LOOKUP_WINDOW_SECS: i64 = 15 * 60;
 
 /// Looks a file up by its code and either the PIN printed on the receipt or the applicant's
 /// phone number. Wrong secrets are counted per code; after ten in 15 minutes the code is locked.
-pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Result<PublicStatus> {
+/// The file with this code if `secret` is its PIN or the applicant's phone number. Wrong
+/// secrets are counted per code; after ten in 15 minutes the code is locked.
+pub(crate) async fn verify_secret(
+    app: &App,
+    tenant_id: i64,
+    code: &str,
+    secret: &str,
+) -> Result<FileRow> {
     let code = code.trim();
     let now = app.now_secs();
     let subject = crate::secret::sha256_hex(&format!("lookup:{code}"));
@@ -227,14 +236,23 @@ pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Resu
             || (normalise_phone(secret).is_some()
                 && r.applicant_phone.as_deref() == normalise_phone(secret).as_deref())
     });
-    let Some(row) = row.filter(|_| matches) else {
-        drop(conn);
-        let mut tx = app.db.begin().await?;
-        sessions::record_login_failure(&mut tx, tenant_id, &subject, now).await?;
-        commit(tx).await?;
-        // The same answer whether the code exists or the secret is wrong.
-        return Err(AppError::NotFound("file"));
-    };
+    match row.filter(|_| matches) {
+        Some(row) => Ok(row),
+        None => {
+            drop(conn);
+            let mut tx = app.db.begin().await?;
+            sessions::record_login_failure(&mut tx, tenant_id, &subject, now).await?;
+            commit(tx).await?;
+            // The same answer whether the code exists or the secret is wrong.
+            Err(AppError::NotFound("file"))
+        }
+    }
+}
+
+pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Result<PublicStatus> {
+    let row = verify_secret(app, tenant_id, code, secret).await?;
+    let code = code.trim();
+    let mut conn = app.db.read_conn().await?;
     let rec = record_of(&row)?;
     let procedure = procedures::procedure_by_id(&mut conn, tenant_id, row.procedure_id)
         .await?
@@ -251,6 +269,7 @@ pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Resu
             .map(|s| s.missing_items.clone())
             .unwrap_or_default(),
         history: history(&events, false),
+        rating: super::rating::rating_state(app, tenant_id, &row).await?,
     })
 }
 

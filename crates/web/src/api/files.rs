@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use motcua_app::files::{
     self, ActionInput, FileDetail, FilePage, FileSummary, Intake, OnlineSubmission, PublicStatus,
-    QueueItem, QueueQuery, Receipt, StateCount,
+    QueueItem, QueueQuery, Rater, Rating, RatingInput, Receipt, StateCount,
 };
 use serde::Deserialize;
 
@@ -189,4 +189,60 @@ pub async fn form(
     let form = files::PrintedForm::parse(&slug).ok_or(motcua_app::AppError::NotFound("form"))?;
     let (code, pdf) = files::print_form(&state.app, ctx.actor()?, id, form).await?;
     Ok(crate::pages::files::pdf_response(form.slug(), &code, pdf))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRating {
+    pub code: String,
+    /// The PIN printed on the receipt, or the applicant's phone number.
+    pub secret: String,
+    /// Indicator number → points (2, 1 or 0) for the indicators the applicant answers.
+    #[schema(value_type = Object)]
+    pub answers: std::collections::BTreeMap<u8, u8>,
+}
+
+/// Rates a finished file with the receipt's code and secret, without signing in (once per file).
+#[utoipa::path(post, path = "/api/v1/lookup/rating", tag = "files", request_body = ReceiptRating,
+    responses((status = 201, body = Rating), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn rate_by_receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<ReceiptRating>,
+) -> ApiResult<(StatusCode, Json<Rating>)> {
+    let rating = files::rate(
+        &state.app,
+        Rater::Receipt {
+            tenant_id: ctx.tenant.id,
+            code: &req.code,
+            secret: &req.secret,
+        },
+        &RatingInput {
+            answers: req.answers,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(rating)))
+}
+
+/// The signed-in applicant rates their own finished file (once).
+#[utoipa::path(post, path = "/api/v1/me/files/{id}/rating", tag = "files", params(("id" = i64, Path)), request_body = RatingInput,
+    responses((status = 201, body = Rating), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn rate_own(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RatingInput>,
+) -> ApiResult<(StatusCode, Json<Rating>)> {
+    let rating = files::rate(
+        &state.app,
+        Rater::Owner {
+            actor: ctx.actor()?,
+            file_id: id,
+        },
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(rating)))
 }

@@ -63,6 +63,8 @@ pub fn router() -> Router<AppState> {
         .route("/lookup", post(files::lookup))
         .route("/submissions", post(files::submit))
         .route("/me/files", get(files::mine))
+        .route("/me/files/{id}/rating", post(files::rate_own))
+        .route("/lookup/rating", post(files::rate_by_receipt))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })

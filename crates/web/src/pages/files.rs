@@ -139,7 +139,10 @@ struct LookupPage {
     chrome: Chrome,
     form_token: String,
     code: String,
+    /// Kept in the rating form so that the applicant need not type it again.
+    secret: String,
     error: Option<String>,
+    notice: Option<String>,
     status: Option<PublicStatus>,
 }
 
@@ -186,7 +189,9 @@ pub async fn lookup_form(
         chrome: Chrome::of(&ctx),
         form_token,
         code,
+        secret: String::new(),
         error: None,
+        notice: None,
         status: None,
     };
     Ok(with_cookie(render(&page), set))
@@ -209,7 +214,9 @@ pub async fn lookup(
         chrome: Chrome::of(&ctx),
         form_token,
         code: code.chars().take(64).collect(),
+        secret: secret.chars().take(64).collect(),
         error: None,
+        notice: None,
         status: None,
     };
     let status = if code.is_empty() || secret.is_empty() {
@@ -241,6 +248,61 @@ pub async fn lookup(
             }
             Err(e) => return Err(with_chrome(e.into(), &ctx)),
         }
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// The applicant's rating from the lookup page; the page is shown again with the result.
+pub async fn rate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> PageResult {
+    let form = FormData::parse(&body);
+    if !anonymous_form_ok(&headers, form.get("csrf_token")) {
+        return Err(with_chrome(expired_form(), &ctx));
+    }
+    let code = form.get("code").trim().to_owned();
+    let secret = form.get("secret").trim().to_owned();
+    let answers: std::collections::BTreeMap<u8, u8> = form
+        .0
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix('q')?.parse().ok()?, v.parse().ok()?)))
+        .collect();
+    let outcome = files::rate(
+        &state.app,
+        files::Rater::Receipt {
+            tenant_id: ctx.tenant.id,
+            code: &code,
+            secret: &secret,
+        },
+        &files::RatingInput { answers },
+    )
+    .await;
+    let (status, error, notice) = match outcome {
+        Ok(_) => (
+            StatusCode::OK,
+            None,
+            Some("Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.".to_owned()),
+        ),
+        Err(e) => {
+            let message = message_vi(&e);
+            (PageError::from(e).status, Some(message), None)
+        }
+    };
+    let found = files::lookup(&state.app, ctx.tenant.id, &code, &secret)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    let (form_token, _) = anonymous_form_token(&headers, state.config.secure_cookies);
+    let page = LookupPage {
+        chrome: Chrome::of(&ctx),
+        form_token,
+        code: code.clone(),
+        secret,
+        error,
+        notice,
+        status: Some(found),
     };
     Ok((status, render(&page)).into_response())
 }
@@ -1098,6 +1160,7 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/tra-cuu", get(lookup_form).post(lookup))
+        .route("/tra-cuu/danh-gia", post(rate))
         .route("/ho-so", get(work))
         .route("/ho-so/{id}", get(file))
         .route("/ho-so/{id}/xu-ly", post(act))

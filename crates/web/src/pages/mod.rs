@@ -118,6 +118,10 @@ pub fn message_vi(err: &AppError) -> String {
             code: "account_exists",
             ..
         } => "Đã có tài khoản với thư điện tử hoặc số điện thoại này.".into(),
+        AppError::Conflict {
+            code: "already_rated",
+            ..
+        } => "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.".into(),
         AppError::Conflict { .. } => "Dữ liệu đã tồn tại hoặc đang được sử dụng.".into(),
         AppError::Stale => "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.".into(),
         AppError::Rule { message_vi, .. } => message_vi.clone(),
@@ -136,6 +140,7 @@ fn field_message_vi(e: &FieldError) -> String {
         "phone" => "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
         "full_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
         "q" => "Từ khóa tìm kiếm quá dài.".into(),
+        "answers" => "Vui lòng trả lời đủ các câu hỏi đánh giá.".into(),
         "level" | "online" => "Bộ lọc không hợp lệ.".into(),
         "date" if e.message.contains("already a day off") => "Ngày này đã là ngày nghỉ.".into(),
         "date" if e.message.contains("already a working day") => {
