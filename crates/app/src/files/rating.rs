@@ -95,7 +95,7 @@ pub fn questions(set: &IndicatorSet) -> Vec<Question> {
                 .iter()
                 .map(|l| (l.points, l.text.clone()))
                 .collect();
-            levels.sort_by(|a, b| b.0.cmp(&a.0));
+            levels.sort_by_key(|l| std::cmp::Reverse(l.0));
             Question {
                 number: i.number,
                 name: i.name.clone(),
