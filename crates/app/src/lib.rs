@@ -51,6 +51,10 @@ pub struct Settings {
     pub login_window_secs: i64,
     /// The platform owner's code (AA) in file codes of the national format (from 2026-01-25).
     pub platform_code: String,
+    /// Where attachments are stored, by content hash.
+    pub attachments_dir: std::path::PathBuf,
+    /// Largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
 }
 
 impl Default for Settings {
@@ -61,6 +65,8 @@ impl Default for Settings {
             login_max_failures_per_address: 50,
             login_window_secs: 15 * 60,
             platform_code: "01".into(),
+            attachments_dir: "motcua-files".into(),
+            max_attachment_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Config {
     pub max_body_kib: usize,
     /// The platform owner's code (AA) printed in file codes of the 2026 national format.
     pub platform_code: String,
+    /// Directory of attached documents (created if absent).
+    pub attachments_dir: String,
+    /// Largest attachment, in KiB.
+    pub max_attachment_kib: usize,
 }
 
 impl Default for Config {
@@ -44,6 +48,8 @@ impl Default for Config {
             login_window_minutes: 15,
             max_body_kib: 1024,
             platform_code: "01".into(),
+            attachments_dir: "motcua-files".into(),
+            max_attachment_kib: 10 * 1024,
         }
     }
 }
@@ -77,6 +83,9 @@ impl Config {
         }
         if let Some(v) = var("MOTCUA_PUBLIC_URL") {
             self.public_url = Some(v);
+        }
+        if let Some(v) = var("MOTCUA_ATTACHMENTS_DIR") {
+            self.attachments_dir = v;
         }
         if let Some(v) = var("MOTCUA_LOG_FORMAT") {
             self.log_format = v;

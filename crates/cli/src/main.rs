@@ -245,6 +245,8 @@ async fn open(config: &Config) -> Result<App, Failure> {
         login_max_failures_per_address: config.login_max_failures_per_address.max(1),
         login_window_secs: config.login_window_minutes.max(1) * 60,
         platform_code: config.platform_code.clone(),
+        attachments_dir: config.attachments_dir.clone().into(),
+        max_attachment_bytes: config.max_attachment_kib.max(1) * 1024,
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))
 }

@@ -670,7 +670,188 @@ async fn applicant_rates_the_result(backend: Backend) {
     assert_eq!(problem_code, "already_rated");
 }
 
+async fn upload(s: &Session, path: &str, parts: Vec<(&str, Vec<u8>)>, kind: &str) -> Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf_token", s.csrf.clone())
+        .text("kind", kind.to_owned());
+    for (name, bytes) in parts {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    }
+    s.client
+        .post(format!("{}{path}", s.base))
+        .header("x-csrf-token", &s.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+async fn attachments_are_checked_and_scoped(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let (id, _code) = receive_on_the_page(&server, &counter, "0933000222").await;
+
+    // A scanned paper, from the file's page; its name loses the path it came with.
+    let added = upload(
+        &counter,
+        &format!("/ho-so/{id}/tai-lieu"),
+        vec![("../../giay chung sinh.pdf", PDF.to_vec())],
+        "document",
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let (_, page) = html(counter.get(&format!("/ho-so/{id}?xong=dinh-kem")).await).await;
+    assert!(page.contains("Đã đính kèm tài liệu."));
+    assert!(
+        page.contains(">giay chung sinh.pdf</a>"),
+        "cleaned name listed"
+    );
+    let list: serde_json::Value = counter
+        .get(&format!("/api/v1/files/{id}/attachments"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let aid = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["content_type"], "application/pdf");
+    let download = counter.get(&format!("/ho-so/{id}/tai-lieu/{aid}")).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let disposition = download.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        PDF,
+        "the same bytes come back"
+    );
+
+    // An executable named .pdf, an empty file, and a file over the limit are refused, and
+    // nothing of them is attached.
+    let (status, page) = html(
+        upload(
+            &counter,
+            &format!("/ho-so/{id}/tai-lieu"),
+            vec![("to-khai.pdf", b"MZ\x90\x00 not a pdf".to_vec())],
+            "document",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("chỉ nhận PDF, JPEG, PNG, DOCX, XLSX"),
+        "{page}"
+    );
+    let api = upload(
+        &counter,
+        &format!("/api/v1/files/{id}/attachments"),
+        vec![("rong.pdf", Vec::new())],
+        "document",
+    )
+    .await;
+    assert_eq!(
+        common::problem(api).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut big = PDF.to_vec();
+    big.resize(server.app.settings.max_attachment_bytes + 1, b' ');
+    let api = upload(
+        &counter,
+        &format!("/api/v1/files/{id}/attachments"),
+        vec![("lon.pdf", big)],
+        "document",
+    )
+    .await;
+    let (status, code) = common::problem(api).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large")
+    );
+    let api = upload(
+        &counter,
+        &format!("/api/v1/files/{id}/attachments"),
+        vec![("x.pdf", PDF.to_vec())],
+        "virus",
+    )
+    .await;
+    assert_eq!(
+        common::problem(api).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let list: serde_json::Value = counter
+        .get(&format!("/api/v1/files/{id}/attachments"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the good file is attached"
+    );
+
+    // Another unit may neither list, download nor add.
+    let outsider = server.login("motcua.tuphap").await;
+    assert_eq!(
+        outsider
+            .get(&format!("/api/v1/files/{id}/attachments"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        outsider
+            .get(&format!("/api/v1/files/{id}/attachments/{aid}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let api = upload(
+        &outsider,
+        &format!("/api/v1/files/{id}/attachments"),
+        vec![("x.pdf", PDF.to_vec())],
+        "document",
+    )
+    .await;
+    assert_eq!(common::problem(api).await.0, StatusCode::FORBIDDEN);
+    // A citizen who does not own the file cannot add to it either.
+    let citizen = server.login("congdan@example.vn").await;
+    let api = upload(
+        &citizen,
+        &format!("/api/v1/files/{id}/attachments"),
+        vec![("x.pdf", PDF.to_vec())],
+        "document",
+    )
+    .await;
+    assert_eq!(common::problem(api).await.0, StatusCode::FORBIDDEN);
+    // A forged page form is refused.
+    let forged = Session {
+        client: counter.client.clone(),
+        csrf: "forged".into(),
+        base: counter.base.clone(),
+    };
+    let (status, _) = html(
+        upload(
+            &forged,
+            &format!("/ho-so/{id}/tai-lieu"),
+            vec![("x.pdf", PDF.to_vec())],
+            "document",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 on_both_backends! {
+    attachments_are_checked_and_scoped => attachments_are_checked_and_scoped,
     applicant_rates_the_result => applicant_rates_the_result,
     online_submission_to_receipt => online_submission_to_receipt,
     counter_to_result => counter_to_result,

@@ -547,3 +547,77 @@ pub async fn insert_evaluation(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A document attached to a file.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub file_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: i64,
+    pub uploaded_at: i64,
+}
+
+pub async fn insert_attachment(conn: &mut Conn, tenant_id: i64, a: &AttachmentRow) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO file_attachments (tenant_id, file_id, kind, name, content_type, size_bytes, sha256,
+                                       uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(a.file_id)
+    .bind(&a.kind)
+    .bind(&a.name)
+    .bind(&a.content_type)
+    .bind(a.size_bytes)
+    .bind(&a.sha256)
+    .bind(a.uploaded_by)
+    .bind(a.uploaded_at)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+macro_rules! attachment_columns {
+    () => {
+        "id, file_id, kind, name, content_type, size_bytes, sha256, uploaded_by, uploaded_at"
+    };
+}
+
+pub async fn attachments(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+) -> Result<Vec<AttachmentRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        attachment_columns!(),
+        " FROM file_attachments WHERE tenant_id = $1 AND file_id = $2 ORDER BY id"
+    ))
+    .bind(tenant_id)
+    .bind(file_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn attachment(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+    id: i64,
+) -> Result<Option<AttachmentRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        attachment_columns!(),
+        " FROM file_attachments WHERE tenant_id = $1 AND file_id = $2 AND id = $3"
+    ))
+    .bind(tenant_id)
+    .bind(file_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}

@@ -20,6 +20,8 @@ pub struct TestDb {
     pub backend: Backend,
     sqlite_file: Option<PathBuf>,
     pg_name: Option<String>,
+    /// A directory of the test's own (attachments…), removed with it.
+    scratch: PathBuf,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -46,6 +48,7 @@ impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
         sqlx::any::install_default_drivers();
         let suffix = unique_suffix();
+        let scratch = std::env::temp_dir().join(format!("motcua_scratch_{suffix}"));
         match backend {
             Backend::Sqlite => {
                 let file = std::env::temp_dir().join(format!("motcua_test_{suffix}.db"));
@@ -54,6 +57,7 @@ impl TestDb {
                     backend,
                     sqlite_file: Some(file),
                     pg_name: None,
+                    scratch,
                 }
             }
             Backend::Postgres => {
@@ -74,14 +78,23 @@ impl TestDb {
                     backend,
                     sqlite_file: None,
                     pg_name: Some(name),
+                    scratch,
                 }
             }
         }
     }
 }
 
+impl TestDb {
+    /// A directory for this test only, e.g. the attachment store; removed when the test ends.
+    pub fn scratch_dir(&self, name: &str) -> PathBuf {
+        self.scratch.join(name)
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.scratch);
         if let Some(file) = self.sqlite_file.take() {
             for ext in ["", "-wal", "-shm"] {
                 let mut p = file.clone().into_os_string();

@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 mod state;
+pub mod upload;
 
 pub use state::{AppState, WebConfig};
 

@@ -4,6 +4,7 @@
 //! outbox message and the audit record in one transaction.
 
 mod act;
+mod attachments;
 mod forms;
 mod intake;
 mod online;
@@ -13,6 +14,7 @@ mod receipt;
 mod row;
 
 pub use act::{ActionInput, act};
+pub use attachments::{Attachment, AttachmentKind, attach, attachments, clean_name, download};
 pub use forms::{PrintedForm, available_forms, print_form};
 pub use intake::{Applicant, Intake, Receipt, receive};
 pub use online::{OnlineSubmission, my_files, submit_online};

@@ -19,7 +19,11 @@ pub async fn spawn(backend: Backend) -> Server {
     let test_db = TestDb::new(backend).await;
     let db = Db::connect(&test_db.url, 5).await.expect("connect");
     db.migrate().await.expect("migrate");
-    let app = App::new(db, Settings::default(), Arc::new(SystemClock));
+    let settings = Settings {
+        attachments_dir: test_db.scratch_dir("attachments"),
+        ..Settings::default()
+    };
+    let app = App::new(db, settings, Arc::new(SystemClock));
     demo::seed(&app).await.expect("seed demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -9,8 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use motcua_app::files::{
-    self, ActionInput, FileDetail, FilePage, FileSummary, Intake, OnlineSubmission, PublicStatus,
-    QueueItem, QueueQuery, Rater, Rating, RatingInput, Receipt, StateCount,
+    self, ActionInput, Attachment, AttachmentKind, FileDetail, FilePage, FileSummary, Intake,
+    OnlineSubmission, PublicStatus, QueueItem, QueueQuery, Rater, Rating, RatingInput, Receipt,
+    StateCount,
 };
 use serde::Deserialize;
 
@@ -245,4 +246,107 @@ pub async fn rate_own(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(rating)))
+}
+
+/// Attaches documents to a file (multipart: `file` parts, optional `kind` = `document` or
+/// `result`). The type is read from the bytes: PDF, JPEG, PNG, DOCX, XLSX.
+#[utoipa::path(post, path = "/api/v1/files/{id}/attachments", tag = "files", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = String),
+    responses((status = 201, body = Vec<Attachment>), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> ApiResult<(StatusCode, Json<Vec<Attachment>>)> {
+    let actor = ctx.actor()?;
+    let form = crate::upload::read(multipart, state.app.settings.max_attachment_bytes).await?;
+    let kind = match form.get("kind") {
+        "" => AttachmentKind::Document,
+        k => AttachmentKind::parse(k)
+            .ok_or_else(|| motcua_app::AppError::invalid("kind", "document or result"))?,
+    };
+    if form.files.is_empty() {
+        return Err(motcua_app::AppError::invalid("file", "attach at least one file").into());
+    }
+    let mut added = Vec::new();
+    for upload in &form.files {
+        added.push(
+            files::attach(
+                &state.app,
+                actor,
+                id,
+                kind,
+                &upload.file_name,
+                &upload.bytes,
+            )
+            .await?,
+        );
+    }
+    Ok((StatusCode::CREATED, Json(added)))
+}
+
+/// The documents attached to a file.
+#[utoipa::path(get, path = "/api/v1/files/{id}/attachments", tag = "files", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Attachment>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn attachments(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<Attachment>>> {
+    Ok(Json(
+        files::attachments(&state.app, ctx.actor()?, id).await?,
+    ))
+}
+
+/// Downloads an attached document.
+#[utoipa::path(get, path = "/api/v1/files/{id}/attachments/{attachment}", tag = "files",
+    params(("id" = i64, Path), ("attachment" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    let (meta, bytes) = files::download(&state.app, ctx.actor()?, id, attachment).await?;
+    Ok(attachment_response(&meta, bytes))
+}
+
+/// The bytes as a download: never shown inline, with the cleaned name in RFC 6266 form.
+pub fn attachment_response(meta: &Attachment, bytes: Vec<u8>) -> Response {
+    use axum::response::IntoResponse;
+    let ascii: String = meta
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = meta
+        .name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, meta.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }

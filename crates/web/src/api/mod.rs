@@ -13,6 +13,9 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 
+/// Hard cap of an upload request; each file's own limit is the configured attachment size.
+pub const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(account::login))
@@ -59,6 +62,13 @@ pub fn router() -> Router<AppState> {
         .route("/files/{id}/actions", post(files::act))
         .route("/files/{id}/receipt", post(files::receipt))
         .route("/files/{id}/forms/{form}", get(files::form))
+        .route(
+            "/files/{id}/attachments",
+            get(files::attachments)
+                .post(files::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/files/{id}/attachments/{attachment}", get(files::download))
         .route("/units/{code}/file-counts", get(files::counts))
         .route("/lookup", post(files::lookup))
         .route("/submissions", post(files::submit))

@@ -545,11 +545,20 @@ struct FilePageView {
     notice: Option<String>,
     can_print: bool,
     forms: Vec<files::PrintedForm>,
+    attachments: Vec<files::Attachment>,
+    can_attach: bool,
 }
 
 impl FilePageView {
     fn time(&self, ts: &Timestamp) -> String {
         local_time(ts)
+    }
+    fn size(&self, bytes: &i64) -> String {
+        if *bytes >= 1024 * 1024 {
+            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+        } else {
+            format!("{} KB", (*bytes + 1023) / 1024)
+        }
     }
     fn date(&self, iso: &str) -> String {
         local_date(iso)
@@ -605,6 +614,10 @@ async fn file_view(
         chrome: Chrome::of(ctx),
         can_print: actor.can(Action::ReceiveFiles) && detail.file.code.is_some(),
         forms: files::available_forms(&detail),
+        attachments: files::attachments(&state.app, actor, id)
+            .await
+            .map_err(|e| with_chrome(e.into(), ctx))?,
+        can_attach: actor.can(Action::ReceiveFiles) || actor.can(Action::ProcessFiles),
         detail,
         actions,
         assignable,
@@ -624,16 +637,17 @@ pub async fn file(
         Ok(a) => a,
         Err(r) => return Ok(*r),
     };
-    let notice = query
-        .ok()
-        .and_then(|q| q.0.done)
+    let done = query.ok().and_then(|q| q.0.done);
+    let done_attach = done.as_deref() == Some("dinh-kem");
+    let notice = done
         .and_then(|k| {
             ActionKind::APPLICABLE
                 .into_iter()
                 .chain([ActionKind::Open])
                 .find(|a| kind_name(*a) == k)
         })
-        .map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+        .map(|k| format!("Đã thực hiện: {}.", k.label_vi()))
+        .or_else(|| done_attach.then(|| "Đã đính kèm tài liệu.".to_owned()));
     let view = file_view(&state, &ctx, actor, id, None, notice).await?;
     Ok(render(&view))
 }
@@ -826,6 +840,94 @@ pub async fn receipt(
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
     Ok(pdf_response("bien-nhan", &code, pdf))
+}
+
+/// Attaches scanned papers or an electronic result from the file's page.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let actor = ctx
+        .actor
+        .as_ref()
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into(), &ctx))?;
+    let outcome = match crate::upload::read(multipart, state.app.settings.max_attachment_bytes)
+        .await
+    {
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => Err((
+            e.status,
+            format!(
+                "Tệp quá lớn: mỗi tệp tối đa {} MB.",
+                state.app.settings.max_attachment_bytes / (1024 * 1024)
+            ),
+        )),
+        Err(e) => Err((
+            e.status,
+            "Không đọc được tệp gửi lên. Vui lòng thử lại.".to_owned(),
+        )),
+        Ok(form) => {
+            if !auth::csrf_ok(
+                ctx.csrf.as_deref().unwrap_or(""),
+                Some(form.get("csrf_token")),
+            ) {
+                return Err(with_chrome(expired_form(), &ctx));
+            }
+            let kind = files::AttachmentKind::parse(form.get("kind"))
+                .unwrap_or(files::AttachmentKind::Document);
+            let mut result = if form.files.is_empty() {
+                Err((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Vui lòng chọn tệp để đính kèm.".to_owned(),
+                ))
+            } else {
+                Ok(())
+            };
+            for f in &form.files {
+                if result.is_err() {
+                    break;
+                }
+                if let Err(e) =
+                    files::attach(&state.app, actor, id, kind, &f.file_name, &f.bytes).await
+                {
+                    let message = match &e {
+                        AppError::Validation(_) => format!(
+                            "Tệp «{}» không được nhận: chỉ nhận PDF, JPEG, PNG, DOCX, XLSX, không rỗng, tối đa {} MB.",
+                            files::clean_name(&f.file_name, "").trim_end_matches('.'),
+                            state.app.settings.max_attachment_bytes / (1024 * 1024)
+                        ),
+                        other => message_vi(other),
+                    };
+                    result = Err((PageError::from(e).status, message));
+                }
+            }
+            result
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/ho-so/{id}?xong=dinh-kem")).into_response()),
+        Err((status, message)) => {
+            let view = file_view(&state, &ctx, actor, id, Some(message), None).await?;
+            Ok((status, render(&view)).into_response())
+        }
+    }
+}
+
+/// Downloads an attached document.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> PageResult {
+    let actor = match staff(&ctx, &format!("/ho-so/{id}")) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let (meta, bytes) = files::download(&state.app, actor, id, attachment)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    Ok(crate::api::files::attachment_response(&meta, bytes))
 }
 
 // ---------------------------------------------------------------- counter intake
@@ -1166,6 +1268,13 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/ho-so/{id}/xu-ly", post(act))
         .route("/ho-so/{id}/bien-nhan", post(receipt))
         .route("/ho-so/{id}/in/{form}", get(print))
+        .route(
+            "/ho-so/{id}/tai-lieu",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route("/ho-so/{id}/tai-lieu/{attachment}", get(download))
         .route("/tiep-nhan", get(intake_form).post(intake))
         .route("/nop-truc-tuyen", get(submit_form).post(submit))
 }
