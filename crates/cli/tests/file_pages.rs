@@ -850,7 +850,81 @@ async fn attachments_are_checked_and_scoped(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+async fn leader_assigns_several_files(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let (first, _) = receive_on_the_page(&server, &counter, "0944000001").await;
+    let (second, _) = receive_on_the_page(&server, &counter, "0944000002").await;
+    let leader = server.login("lanhdao.chiengle").await;
+    let (_, list) = html(leader.get("/ho-so").await).await;
+    assert!(
+        list.contains("id=\"phan-cong\""),
+        "leaders get the bulk form"
+    );
+    assert!(
+        list.contains(&format!("value=\"{first}:")) && list.contains(&format!("value=\"{second}:"))
+    );
+    // The counter officer does not.
+    let (_, theirs) = html(counter.get("/ho-so").await).await;
+    assert!(!theirs.contains("id=\"phan-cong\""));
+    let version = |id: i64| {
+        list.split(&format!("value=\"{id}:"))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+    // The second file was changed after the list was shown: it is skipped, not overwritten.
+    api_act(
+        &leader,
+        second,
+        serde_json::json!({ "kind": "assign", "assignee": "lanhdao.chiengle" }),
+    )
+    .await;
+    let first_v = format!("{first}:{}", version(first));
+    let second_v = format!("{second}:{}", version(second));
+    let done = post_form(
+        &leader,
+        "/ho-so/phan-cong",
+        &[
+            ("csrf_token", &leader.csrf),
+            ("unit", "000.21.20.H48"),
+            ("loc", ""),
+            ("assignee", "chuyenvien.chiengle"),
+            ("file", &first_v),
+            ("file", &second_v),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let location = done.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(location.contains("da-giao=1&khong-giao=1"), "{location}");
+    let (_, page) = html(leader.get(&location).await).await;
+    assert!(page.contains("Đã phân công 1 hồ sơ; 1 hồ sơ không phân công được"));
+    let detail: serde_json::Value = leader
+        .get(&format!("/api/v1/files/{first}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["assignee_name"], "Hoàng Văn Xử");
+    let detail: serde_json::Value = leader
+        .get(&format!("/api/v1/files/{second}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["assignee_name"], "Quàng Văn Duyệt",
+        "the newer assignment stands"
+    );
+}
+
 on_both_backends! {
+    leader_assigns_several_files => leader_assigns_several_files,
     attachments_are_checked_and_scoped => attachments_are_checked_and_scoped,
     applicant_rates_the_result => applicant_rates_the_result,
     online_submission_to_receipt => online_submission_to_receipt,

@@ -465,9 +465,30 @@ pub async fn assignable_staff(app: &App, actor: &Actor, file_id: i64) -> Result<
     let unit = units::by_id(&mut conn, actor.tenant_id, rec.current_unit_id)
         .await?
         .ok_or(AppError::NotFound("unit"))?;
-    actor.require_at(Action::DecideFiles, &unit.path)?;
+    processors_at(&mut conn, actor, &unit.path).await
+}
+
+/// People who process files at a unit, for a leader assigning several files at once.
+pub async fn assignable_at_unit(
+    app: &App,
+    actor: &Actor,
+    unit_code: &str,
+) -> Result<Vec<Assignable>> {
+    let mut conn = app.db.read_conn().await?;
+    let unit = units::by_code(&mut conn, actor.tenant_id, unit_code)
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    processors_at(&mut conn, actor, &unit.path).await
+}
+
+async fn processors_at(
+    conn: &mut motcua_store::Conn,
+    actor: &Actor,
+    unit_path: &str,
+) -> Result<Vec<Assignable>> {
+    actor.require_at(Action::DecideFiles, unit_path)?;
     // Grants at the unit itself or, reaching down, at one of its parents.
-    let grants = users::grants_reaching(&mut conn, actor.tenant_id, &unit.path).await?;
+    let grants = users::grants_reaching(conn, actor.tenant_id, unit_path).await?;
     let mut people: Vec<Assignable> = Vec::new();
     for g in grants {
         let processes = g

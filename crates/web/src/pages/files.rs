@@ -332,6 +332,9 @@ struct WorkPage {
     page: FilePage,
     pages: i64,
     can_receive: bool,
+    /// Leaders assign several files at once: the people they may assign to.
+    assignable: Vec<Assignable>,
+    notice: Option<String>,
 }
 
 impl WorkPage {
@@ -353,6 +356,11 @@ pub struct WorkQuery {
     unit: Option<String>,
     loc: Option<String>,
     trang: Option<i64>,
+    /// After a bulk assignment: how many were assigned and how many could not be.
+    #[serde(rename = "da-giao")]
+    assigned: Option<u32>,
+    #[serde(rename = "khong-giao")]
+    failed: Option<u32>,
 }
 
 /// Units where the actor may see files, in grant order, each once.
@@ -416,7 +424,23 @@ pub async fn work(
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
     let pages = (page.total + page.per_page - 1) / page.per_page;
+    let assignable = if view != "cua-toi" {
+        files::assignable_at_unit(&state.app, actor, &unit)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let notice = match (q.assigned, q.failed) {
+        (Some(n), Some(0) | None) => Some(format!("Đã phân công {n} hồ sơ.")),
+        (Some(n), Some(f)) => Some(format!(
+            "Đã phân công {n} hồ sơ; {f} hồ sơ không phân công được (đã được người khác xử lý hoặc không ở bước phân công)."
+        )),
+        _ => None,
+    };
     Ok(render(&WorkPage {
+        assignable,
+        notice,
         chrome: Chrome::of(&ctx),
         units,
         unit,
@@ -426,6 +450,60 @@ pub async fn work(
         pages,
         can_receive: actor.can(Action::ReceiveFiles),
     }))
+}
+
+/// A leader assigns the ticked files to one specialist; each file is its own transaction, so
+/// a file someone else changed meanwhile is skipped and counted, never half-assigned.
+pub async fn bulk_assign(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
+    let form = FormData::parse(&body);
+    let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
+    let Some(assignee) = form.opt("assignee") else {
+        return Err(with_chrome(
+            PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Vui lòng chọn cán bộ được phân công.",
+            ),
+            &ctx,
+        ));
+    };
+    let chosen: Vec<(i64, i64)> = form
+        .all("file")
+        .iter()
+        .filter_map(|v| {
+            let (id, version) = v.split_once(':')?;
+            Some((id.parse().ok()?, version.parse().ok()?))
+        })
+        .take(200)
+        .collect();
+    if chosen.is_empty() {
+        return Err(with_chrome(
+            PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Vui lòng chọn ít nhất một hồ sơ để phân công.",
+            ),
+            &ctx,
+        ));
+    }
+    let (mut assigned, mut failed) = (0u32, 0u32);
+    for (id, version) in chosen {
+        let input = ActionInput::Assign {
+            assignee: assignee.clone(),
+            unit_code: None,
+        };
+        match files::act(&state.app, actor, id, input, Some(version), None).await {
+            Ok(_) => assigned += 1,
+            Err(AppError::Internal(m)) => {
+                return Err(with_chrome(AppError::Internal(m).into(), &ctx));
+            }
+            Err(_) => failed += 1,
+        }
+    }
+    Ok(Redirect::to(&format!(
+        "/ho-so?don-vi={}&loc={}&da-giao={assigned}&khong-giao={failed}",
+        super::public::encode(form.get("unit")),
+        super::public::encode(form.get("loc")),
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------- one file
@@ -1264,6 +1342,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/danh-gia", post(rate))
         .route("/ho-so", get(work))
+        .route("/ho-so/phan-cong", post(bulk_assign))
         .route("/ho-so/{id}", get(file))
         .route("/ho-so/{id}/xu-ly", post(act))
         .route("/ho-so/{id}/bien-nhan", post(receipt))
