@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts, api::files::receipt,
         api::files::lookup,
         api::audit::recent, api::audit::verify,
+        api::jobs::list, api::jobs::retry,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
         (name = "files", description = "Files (hồ sơ): intake, work lists, workflow actions, lookup"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
     )
 )]
 pub struct ApiDoc;
