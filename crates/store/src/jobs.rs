@@ -66,20 +66,24 @@ pub async fn claim(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<ClaimedJob>> {
+    // A materialised CTE: with `WHERE id IN (subquery)` PostgreSQL may run the subquery more
+    // than once per statement and so claim more rows than the limit.
     let lock = match backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
     let sql = format!(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $3, lease_until = $4, updated_at = $2
-         WHERE tenant_id = $1 AND id IN (
+        "WITH picked AS MATERIALIZED (
              SELECT id FROM jobs
              WHERE tenant_id = $1
                AND ((state = 'queued' AND run_after <= $2) OR (state = 'running' AND lease_until < $2))
              ORDER BY run_after, id
              LIMIT $5
              {lock})
-         RETURNING id, kind, payload_json, idempotency_key, attempts, run_after"
+         UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $3, lease_until = $4, updated_at = $2
+         FROM picked
+         WHERE jobs.tenant_id = $1 AND jobs.id = picked.id
+         RETURNING jobs.id, jobs.kind, jobs.payload_json, jobs.idempotency_key, jobs.attempts, jobs.run_after"
     );
     Ok(sqlx::query_as(&sql)
         .bind(tenant_id)
