@@ -233,10 +233,13 @@ async fn workers_run_every_job_once_and_take_over_from_a_killed_one(backend: Bac
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A request the gateway accepted: path, Idempotency-Key header, JSON body.
+type Accepted = (String, Option<String>, Value);
+
 /// A fake SMS / Zalo gateway: records what it accepted; Zalo can be made to fail with 503.
 #[derive(Clone, Default)]
 struct Gateway {
-    accepted: Arc<Mutex<Vec<(String, Option<String>, Value)>>>,
+    accepted: Arc<Mutex<Vec<Accepted>>>,
     zalo_down: Arc<AtomicBool>,
     refused: Arc<AtomicUsize>,
 }
