@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod jobs;
 pub mod org;
 pub mod secret;
 pub mod tenancy;

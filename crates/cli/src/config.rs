@@ -29,6 +29,10 @@ pub struct Config {
     pub attachments_dir: String,
     /// Largest attachment, in KiB.
     pub max_attachment_kib: usize,
+    /// Background workers (`[jobs]`).
+    pub jobs: motcua_jobs::WorkerConfig,
+    /// Messages to applicants (`[notify]`).
+    pub notify: motcua_jobs::NotifyConfig,
 }
 
 impl Default for Config {
@@ -50,6 +54,8 @@ impl Default for Config {
             platform_code: "01".into(),
             attachments_dir: "motcua-files".into(),
             max_attachment_kib: 10 * 1024,
+            jobs: motcua_jobs::WorkerConfig::default(),
+            notify: motcua_jobs::NotifyConfig::default(),
         }
     }
 }
@@ -101,6 +107,12 @@ impl Config {
         if let Some(v) = var("MOTCUA_TRUST_FORWARDED") {
             self.trust_forwarded = flag("MOTCUA_TRUST_FORWARDED", v)?;
         }
+        if let Some(v) = var("MOTCUA_JOBS") {
+            self.jobs.enabled = flag("MOTCUA_JOBS", v)?;
+        }
+        if let Some(v) = var("MOTCUA_NOTIFY_GATEWAY_TOKEN") {
+            self.notify.gateway_token = Some(v);
+        }
         if let Some(v) = var("MOTCUA_MAX_CONNECTIONS") {
             self.max_connections = v
                 .parse()
@@ -125,6 +137,24 @@ mod tests {
         c.apply_env(|k| (k == "MOTCUA_DATABASE_URL").then(|| "sqlite://b.db".to_owned()))
             .unwrap();
         assert_eq!(c.database_url, "sqlite://b.db");
+    }
+
+    #[test]
+    fn jobs_and_notification_settings_are_read_per_tenant() {
+        let c: Config = toml::from_str(
+            "[jobs]\nlease_seconds = 5\n[notify]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n\
+             [notify.tenants.sonla]\nchannels = [\"email\", \"sms\"]\nemail_from = \"Một cửa <motcua@sonla.gov.vn>\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.jobs.lease_seconds, 5);
+        assert!(c.jobs.enabled, "workers run with serve unless turned off");
+        // SMS is listed but no gateway is configured: only e-mail is on.
+        assert_eq!(
+            c.notify.channels("sonla"),
+            vec![motcua_jobs::Channel::Email]
+        );
+        assert!(c.notify.channels("other").is_empty());
+        assert!(toml::from_str::<Config>("[jobs]\nleases = 5").is_err());
     }
 
     #[test]

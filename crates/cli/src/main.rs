@@ -34,12 +34,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web application and API.
+    /// Serve the web application and API (and run background workers unless turned off).
     Serve {
         /// Address to listen on; 127.0.0.1:0 picks a free port.
         #[arg(long)]
         bind: Option<String>,
+        /// Do not run background workers in this process (`[jobs] enabled = false`).
+        #[arg(long)]
+        no_jobs: bool,
     },
+    /// Run only background workers (notifications, clean-up); any number may run at once.
+    Worker,
+    /// Background jobs.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Create the demo province (if absent) and serve it.
     Demo {
         #[arg(long)]
@@ -68,6 +76,19 @@ enum Command {
     /// Legal time: lunar calendar, working days, holidays, deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Queue self-test jobs: each sleeps, then records one row in `job_probes`.
+    Probe {
+        #[arg(long, default_value_t = 100)]
+        count: u32,
+        #[arg(long, default_value_t = 0)]
+        sleep_ms: u64,
+    },
+    /// Number of jobs per state (all tenants).
+    Counts,
 }
 
 #[derive(Subcommand)]
@@ -270,9 +291,42 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
     }
     let tenant = cli.tenant.as_deref();
     match cli.command {
-        Command::Serve { bind } => {
+        Command::Serve { bind, no_jobs } => {
+            if no_jobs {
+                config.jobs.enabled = false;
+            }
             let app = open(&config).await?;
             serve(app, &config, bind.as_deref(), None).await
+        }
+        Command::Worker => {
+            let app = open(&config).await?;
+            let worker = motcua_jobs::Worker::new(
+                app.db.clone(),
+                config.jobs.clone(),
+                config.notify.clone(),
+                motcua_jobs::JobMetrics::default(),
+            )
+            .map_err(Failure::input)?;
+            println!("worker {} started", worker.id());
+            let _ = std::io::stdout().flush();
+            worker.run(shutdown_signal()).await;
+            app.db.close().await;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Probe { count, sleep_ms }) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            let n = motcua_app::jobs::enqueue_probes(&app, tenant_id, count, sleep_ms).await?;
+            println!("{n} probe jobs queued");
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Counts) => {
+            let app = open(&config).await?;
+            for (state, n) in motcua_app::jobs::depth(&app).await? {
+                println!("{state}\t{n}");
+            }
+            Ok(())
         }
         Command::Demo { bind, no_serve } => {
             if config.default_tenant.is_none() {
@@ -495,13 +549,39 @@ async fn serve(
         trust_forwarded: config.trust_forwarded,
     };
     let db = app.db.clone();
-    let router = motcua_web::router(app, web);
-    motcua_web::serve(listener, router, shutdown_signal())
+    let mut metrics = motcua_web::metrics::Metrics::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let worker = if config.jobs.enabled {
+        let job_metrics = motcua_jobs::JobMetrics::default();
+        metrics.register_with(|r| job_metrics.register(r));
+        let worker = motcua_jobs::Worker::new(
+            db.clone(),
+            config.jobs.clone(),
+            config.notify.clone(),
+            job_metrics,
+        )
+        .map_err(Failure::input)?;
+        Some(tokio::spawn(worker.run(until_stopped(stopped.clone()))))
+    } else {
+        None
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let router = motcua_web::router_with_metrics(app, web, metrics);
+    motcua_web::serve(listener, router, until_stopped(stopped))
         .await
         .map_err(|e| Failure {
             message: format!("server error: {e}"),
             code: 1,
         })?;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -30,6 +30,8 @@ pub enum Action {
     ViewReports,
     /// Lock reporting periods, run index scoring.
     ManageReports,
+    /// See background jobs and retry dead ones.
+    ManageJobs,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -56,6 +58,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ManageCalendar
                 | ViewAudit
                 | ViewReports
+                | ManageJobs
         ),
     }
 }

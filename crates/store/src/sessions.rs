@@ -95,12 +95,16 @@ pub async fn delete_for_user(
     Ok(())
 }
 
-pub async fn delete_expired(conn: &mut Conn, now: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(conn)
-        .await?
-        .rows_affected())
+/// Deletes a tenant's expired sessions (the daily clean-up job). Returns how many.
+pub async fn delete_expired(conn: &mut Conn, tenant_id: i64, now: i64) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND expires_at <= $2")
+            .bind(tenant_id)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -37,10 +37,15 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(app: App, config: WebConfig) -> Router {
+    router_with_metrics(app, config, metrics::Metrics::default())
+}
+
+/// The router, exposing `metrics` (to which the caller may have added its own) at `/metrics`.
+pub fn router_with_metrics(app: App, config: WebConfig, metrics: metrics::Metrics) -> Router {
     let state = AppState {
         app,
         config: Arc::new(config),
-        metrics: Arc::new(metrics::Metrics::default()),
+        metrics: Arc::new(metrics),
     };
     let max_body = state.config.max_body_bytes;
     Router::new()
@@ -95,6 +100,18 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
+    match motcua_app::jobs::depth(&state.app).await {
+        Ok(depth) => {
+            for (job_state, n) in depth {
+                state
+                    .metrics
+                    .jobs
+                    .get_or_create(&metrics::StateLabels { state: job_state })
+                    .set(n);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "job queue depth not read"),
+    }
     (
         [(
             header::CONTENT_TYPE,

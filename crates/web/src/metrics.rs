@@ -25,11 +25,18 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StateLabels {
+    pub state: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
     pub in_flight: Gauge,
+    /// Jobs per state in the database (all instances), read at scrape time.
+    pub jobs: Family<StateLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -40,6 +47,7 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         let in_flight = Gauge::default();
+        let jobs = Family::<StateLabels, Gauge>::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -51,16 +59,27 @@ impl Default for Metrics {
             "HTTP requests being served",
             in_flight.clone(),
         );
+        registry.register(
+            "jobs",
+            "Background jobs in the database by state (queue depth: queued; dead letters: dead)",
+            jobs.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             in_flight,
+            jobs,
         }
     }
 }
 
 impl Metrics {
+    /// Adds metrics of other parts of the process (the job worker's) to this registry.
+    pub fn register_with(&mut self, register: impl FnOnce(&mut Registry)) {
+        register(&mut self.registry);
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         // Encoding into a String cannot fail except on a formatter error, which String never raises.

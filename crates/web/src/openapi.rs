@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         api::files::rate_by_receipt, api::files::rate_own, api::files::attach, api::files::attachments,
         api::files::download,
         api::audit::recent, api::audit::verify,
+        api::jobs::list, api::jobs::retry,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -37,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
         (name = "files", description = "Files (hồ sơ): intake, work lists, workflow actions, lookup"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
     )
 )]
 pub struct ApiDoc;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod files;
+pub mod jobs;
 pub mod org;
 
 use crate::problem::ApiError;
@@ -77,6 +78,8 @@ pub fn router() -> Router<AppState> {
         .route("/lookup/rating", post(files::rate_by_receipt))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
+        .route("/admin/jobs", get(jobs::list))
+        .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

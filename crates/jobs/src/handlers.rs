@@ -1,0 +1,246 @@
+//! What each kind of job does. A handler finishes its job itself (`Running::finish`), in the
+//! transaction of its effect when the effect is in the database.
+
+use crate::notify::Channel;
+use crate::notify::templates::{self, MessageFacts};
+use crate::worker::{Running, Shared, now};
+use crate::{JobError, kind};
+use motcua_domain::file::{Effect, Notice};
+use motcua_store::jobs::{self as store, NewJob};
+use motcua_store::{catalogue, commit, files, sessions};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+pub(crate) async fn run(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    match job.job.kind.as_str() {
+        kind::FILE_CHANGED => file_changed(shared, job).await,
+        kind::NOTIFY => notify(shared, job).await,
+        kind::SESSIONS_EXPIRE => sessions_expire(shared, job).await,
+        kind::PROBE => probe(shared, job).await,
+        _ => Err(JobError::Permanent("unknown job kind".into())),
+    }
+}
+
+fn payload<T: for<'de> Deserialize<'de>>(job: &Running) -> Result<T, JobError> {
+    serde_json::from_str(&job.job.payload_json)
+        .map_err(|e| JobError::Permanent(format!("malformed payload: {e}")))
+}
+
+/// The outbox message written with every file change.
+#[derive(Deserialize)]
+struct FileChanged {
+    file_id: i64,
+    version: i64,
+    #[serde(default)]
+    effects: Vec<Effect>,
+}
+
+/// One message on one channel.
+#[derive(Serialize, Deserialize)]
+struct NotifyPayload {
+    file_id: i64,
+    notice: Notice,
+    channel: Channel,
+    #[serde(default)]
+    missing_items: Vec<String>,
+}
+
+/// Decides which messages a file change sends and queues one job per message and channel,
+/// in the same transaction that finishes this job.
+async fn file_changed(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let change: FileChanged = payload(job)?;
+    let notices: Vec<Notice> = change
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::NotifyApplicant { notice } if templates::announced(*notice) => Some(*notice),
+            _ => None,
+        })
+        .collect();
+    let missing_items: Vec<String> = change
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SupplementRequested { missing_items, .. } => Some(missing_items.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let channels = shared.notifier.config.channels(&job.tenant_code);
+    let mut tx = shared.db.begin().await?;
+    if !notices.is_empty() && !channels.is_empty() {
+        let file = files::file_by_id(&mut tx, job.tenant_id, change.file_id)
+            .await?
+            .ok_or_else(|| JobError::Permanent("file not found".into()))?;
+        let now = now();
+        for notice in &notices {
+            for channel in &channels {
+                let reachable = match channel {
+                    Channel::Email => file
+                        .applicant_email
+                        .as_deref()
+                        .is_some_and(|a| !a.trim().is_empty()),
+                    Channel::Sms | Channel::Zalo => file
+                        .applicant_phone
+                        .as_deref()
+                        .is_some_and(|p| !p.trim().is_empty()),
+                };
+                if !reachable {
+                    continue;
+                }
+                let body = NotifyPayload {
+                    file_id: change.file_id,
+                    notice: *notice,
+                    channel: *channel,
+                    missing_items: missing_items.clone(),
+                };
+                let json =
+                    serde_json::to_string(&body).map_err(|e| JobError::Permanent(e.to_string()))?;
+                let notice_name = serde_json::to_value(notice)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let key = format!(
+                    "notify:{}:{}:{notice_name}:{}",
+                    change.file_id,
+                    change.version,
+                    channel.as_str()
+                );
+                store::enqueue(
+                    &mut tx,
+                    job.tenant_id,
+                    &NewJob {
+                        kind: kind::NOTIFY,
+                        payload_json: &json,
+                        idempotency_key: &key,
+                        run_after: now,
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    job.finish(shared, &mut tx).await?;
+    commit(tx).await?;
+    Ok(())
+}
+
+/// Sends one message, unless it was sent already (a retry after a crash between sending and
+/// finishing) or the tenant turned the channel off since.
+async fn notify(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let p: NotifyPayload = payload(job)?;
+    let key = &job.job.idempotency_key;
+    let config = &shared.notifier.config;
+    let (file, procedure) = {
+        let mut conn = shared.db.read_conn().await?;
+        if store::notification_sent(&mut conn, job.tenant_id, key).await? {
+            drop(conn);
+            return job.finish_alone(shared).await;
+        }
+        let file = files::file_by_id(&mut conn, job.tenant_id, p.file_id)
+            .await?
+            .ok_or_else(|| JobError::Permanent("file not found".into()))?;
+        let procedure = catalogue::procedure_by_id(&mut conn, job.tenant_id, file.procedure_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        (file, procedure)
+    };
+    let tenant = match config.tenant(&job.tenant_code) {
+        Some(t) if config.channels(&job.tenant_code).contains(&p.channel) => t,
+        _ => return job.finish_alone(shared).await,
+    };
+    let code = file.code.as_deref().unwrap_or_default();
+    let lookup_url = config
+        .public_url
+        .as_deref()
+        .map(|u| format!("{}/tra-cuu", u.trim_end_matches('/')));
+    let facts = MessageFacts {
+        code,
+        procedure: &procedure,
+        appointment_date: file.appointment_date.as_deref(),
+        missing_items: &p.missing_items,
+        lookup_url: lookup_url.as_deref(),
+    };
+    let Some(message) = templates::render(p.notice, &facts) else {
+        return job.finish_alone(shared).await;
+    };
+    match p.channel {
+        Channel::Email => {
+            let Some(address) = file.applicant_email.as_deref() else {
+                return job.finish_alone(shared).await;
+            };
+            let signature = tenant.signature.as_deref().unwrap_or("Bộ phận Một cửa");
+            let body = templates::email_body(&file.applicant_name, &message, signature);
+            shared
+                .notifier
+                .email(
+                    tenant,
+                    &file.applicant_name,
+                    address,
+                    &message.subject,
+                    body,
+                    key,
+                )
+                .await?;
+        }
+        Channel::Sms | Channel::Zalo => {
+            let Some(phone) = file.applicant_phone.as_deref() else {
+                return job.finish_alone(shared).await;
+            };
+            let phone: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            shared
+                .notifier
+                .gateway(p.channel, tenant, &phone, &message.text, key)
+                .await?;
+        }
+    }
+    // Recorded on its own first: if finishing fails now, a retry sees the message was sent.
+    let mut tx = shared.db.begin().await?;
+    let notice = serde_json::to_value(p.notice)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    store::record_notification(
+        &mut tx,
+        job.tenant_id,
+        key,
+        Some(p.file_id),
+        &notice,
+        p.channel.as_str(),
+        now(),
+    )
+    .await?;
+    commit(tx).await?;
+    job.finish_alone(shared).await
+}
+
+async fn sessions_expire(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let mut tx = shared.db.begin().await?;
+    let removed = sessions::delete_expired(&mut tx, job.tenant_id, now()).await?;
+    job.finish(shared, &mut tx).await?;
+    commit(tx).await?;
+    tracing::info!(job = job.job.id, removed, "expired sessions deleted");
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    sleep_ms: u64,
+}
+
+/// The queue's self-test: sleep (to hold the lease a while), then record one row and finish,
+/// in one transaction.
+async fn probe(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let p: Probe = payload(job)?;
+    tokio::time::sleep(Duration::from_millis(p.sleep_ms.min(60_000))).await;
+    let mut tx = shared.db.begin().await?;
+    job.finish(shared, &mut tx).await?;
+    store::record_probe(&mut tx, job.tenant_id, job.job.id, &shared.id, now()).await?;
+    commit(tx).await?;
+    Ok(())
+}
