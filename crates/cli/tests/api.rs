@@ -254,6 +254,8 @@ async fn bad_input_gets_a_clear_4xx(backend: Backend) {
         (admin.get("/api/v1/procedures?per_page=nhiều").await, StatusCode::BAD_REQUEST, "invalid_query"),
         (admin.get("/api/v1/procedures?level=huyện").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         (admin.get("/api/v1/khong-co-dau").await, StatusCode::NOT_FOUND, "not_found"),
+        (admin.get("/api/v1/files/abc").await, StatusCode::NOT_FOUND, "not_found"),
+        (admin.get("/api/v1/files/99999999999999999999999").await, StatusCode::NOT_FOUND, "not_found"),
     ];
     for (response, expected_status, expected_code) in cases {
         let (status, code) = problem(response).await;

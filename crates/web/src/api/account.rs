@@ -2,11 +2,11 @@
 
 use crate::client_addr::ClientAddr;
 use crate::ctx::{Ctx, session_cookie};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::auth::{self, Registration, Session};
@@ -190,7 +190,7 @@ pub async fn list_tokens(
 pub async fn revoke_token(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     auth::revoke_api_token(&state.app, ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)

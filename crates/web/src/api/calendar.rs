@@ -1,12 +1,12 @@
 //! The working calendar: year view and deadline tool (public), edits (administrators).
 
 use crate::ctx::Ctx;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use jiff::civil::Date;
 use motcua_app::calendar::{self, DayInput, DeadlineQuery, DeadlineView, YearView};
@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub async fn year(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(year): Path<String>,
+    ApiPath(year): ApiPath<String>,
 ) -> ApiResult<Json<YearView>> {
     let year: i16 = year.parse().map_err(|_| {
         ApiError::new(
@@ -63,7 +63,7 @@ pub struct VersionParam {
 pub async fn remove_day(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(date): Path<String>,
+    ApiPath(date): ApiPath<String>,
     ApiQuery(v): ApiQuery<VersionParam>,
 ) -> ApiResult<Json<Versioned>> {
     let date: Date = date.parse().map_err(|_| {
@@ -146,7 +146,7 @@ pub async fn set_hours(
 pub async fn set_unit_hours(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<HoursInput>,
 ) -> ApiResult<StatusCode> {
     calendar::set_unit_hours(&state.app, ctx.actor()?, &code, input.working_hours).await?;

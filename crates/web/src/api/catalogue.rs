@@ -2,11 +2,11 @@
 //! (`ETag` on read, `If-Match` required on update).
 
 use crate::ctx::Ctx;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::catalogue::{self, FieldRef, Procedure, ProcedurePage, SearchQuery};
@@ -54,7 +54,7 @@ pub struct FieldInput {
 pub async fn save_field(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<FieldInput>,
 ) -> ApiResult<Json<FieldRef>> {
     Ok(Json(
@@ -94,7 +94,7 @@ fn with_etag(status: StatusCode, procedure: Procedure) -> Response {
 pub async fn get_one(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Response> {
     Ok(with_etag(
         StatusCode::OK,
@@ -144,7 +144,7 @@ fn expected_version(headers: &HeaderMap) -> ApiResult<i64> {
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(spec): ApiJson<ProcedureSpec>,
 ) -> ApiResult<Response> {
@@ -161,7 +161,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     catalogue::delete(&state.app, By::User(ctx.actor()?), &code).await?;
     Ok(StatusCode::NO_CONTENT)

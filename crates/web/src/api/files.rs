@@ -1,11 +1,11 @@
 //! Files: intake, work lists, detail with history, workflow actions, public lookup.
 
 use crate::ctx::Ctx;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use motcua_app::files::{
@@ -47,7 +47,7 @@ pub async fn queue(
 pub async fn detail(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<FileDetail>> {
     Ok(Json(files::detail(&state.app, ctx.actor()?, id).await?))
 }
@@ -68,7 +68,7 @@ pub struct ActionRequest {
 pub async fn act(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> ApiResult<Json<FileSummary>> {
     let summary = files::act(
@@ -89,7 +89,7 @@ pub async fn act(
 pub async fn counts(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<Vec<StateCount>>> {
     Ok(Json(files::counts(&state.app, ctx.actor()?, &code).await?))
 }
@@ -102,7 +102,7 @@ pub async fn receipt(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let base = public_base(&state, &headers);
     let (code, pdf) = files::print_receipt(&state.app, ctx.actor()?, id, &base).await?;
@@ -185,7 +185,7 @@ pub async fn mine(
 pub async fn form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, slug)): Path<(i64, String)>,
+    ApiPath((id, slug)): ApiPath<(i64, String)>,
 ) -> ApiResult<Response> {
     let form = files::PrintedForm::parse(&slug).ok_or(motcua_app::AppError::NotFound("form"))?;
     let (code, pdf) = files::print_form(&state.app, ctx.actor()?, id, form).await?;
@@ -233,7 +233,7 @@ pub async fn rate_by_receipt(
 pub async fn rate_own(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<RatingInput>,
 ) -> ApiResult<(StatusCode, Json<Rating>)> {
     let rating = files::rate(
@@ -257,7 +257,7 @@ pub async fn rate_own(
 pub async fn attach(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     multipart: axum::extract::Multipart,
 ) -> ApiResult<(StatusCode, Json<Vec<Attachment>>)> {
     let actor = ctx.actor()?;
@@ -294,7 +294,7 @@ pub async fn attach(
 pub async fn attachments(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Attachment>>> {
     Ok(Json(
         files::attachments(&state.app, ctx.actor()?, id).await?,
@@ -309,7 +309,7 @@ pub async fn attachments(
 pub async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, attachment)): Path<(i64, i64)>,
+    ApiPath((id, attachment)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Response> {
     let (meta, bytes) = files::download(&state.app, ctx.actor()?, id, attachment).await?;
     Ok(attachment_response(&meta, bytes))

@@ -2,11 +2,11 @@
 //! for dead letters.
 
 use crate::ctx::Ctx;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use motcua_app::jobs;
 use motcua_app::store::jobs::JobRow;
 use serde::Deserialize;
@@ -48,7 +48,7 @@ pub async fn list(
 pub async fn retry(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<JobRow>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     Ok(Json(jobs::retry(&state.app, ctx.actor()?, id).await?))

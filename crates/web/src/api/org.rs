@@ -1,11 +1,11 @@
 //! Units and staff.
 
 use crate::ctx::Ctx;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_app::org::{self, By, StaffCreated, StaffInput, UnitInput, UnitUpdate};
 use motcua_app::store::units::Unit;
@@ -54,7 +54,7 @@ pub async fn list_units(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Js
 pub async fn get_unit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<UnitView>> {
     let all = org::list_units(&state.app, ctx.tenant.id).await?;
     views(&all)
@@ -87,11 +87,11 @@ pub async fn create_unit(
 pub async fn update_unit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(update): ApiJson<UnitUpdate>,
 ) -> ApiResult<Json<UnitView>> {
     org::update_unit(&state.app, By::User(ctx.actor()?), &code, update).await?;
-    get_unit(State(state), ctx, Path(code)).await
+    get_unit(State(state), ctx, ApiPath(code)).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -117,7 +117,7 @@ pub struct StaffView {
 pub async fn list_staff(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Vec<StaffView>>> {
     let rows: Vec<StaffEntry> = org::staff(
