@@ -457,7 +457,13 @@ async fn every_page_has_labels_one_h1_and_vietnamese_lang() {
     sign_in_with_keyboard(&mut b, "quantri", PASSWORD).await;
     b.keys(&key(Key::Enter)).await;
     b.wait_path("/tai-khoan").await;
-    for path in ["/tai-khoan", "/doi-mat-khau", "/lich"] {
+    for path in [
+        "/tai-khoan",
+        "/doi-mat-khau",
+        "/lich",
+        "/quan-tri/don-vi",
+        "/quan-tri/nguoi-dung",
+    ] {
         problems.extend(accessibility_problems(&mut b, path).await);
     }
     // And as the commune's counter officer: intake, work list and a file with its actions.

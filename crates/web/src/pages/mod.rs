@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (askama). Errors show a Vietnamese message.
 
 pub mod account;
+pub mod admin;
 pub mod calendar;
 pub mod docs;
 pub mod files;
@@ -39,6 +40,14 @@ pub fn router() -> Router<AppState> {
         .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
         .merge(files::routes())
+        .route(
+            "/quan-tri/don-vi",
+            get(admin::units).post(admin::create_unit),
+        )
+        .route(
+            "/quan-tri/nguoi-dung",
+            get(admin::users).post(admin::create_user),
+        )
         .fallback(not_found)
 }
 
@@ -60,6 +69,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Signed in as staff: the work-list link is shown.
     pub is_staff: bool,
+    /// May manage users somewhere: the administration link is shown.
+    pub is_admin: bool,
 }
 
 impl Chrome {
@@ -68,7 +79,14 @@ impl Chrome {
             tenant_name: ctx.tenant.name.clone(),
             user_name: ctx.actor.as_ref().map(|a| a.display_name.clone()),
             csrf: ctx.csrf.clone().unwrap_or_default(),
-            is_staff: ctx.actor.as_ref().is_some_and(|a| !a.is_citizen),
+            is_staff: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.can(motcua_domain::permission::Action::ViewFiles)),
+            is_admin: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.can(motcua_domain::permission::Action::ManageUsers)),
         }
     }
 }
@@ -151,6 +169,13 @@ fn field_message_vi(e: &FieldError) -> String {
         }
         "date" => "Ngày không hợp lệ (từ 1900 đến 2199).".into(),
         "name" => "Vui lòng nhập tên (tối đa 200 ký tự).".into(),
+        "username" => "Tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
+        "display_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
+        "role" => "Vai trò không hợp lệ.".into(),
+        "code" => "Mã định danh đơn vị không đúng định dạng (ví dụ 000.22.12.H48).".into(),
+        "kind" => "Loại đơn vị không hợp lệ.".into(),
+        "parent_code" => "Đơn vị cấp trên không tồn tại.".into(),
+        "unit_code" => "Đơn vị không tồn tại.".into(),
         "source" => "Vui lòng nhập văn bản công bố (tối đa 300 ký tự).".into(),
         "processing_time" => "Thời hạn không hợp lệ (tối đa 3650 ngày).".into(),
         "received_at" => "Thời điểm tiếp nhận nằm ngoài phạm vi lịch (1900–2199).".into(),
@@ -212,6 +237,7 @@ impl IntoResponse for PageError {
                 user_name: None,
                 csrf: String::new(),
                 is_staff: false,
+                is_admin: false,
             }),
             status: self.status.as_u16(),
             title,
