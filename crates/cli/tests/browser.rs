@@ -240,6 +240,77 @@ on_both_backends! {
     file_from_counter_to_public_lookup => file_from_counter_to_public_lookup,
 }
 
+// A citizen submits online from the procedure's page; the commune's counter receives it and
+// the citizen sees the file code on the account page.
+async fn citizen_submits_online_and_the_counter_receives(backend: Backend) {
+    let test = format!("online_submission-{backend:?}").to_lowercase();
+    let (_server, mut b) = start(&test, backend).await;
+
+    sign_in_with_keyboard(&mut b, "congdan@example.vn", PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    b.wait_text("main", "Bạn chưa nộp hồ sơ nào").await;
+    b.open("/thu-tuc/1.001193").await;
+    click(&mut b, "main a[href='/nop-truc-tuyen?thu-tuc=1.001193']").await;
+    b.wait_text("h1", "Nộp hồ sơ trực tuyến").await;
+    assert_eq!(
+        value_of(&mut b, "name").await,
+        "Nguyễn Thị Dân",
+        "the account's name"
+    );
+    b.js(
+        "const s = document.querySelector('#unit_code'); s.value = '000.21.20.H48'; return s.value",
+        vec![],
+    )
+    .await;
+    fill(&mut b, "phone", "0912345678").await;
+    click(&mut b, "label[for='doc-1']").await;
+    b.screenshot("form-filled").await;
+    click(&mut b, "form.intake button[type=submit]").await;
+    b.wait_path("/tai-khoan?da-nop=1").await;
+    b.wait_text("[role=status]", "Đã nộp hồ sơ trực tuyến")
+        .await;
+    let mine = b.text("#ho-so-cua-toi").await;
+    assert!(
+        mine.contains("Chờ tiếp nhận") && mine.contains("Thủ tục đăng ký khai sinh"),
+        "{mine}"
+    );
+    b.screenshot("submitted").await;
+    click(&mut b, "header form[action='/dang-xuat'] button").await;
+    b.wait_path("/").await;
+
+    sign_in_with_keyboard(&mut b, OFFICER, PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    b.open("/ho-so?loc=truc-tuyen").await;
+    b.wait_text("table.files", "Nguyễn Thị Dân").await;
+    b.screenshot("waiting-online").await;
+    click(&mut b, "table.files a[href^='/ho-so/']").await;
+    b.wait_text("#tinh-trang", "").await;
+    click(&mut b, "details:has(#thao-tac-receive) summary").await;
+    click(&mut b, "#thao-tac-receive button[type=submit]").await;
+    b.wait_text("[role=status]", "Đã thực hiện").await;
+    let code = b.text("#ma-ho-so").await;
+    assert!(
+        code.starts_with("000.21.20.H48-"),
+        "received online files get a code: {code}"
+    );
+    b.screenshot("received").await;
+    click(&mut b, "header form[action='/dang-xuat'] button").await;
+    b.wait_path("/").await;
+
+    sign_in_with_keyboard(&mut b, "congdan@example.vn", PASSWORD).await;
+    b.keys(&key(Key::Enter)).await;
+    b.wait_path("/tai-khoan").await;
+    b.wait_text("#ho-so-cua-toi", &code).await;
+    b.screenshot("citizen-sees-code").await;
+    b.close().await;
+}
+
+on_both_backends! {
+    citizen_submits_online_and_the_counter_receives => citizen_submits_online_and_the_counter_receives,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officer_signs_in_with_the_keyboard_and_signs_out() {
     let (_server, mut b) = start("officer_signs_in_and_out", Backend::Sqlite).await;
