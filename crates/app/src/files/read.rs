@@ -98,7 +98,9 @@ pub struct FileDetail {
     #[schema(value_type = Object)]
     pub applicant: super::Applicant,
     pub receiving_unit_code: String,
+    pub receiving_unit_name: String,
     pub current_unit_code: String,
+    pub current_unit_name: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -141,13 +143,13 @@ pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail
     let procedure = procedures::procedure_by_id(&mut conn, tenant_id, row.procedure_id)
         .await?
         .ok_or(AppError::NotFound("procedure"))?;
-    let unit_code = |id: i64| async move {
+    let unit_of = |id: i64| async move {
         units::by_id(&mut *app.db.read_conn().await?, tenant_id, id)
             .await
-            .map(|u| u.map(|u| u.code).unwrap_or_default())
+            .map(|u| u.map(|u| (u.code, u.name)).unwrap_or_default())
     };
-    let receiving_unit_code = unit_code(row.receiving_unit_id).await?;
-    let current_unit_code = unit_code(rec.current_unit_id).await?;
+    let (receiving_unit_code, receiving_unit_name) = unit_of(row.receiving_unit_id).await?;
+    let (current_unit_code, current_unit_name) = unit_of(rec.current_unit_id).await?;
     let cal = calendar::snapshot_calendar(app, &mut conn, tenant_id, &row.calendar_hash).await?;
     let deadline_explanation = match recompute_deadline(&cal, &rec) {
         Ok(d) => d.explanation.iter().map(|s| s.to_vietnamese()).collect(),
@@ -171,7 +173,9 @@ pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail
             address: row.applicant_address.clone(),
         },
         receiving_unit_code,
+        receiving_unit_name,
         current_unit_code,
+        current_unit_name,
         assignee_id: rec.assignee_id,
         received_at: ts(row.received_at),
         rule_version: row.rule_version.clone(),
