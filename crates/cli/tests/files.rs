@@ -372,7 +372,7 @@ async fn bad_file_input_gets_a_clear_4xx(backend: Backend) {
         ),
         (
             counter.get("/api/v1/files/abc").await,
-            StatusCode::BAD_REQUEST,
+            StatusCode::NOT_FOUND,
         ),
     ];
     for (response, expected) in cases {
