@@ -2,6 +2,7 @@
 
 mod calendar_cmd;
 mod config;
+mod import_cmd;
 
 use clap::{Parser, Subcommand};
 use config::Config;
@@ -68,6 +69,9 @@ enum Command {
     /// Legal time: lunar calendar, working days, holidays, deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// Import historical data from an older system.
+    #[command(subcommand)]
+    Import(import_cmd::ImportCommand),
 }
 
 #[derive(Subcommand)]
@@ -436,6 +440,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                     })
                 }
             }
+        }
+        Command::Import(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            import_cmd::run(&app, tenant_id, &cmd).await
         }
         Command::Calendar(cmd) => {
             // With a database: the tenant's edited calendar (built-in data until edited).

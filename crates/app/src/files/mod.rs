@@ -4,6 +4,8 @@
 //! outbox message and the audit record in one transaction.
 
 mod act;
+mod csv;
+pub mod import;
 mod intake;
 mod read;
 mod receipt;
