@@ -36,15 +36,16 @@ pub async fn run(app: &App, tenant_id: i64, cmd: &ImportCommand) -> Result<(), F
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let stderr = std::io::stderr();
-    let mut err = std::io::BufWriter::new(stderr.lock());
+    // The lock is taken per line: logging (other threads) writes to stderr too.
     let report = import_files(app, tenant_id, &source, reader, &mut |rejected| {
-        let _ = writeln!(err, "line {}: {}", rejected.line, rejected.message);
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "line {}: {}",
+            rejected.line,
+            rejected.message
+        );
     })
-    .await;
-    let _ = err.flush();
-    drop(err);
-    let report = report?;
+    .await?;
     println!(
         "imported {}, skipped {}, rejected {}",
         report.imported, report.skipped, report.rejected

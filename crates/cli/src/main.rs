@@ -207,7 +207,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&config);
+    // An import's multi-row INSERTs may pass sqlx's slow-statement threshold; its warning
+    // would print the whole statement among the rejected rows on stderr.
+    init_logging(&config, matches!(cli.command, Command::Import(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -227,9 +229,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(config: &Config) {
+fn init_logging(config: &Config, quiet_sqlx: bool) {
+    let default = if quiet_sqlx {
+        "info,sqlx=error"
+    } else {
+        "info,sqlx=warn,tower_http=info"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
