@@ -272,9 +272,20 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
     };
     skip_existing(auth::register_citizen(app, tenant.id, registration).await)?;
     for (field_code, field_name, spec) in catalogue_specs()? {
-        catalogue::upsert_field(app, by, &field_code, &field_name).await?;
+        // Upserting writes an audit record even when nothing changes: a second run adds nothing.
+        let exists = motcua_store::catalogue::field_by_code(
+            &mut *app.db.read_conn().await?,
+            tenant.id,
+            &field_code,
+        )
+        .await?
+        .is_some();
+        if !exists {
+            catalogue::upsert_field(app, by, &field_code, &field_name).await?;
+        }
         skip_existing(catalogue::create(app, by, spec).await)?;
     }
+    crate::demo_files::seed_files(app, tenant.id).await?;
     let mut accounts: Vec<DemoAccount> = STAFF
         .iter()
         .map(|(username, _, role, unit)| DemoAccount {
