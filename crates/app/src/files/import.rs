@@ -469,7 +469,7 @@ async fn prepare(
         return Err(errors.join("; "));
     };
 
-    if !calendars.contains_key(&unit.id) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(unit.id) {
         let built = async {
             let config = calendar::config(app, tenant_id, Some(unit)).await?;
             let (hash, json) = calendar::snapshot(&config)?;
@@ -479,13 +479,10 @@ async fn prepare(
         .await
         .map_err(|e| format!("the calendar of unit {}: {e}", unit.code))?;
         new_snapshots.push((built.0.clone(), built.1));
-        calendars.insert(
-            unit.id,
-            UnitCalendar {
-                hash: built.0,
-                calendar: built.2,
-            },
-        );
+        slot.insert(UnitCalendar {
+            hash: built.0,
+            calendar: built.2,
+        });
     }
     let cal = &calendars[&unit.id];
     let history = HistoricalFile {

@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn given_deadlines_and_every_outcome_make_valid_records() {
-        let due = Some("2026-03-20T10:00:00Z");
+        let due = "2026-03-20T10:00:00Z";
         for (outcome, state) in [
             (HistoricalOutcome::Pending, FileState::Received),
             (
@@ -317,16 +317,16 @@ mod tests {
                 FileState::Withdrawn,
             ),
         ] {
-            let t = run(outcome, due, None).unwrap();
+            let t = run(outcome, Some(due), None).unwrap();
             assert_eq!(t.record.state, state);
-            assert_eq!(t.record.deadline.as_ref().unwrap().due, ts(due.unwrap()));
+            assert_eq!(t.record.deadline.as_ref().unwrap().due, ts(due));
         }
         let early = run(
             HistoricalOutcome::Resolved {
                 finished: ts("2026-03-04T02:00:00Z"),
                 returned: None,
             },
-            due,
+            Some(due),
             None,
         )
         .unwrap();
