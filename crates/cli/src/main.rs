@@ -289,8 +289,8 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             }
             let app = open(&config).await?;
             if no_serve {
-                let accounts = demo::seed(&app).await?;
-                print_accounts(&accounts);
+                let (accounts, files) = demo::seed_with_files(&app).await?;
+                print_accounts(&accounts, files);
                 return Ok(());
             }
             serve(app, &config, bind.as_deref(), Some(())).await
@@ -468,7 +468,10 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
     }
 }
 
-fn print_accounts(accounts: &[demo::DemoAccount]) {
+fn print_accounts(accounts: &[demo::DemoAccount], files: motcua_app::demo_files::DemoFilesReport) {
+    if files.created > 0 {
+        println!("demo files created: {}", files.created);
+    }
     println!("demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
     for a in accounts {
         let unit = if a.unit.is_empty() {
@@ -497,8 +500,8 @@ async fn serve(
         .map_err(|e| Failure::input(e.to_string()))?;
     println!("listening on http://{local}");
     if demo.is_some() {
-        let accounts = demo::seed(&app).await?;
-        print_accounts(&accounts);
+        let (accounts, files) = demo::seed_with_files(&app).await?;
+        print_accounts(&accounts, files);
     }
     let _ = std::io::stdout().flush();
     let web = motcua_web::WebConfig {
