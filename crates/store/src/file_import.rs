@@ -1,7 +1,7 @@
 //! Bulk writes of files migrated from an older system: multi-row INSERTs, so that a million
 //! files take minutes, not hours. The caller runs them in one transaction per batch.
 
-use crate::{Conn, Result};
+use crate::{Backend, Conn, Result};
 
 /// One imported file, with everything its row, history entry and unit link need.
 #[derive(Debug, Clone)]
@@ -27,8 +27,15 @@ pub struct ImportedFile {
     pub event_json: String,
 }
 
-/// Rows per statement: 19 parameters a row keeps a statement under SQLite's 32,766.
-pub const ROWS_PER_STATEMENT: usize = 500;
+/// Rows per INSERT statement. PostgreSQL takes many; SQLite (through sqlx) finds each `$n`
+/// parameter by name, which costs time in the square of the parameters of a statement, so it
+/// gets short statements (its inserts are in-process calls, the count of statements is cheap).
+pub fn rows_per_statement(backend: Backend) -> usize {
+    match backend {
+        Backend::Postgres => 500,
+        Backend::Sqlite => 24,
+    }
+}
 
 const FILE_PARAMS: usize = 19;
 
@@ -36,12 +43,13 @@ const FILE_PARAMS: usize = 19;
 /// code already present, e.g. from an earlier run, is left alone).
 pub async fn insert_files(
     conn: &mut Conn,
+    backend: Backend,
     tenant_id: i64,
     now: i64,
     files: &[ImportedFile],
 ) -> Result<Vec<(i64, String)>> {
     let mut inserted = Vec::with_capacity(files.len());
-    for chunk in files.chunks(ROWS_PER_STATEMENT) {
+    for chunk in files.chunks(rows_per_statement(backend)) {
         let mut sql = String::with_capacity(200 + chunk.len() * 140);
         sql.push_str(
             "INSERT INTO files (tenant_id, created_at, updated_at, applicant_name, version, code,
@@ -100,11 +108,12 @@ pub async fn insert_files(
 /// `(file_id, unit_id, to_state, event_json)`.
 pub async fn insert_history(
     conn: &mut Conn,
+    backend: Backend,
     tenant_id: i64,
     at: i64,
     rows: &[(i64, i64, &str, &str)],
 ) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT * 2) {
+    for chunk in rows.chunks(rows_per_statement(backend) * 4) {
         let mut events = String::from(
             "INSERT INTO file_events (tenant_id, file_id, seq, at, actor_id, action, from_state, to_state, event_json) VALUES ",
         );
@@ -143,10 +152,11 @@ pub async fn insert_history(
 /// (keys unique), so that intake never issues a code an imported file already has.
 pub async fn raise_code_sequences(
     conn: &mut Conn,
+    backend: Backend,
     tenant_id: i64,
     seqs: &[(i64, String, i64)],
 ) -> Result<()> {
-    for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
+    for chunk in seqs.chunks(rows_per_statement(backend) * 4) {
         let mut sql = String::from(
             "INSERT INTO file_code_sequences (tenant_id, unit_id, day, last_seq) VALUES ",
         );

@@ -594,7 +594,8 @@ async fn write_batch(
         files::save_calendar_snapshot(&mut tx, tenant_id, hash, json, now_secs).await?;
     }
     let all: Vec<ImportedFile> = batch.rows.iter().map(|p| p.file.clone()).collect();
-    let inserted = store::insert_files(&mut tx, tenant_id, now_secs, &all).await?;
+    let inserted =
+        store::insert_files(&mut tx, app.db.backend(), tenant_id, now_secs, &all).await?;
     let skipped = (batch.rows.len() - inserted.len()) as u64;
     if inserted.is_empty() {
         commit(tx).await?;
@@ -626,12 +627,12 @@ async fn write_batch(
         }
         lines = (lines.0.min(p.line), lines.1.max(p.line));
     }
-    store::insert_history(&mut tx, tenant_id, now_secs, &history).await?;
+    store::insert_history(&mut tx, app.db.backend(), tenant_id, now_secs, &history).await?;
     let sequences: Vec<(i64, String, i64)> = sequences
         .into_iter()
         .map(|((unit, day), seq)| (unit, day.to_owned(), seq))
         .collect();
-    store::raise_code_sequences(&mut tx, tenant_id, &sequences).await?;
+    store::raise_code_sequences(&mut tx, app.db.backend(), tenant_id, &sequences).await?;
     let first_id = inserted.iter().map(|(id, _)| *id).min();
     let last_id = inserted.iter().map(|(id, _)| *id).max();
     audit::record(
