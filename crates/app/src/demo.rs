@@ -2,6 +2,7 @@
 //! real procedures (national codes and names from the public national catalogue), so that a
 //! newcomer running `motcua demo` sees a living system.
 
+use crate::demo_files::DemoFilesReport;
 use crate::org::{self, By, StaffInput, UnitInput};
 use crate::{App, AppError, Result, auth, catalogue, tenancy};
 use motcua_domain::catalogue::{
@@ -226,7 +227,8 @@ pub struct DemoAccount {
     pub unit: String,
 }
 
-/// Creates the demo data if absent; returns the accounts to print.
+/// Creates the demo data if absent; returns the accounts to print. The demo files are a
+/// separate step ([`seed_with_files`]), so that tests built on this data start with none.
 pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
     let by = By::System {
@@ -272,7 +274,17 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
     };
     skip_existing(auth::register_citizen(app, tenant.id, registration).await)?;
     for (field_code, field_name, spec) in catalogue_specs()? {
-        catalogue::upsert_field(app, by, &field_code, &field_name).await?;
+        // Upserting writes an audit record even when nothing changes: a second run adds nothing.
+        let exists = motcua_store::catalogue::field_by_code(
+            &mut *app.db.read_conn().await?,
+            tenant.id,
+            &field_code,
+        )
+        .await?
+        .is_some();
+        if !exists {
+            catalogue::upsert_field(app, by, &field_code, &field_name).await?;
+        }
         skip_existing(catalogue::create(app, by, spec).await)?;
     }
     let mut accounts: Vec<DemoAccount> = STAFF
@@ -291,6 +303,14 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
         unit: String::new(),
     });
     Ok(accounts)
+}
+
+/// [`seed`], then a few hundred files in every state ([`crate::demo_files`]).
+pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesReport)> {
+    let accounts = seed(app).await?;
+    let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
+    let files = crate::demo_files::seed_files(app, tenant.id).await?;
+    Ok((accounts, files))
 }
 
 /// Treats "already exists" as done.

@@ -2,6 +2,7 @@
 
 mod calendar_cmd;
 mod config;
+mod import_cmd;
 
 use clap::{Parser, Subcommand};
 use config::Config;
@@ -76,6 +77,9 @@ enum Command {
     /// Legal time: lunar calendar, working days, holidays, deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// Import historical data from an older system.
+    #[command(subcommand)]
+    Import(import_cmd::ImportCommand),
 }
 
 #[derive(Subcommand)]
@@ -224,7 +228,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&config);
+    // An import's multi-row INSERTs may pass sqlx's slow-statement threshold; its warning
+    // would print the whole statement among the rejected rows on stderr.
+    init_logging(&config, matches!(cli.command, Command::Import(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -244,9 +250,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(config: &Config) {
+fn init_logging(config: &Config, quiet_sqlx: bool) {
+    let default = if quiet_sqlx {
+        "info,sqlx=error"
+    } else {
+        "info,sqlx=warn,tower_http=info"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -334,8 +345,8 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             }
             let app = open(&config).await?;
             if no_serve {
-                let accounts = demo::seed(&app).await?;
-                print_accounts(&accounts);
+                let (accounts, files) = demo::seed_with_files(&app).await?;
+                print_accounts(&accounts, files);
                 return Ok(());
             }
             serve(app, &config, bind.as_deref(), Some(())).await
@@ -493,6 +504,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Import(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            import_cmd::run(&app, tenant_id, &cmd).await
+        }
         Command::Calendar(cmd) => {
             // With a database: the tenant's edited calendar (built-in data until edited).
             let app = open(&config).await?;
@@ -508,7 +524,10 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
     }
 }
 
-fn print_accounts(accounts: &[demo::DemoAccount]) {
+fn print_accounts(accounts: &[demo::DemoAccount], files: motcua_app::demo_files::DemoFilesReport) {
+    if files.created > 0 {
+        println!("demo files created: {}", files.created);
+    }
     println!("demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
     for a in accounts {
         let unit = if a.unit.is_empty() {
@@ -537,8 +556,8 @@ async fn serve(
         .map_err(|e| Failure::input(e.to_string()))?;
     println!("listening on http://{local}");
     if demo.is_some() {
-        let accounts = demo::seed(&app).await?;
-        print_accounts(&accounts);
+        let (accounts, files) = demo::seed_with_files(&app).await?;
+        print_accounts(&accounts, files);
     }
     let _ = std::io::stdout().flush();
     let web = motcua_web::WebConfig {

@@ -142,7 +142,7 @@ fn guided(
     use ActionKind as K;
     let reason = || "Lý do".to_string();
     match kind {
-        K::Open | K::Receive => Action::Receive,
+        K::Open | K::Import | K::Receive => Action::Receive,
         K::ReturnForCompletion => Action::ReturnForCompletion {
             missing_items: vec![reason()],
         },

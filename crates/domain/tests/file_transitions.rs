@@ -16,7 +16,7 @@ fn sample(kind: ActionKind, record: &FileRecord) -> Action {
     use ActionKind as K;
     let reason = || "Lý do cụ thể".to_string();
     match kind {
-        K::Open => unreachable!("not applicable to an existing file"),
+        K::Open | K::Import => unreachable!("not applicable to an existing file"),
         K::Receive => Action::Receive,
         K::ReturnForCompletion => Action::ReturnForCompletion {
             missing_items: vec!["Tờ khai".into()],

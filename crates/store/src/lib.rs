@@ -9,6 +9,7 @@ pub mod calendars;
 pub mod catalogue;
 mod db;
 mod error;
+pub mod file_import;
 pub mod files;
 pub mod jobs;
 pub mod sessions;

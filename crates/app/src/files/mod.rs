@@ -5,7 +5,9 @@
 
 mod act;
 mod attachments;
+mod csv;
 mod forms;
+pub mod import;
 mod intake;
 mod online;
 mod rating;

@@ -112,6 +112,8 @@ pub enum Action {
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Open,
+    /// Migrated from an older system (`motcua import files`).
+    Import,
     Receive,
     ReturnForCompletion,
     Resubmit,
@@ -166,6 +168,7 @@ impl ActionKind {
     pub fn label_vi(self) -> &'static str {
         match self {
             ActionKind::Open => "Nộp / tiếp nhận hồ sơ",
+            ActionKind::Import => "Nhập từ hệ thống cũ",
             ActionKind::Receive => "Tiếp nhận hồ sơ trực tuyến",
             ActionKind::ReturnForCompletion => "Trả lại để hoàn thiện hồ sơ",
             ActionKind::Resubmit => "Nộp lại hồ sơ đã hoàn thiện",
@@ -250,6 +253,7 @@ pub fn kind_permission(kind: ActionKind) -> permission::Action {
     use ActionKind as K;
     match kind {
         K::Open
+        | K::Import
         | K::Receive
         | K::ReturnForCompletion
         | K::Resubmit

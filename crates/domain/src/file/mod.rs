@@ -20,6 +20,7 @@ mod code;
 mod error;
 pub mod evaluation;
 mod event;
+mod import;
 mod record;
 mod rules;
 mod state;
@@ -36,6 +37,10 @@ pub use apply::{
 pub use code::{CodeRequest, file_code};
 pub use error::FileError;
 pub use event::{DeadlineChange, Effect, Flag, FormKind, HistoryEvent, Notice, Transition};
+pub use import::{
+    HistoricalFile, HistoricalOutcome, IMPORTED_APOLOGY_REASON, ImportError, import,
+    rule_version_at,
+};
 pub use record::{Apology, DeadlineSummary, FileRecord, Leg, ProcedureTerms, SupplementRequest};
 pub use rules::{
     APOLOGY_LEAD_CALENDAR_DAYS, FileRules, FormNumbers, OnlineReceiptMoment,

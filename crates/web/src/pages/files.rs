@@ -586,6 +586,7 @@ fn kind_name(kind: ActionKind) -> &'static str {
     use ActionKind as K;
     match kind {
         K::Open => "open",
+        K::Import => "import",
         K::Receive => "receive",
         K::ReturnForCompletion => "return_for_completion",
         K::Resubmit => "resubmit",

@@ -64,7 +64,7 @@ fn allowed_from(kind: ActionKind, st: FileState) -> bool {
     use ActionKind as K;
     use FileState as S;
     match kind {
-        K::Open => false,
+        K::Open | K::Import => false,
         K::Receive | K::ReturnForCompletion => st == S::Submitted,
         K::Resubmit => st == S::ReturnedForCompletion,
         K::Transfer => st == S::Received,
