@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod files;
 pub mod org;
+pub mod reports;
 pub mod secret;
 pub mod tenancy;
 

@@ -10,6 +10,7 @@ pub mod catalogue;
 mod db;
 mod error;
 pub mod files;
+pub mod reports;
 pub mod sessions;
 pub mod tenants;
 pub mod units;

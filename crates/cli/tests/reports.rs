@@ -1,0 +1,633 @@
+//! The handling report (Biểu 06) on SQLite and PostgreSQL, over files received and handled
+//! through the real use cases at instants set on a test clock: every row's invariants, the
+//! carried-over link between consecutive periods, a file-by-file recount with the domain's
+//! rule, per-unit counting of an inter-agency file, permissions; then the command line (JSON
+//! contract, XLSX, PDF, bad input) and the HTTP API.
+
+use jiff::Timestamp;
+use motcua_app::files::{self, ActionInput, Applicant, Intake};
+use motcua_app::org::By;
+use motcua_app::reports::{self, GroupBy, HandlingInput, HandlingReport};
+use motcua_app::{Actor, App, AppError, Clock, Db, Settings, auth, demo};
+use motcua_domain::file::FileState;
+use motcua_domain::report::{Figures, FileFacts, Period};
+use motcua_testkit::{Backend, TestDb, on_both_backends};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+struct TestClock(Mutex<Timestamp>);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn at(local: &str) -> Timestamp {
+    format!("{local}+07:00").parse().unwrap()
+}
+
+struct World {
+    app: App,
+    clock: Arc<TestClock>,
+    tenant_id: i64,
+    db: TestDb,
+}
+
+impl World {
+    async fn new(backend: Backend) -> World {
+        let db = TestDb::new(backend).await;
+        let pool = Db::connect(&db.url, 4).await.unwrap();
+        pool.migrate().await.unwrap();
+        let clock = Arc::new(TestClock(Mutex::new(at("2020-11-30T08:00"))));
+        let app = App::new(pool, Settings::default(), clock.clone());
+        demo::seed(&app).await.unwrap();
+        let tenant_id = motcua_app::tenancy::resolve(&app, None, Some(demo::TENANT_CODE))
+            .await
+            .unwrap()
+            .id;
+        World {
+            app,
+            clock,
+            tenant_id,
+            db,
+        }
+    }
+
+    fn set(&self, local: &str) {
+        *self.clock.0.lock().unwrap() = at(local);
+    }
+
+    async fn actor(&self, login: &str) -> Actor {
+        let mut conn = self.app.db.read_conn().await.unwrap();
+        let user = motcua_app::store::users::by_login(&mut conn, self.tenant_id, login)
+            .await
+            .unwrap()
+            .unwrap();
+        auth::load_actor(&mut conn, self.tenant_id, user.id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Receives a file at the counter of phường Chiềng Lề at `local`; returns (id, version).
+    async fn receive(&self, local: &str, procedure: &str, channel: &str) -> (i64, i64) {
+        self.set(local);
+        let counter = self.actor("motcua.chiengle").await;
+        let receipt = files::receive(
+            &self.app,
+            &counter,
+            Intake {
+                procedure_code: procedure.into(),
+                unit_code: None,
+                channel: channel.into(),
+                applicant: Applicant {
+                    name: "Lò Văn Khai".into(),
+                    phone: None,
+                    email: None,
+                    address: None,
+                },
+                documents: vec![],
+                postal_tracking: None,
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+        (receipt.file_id, receipt.version)
+    }
+
+    /// Applies `action` by `login` at `local`; returns the new version.
+    async fn act(&self, file: (i64, i64), local: &str, login: &str, action: Value) -> (i64, i64) {
+        self.set(local);
+        let who = self.actor(login).await;
+        let input: ActionInput = serde_json::from_value(action.clone()).unwrap();
+        let summary = files::act(&self.app, &who, file.0, input, Some(file.1), None)
+            .await
+            .unwrap_or_else(|e| panic!("{action} at {local}: {e:?}"));
+        (file.0, summary.version)
+    }
+
+    /// Assign, examine, submit, approve: ready for the result.
+    async fn approve(&self, file: (i64, i64), local: &str) -> (i64, i64) {
+        let f = self
+            .act(
+                file,
+                local,
+                "lanhdao.chiengle",
+                json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+            )
+            .await;
+        let f = self
+            .act(
+                f,
+                local,
+                "chuyenvien.chiengle",
+                json!({"kind": "start_examination"}),
+            )
+            .await;
+        let f = self
+            .act(
+                f,
+                local,
+                "chuyenvien.chiengle",
+                json!({"kind": "submit_for_approval"}),
+            )
+            .await;
+        self.act(f, local, "lanhdao.chiengle", json!({"kind": "approve"}))
+            .await
+    }
+
+    /// The files of the scenario, Dec 2020 – Jun 2021 (see each comment).
+    async fn scenario(&self) {
+        // A: received 2 Dec, result ready the next day (early), handed over on the 4th.
+        let a = self
+            .receive("2020-12-02T09:00", "1.000094", "counter")
+            .await;
+        let a = self.approve(a, "2020-12-03T09:00").await;
+        let a = self
+            .act(
+                a,
+                "2020-12-03T10:00",
+                "motcua.chiengle",
+                json!({"kind": "mark_result_ready"}),
+            )
+            .await;
+        self.act(
+            a,
+            "2020-12-04T10:00",
+            "motcua.chiengle",
+            json!({"kind": "hand_over", "method": "counter"}),
+        )
+        .await;
+        // D: received 11 Jan, withdrawn the next day.
+        let d = self
+            .receive("2021-01-11T09:00", "1.000094", "counter")
+            .await;
+        self.act(
+            d,
+            "2021-01-12T09:00",
+            "motcua.chiengle",
+            json!({"kind": "withdraw", "reason": "Công dân xin rút"}),
+        )
+        .await;
+        // E: received 13 Jan, sent to the Department of Justice and back, then left open:
+        // overdue at the end of every later period; counted at both units.
+        let e = self
+            .receive("2021-01-13T09:00", "1.000094", "counter")
+            .await;
+        let e = self
+            .act(
+                e,
+                "2021-01-13T10:00",
+                "lanhdao.chiengle",
+                json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+            )
+            .await;
+        let e = self
+            .act(
+                e,
+                "2021-01-13T10:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "start_examination"}),
+            )
+            .await;
+        let e = self
+            .act(
+                e,
+                "2021-01-13T11:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "send_to_agency", "unit_code": "000.00.12.H48", "working_hours": 8}),
+            )
+            .await;
+        self.act(
+            e,
+            "2021-01-14T11:00",
+            "chuyenvien.chiengle",
+            json!({"kind": "receive_from_agency", "unit_code": "000.00.12.H48"}),
+        )
+        .await;
+        // B: by post 25 Feb; apology with a new date on the 26th; result ready 5 Mar: late.
+        let b = self.receive("2021-02-25T09:00", "1.000094", "post").await;
+        let b = self
+            .act(
+                b,
+                "2021-02-26T09:00",
+                "lanhdao.chiengle",
+                json!({"kind": "apologize", "reason": "Cần xác minh thêm", "new_date": "2021-03-10"}),
+            )
+            .await;
+        let b = self.approve(b, "2021-03-05T09:00").await;
+        self.act(
+            b,
+            "2021-03-05T10:00",
+            "motcua.chiengle",
+            json!({"kind": "mark_result_ready"}),
+        )
+        .await;
+        // C: 26 Feb; two supplement requests (a fault), refused 9 Mar.
+        let c = self
+            .receive("2021-02-26T14:00", "1.002755", "counter")
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-01T09:00",
+                "lanhdao.chiengle",
+                json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+            )
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-01T09:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "start_examination"}),
+            )
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-01T10:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "request_supplement", "missing_items": ["Bản sao sổ hộ khẩu"]}),
+            )
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-03T10:00",
+                "motcua.chiengle",
+                json!({"kind": "supplement_received"}),
+            )
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-04T10:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "request_supplement", "missing_items": ["Giấy xác nhận tạm trú"]}),
+            )
+            .await;
+        let c = self
+            .act(
+                c,
+                "2021-03-08T10:00",
+                "motcua.chiengle",
+                json!({"kind": "supplement_received"}),
+            )
+            .await;
+        self.act(
+            c,
+            "2021-03-09T10:00",
+            "lanhdao.chiengle",
+            json!({"kind": "refuse", "reasons": ["Không đủ điều kiện đăng ký thường trú"]}),
+        )
+        .await;
+        // G: 15 Mar, cancelled the next day.
+        let g = self
+            .receive("2021-03-15T09:00", "1.000094", "counter")
+            .await;
+        self.act(
+            g,
+            "2021-03-16T09:00",
+            "lanhdao.chiengle",
+            json!({"kind": "cancel", "reason": "Nhập trùng"}),
+        )
+        .await;
+        // F: 5 Apr, waiting for a supplement since the 6th, still waiting.
+        let f = self
+            .receive("2021-04-05T09:00", "1.000094", "counter")
+            .await;
+        let f = self
+            .act(
+                f,
+                "2021-04-06T09:00",
+                "lanhdao.chiengle",
+                json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+            )
+            .await;
+        let f = self
+            .act(
+                f,
+                "2021-04-06T09:00",
+                "chuyenvien.chiengle",
+                json!({"kind": "start_examination"}),
+            )
+            .await;
+        self.act(
+            f,
+            "2021-04-06T10:00",
+            "chuyenvien.chiengle",
+            json!({"kind": "request_supplement", "missing_items": ["Giấy chứng sinh"]}),
+        )
+        .await;
+        // H: 31 May 16:00, another field, pending and in time at the end of May.
+        self.receive("2021-05-31T16:00", "1.002755", "counter")
+            .await;
+        // I: 1 June, after every period below.
+        self.receive("2021-06-01T08:00", "1.000094", "counter")
+            .await;
+        self.set("2021-06-15T09:00");
+    }
+
+    async fn report(
+        &self,
+        from: &str,
+        to: &str,
+        unit: Option<&str>,
+        group_by: GroupBy,
+    ) -> HandlingReport {
+        let input = HandlingInput {
+            from: from.into(),
+            to: to.into(),
+            unit: unit.map(Into::into),
+            include_subunits: true,
+            field: None,
+            group_by,
+        };
+        reports::handling(
+            &self.app,
+            By::System {
+                tenant_id: self.tenant_id,
+            },
+            &input,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// The same figures recounted file by file with the domain's rule.
+    async fn recount(&self, period: &Period, unit_id: Option<i64>) -> Figures {
+        let mut conn = self.app.db.read_conn().await.unwrap();
+        let facts = motcua_app::store::reports::file_facts(&mut conn, self.tenant_id)
+            .await
+            .unwrap();
+        let links = motcua_app::store::reports::file_unit_ids(&mut conn, self.tenant_id)
+            .await
+            .unwrap();
+        let judged = period.judged_at(self.app.now().as_second());
+        let mut total = Figures::default();
+        for f in facts {
+            if unit_id.is_some_and(|u| !links.contains(&(f.id, u))) {
+                continue;
+            }
+            let one = Figures::of_file(
+                &FileFacts {
+                    channel: f.channel,
+                    state: FileState::parse(&f.state).unwrap(),
+                    received_at: f.received_at,
+                    due_at: f.due_at,
+                    legal_due_at: f.legal_due_at,
+                    finished_at: f.finished_at,
+                    ended_at: f.ended_at,
+                    apology_at: f.apology_at,
+                    supplement_count: f.supplement_count,
+                },
+                period,
+                judged,
+            );
+            total.add(&one);
+        }
+        total
+    }
+}
+
+fn period(from: &str, to: &str) -> Period {
+    Period::new(from.parse().unwrap(), to.parse().unwrap()).unwrap()
+}
+
+fn check_rows(report: &HandlingReport) {
+    let mut sum = Figures::default();
+    for row in &report.rows {
+        assert_eq!(
+            row.figures.check(),
+            Ok(()),
+            "row {}: {:?}",
+            row.code,
+            row.figures
+        );
+        sum.add(&row.figures);
+    }
+    assert_eq!(sum, report.totals, "totals = sum of rows");
+    assert_eq!(report.totals.check(), Ok(()));
+    assert_eq!(report.overall.check(), Ok(()));
+}
+
+fn by_code(report: &HandlingReport) -> BTreeMap<String, Figures> {
+    report
+        .rows
+        .iter()
+        .map(|r| (r.code.clone(), r.figures))
+        .collect()
+}
+
+const CHIENG_LE: &str = "000.21.20.H48";
+const TU_PHAP: &str = "000.00.12.H48";
+
+async fn every_row_balances_and_periods_chain(backend: Backend) {
+    let w = World::new(backend).await;
+    w.scenario().await;
+    let periods = [
+        ("2020-12-01", "2021-02-28"),
+        ("2021-03-01", "2021-05-31"),
+        ("2021-06-01", "2021-08-31"),
+    ];
+    for unit in [None, Some(CHIENG_LE), Some(TU_PHAP)] {
+        for group_by in [
+            GroupBy::None,
+            GroupBy::Unit,
+            GroupBy::Field,
+            GroupBy::Procedure,
+        ] {
+            let mut previous: Option<HandlingReport> = None;
+            for (from, to) in periods {
+                let report = w.report(from, to, unit, group_by).await;
+                check_rows(&report);
+                if group_by != GroupBy::Unit {
+                    assert_eq!(report.totals, report.overall);
+                }
+                if let Some(prev) = &previous {
+                    // Carried over = pending at the end of the previous period, row by row.
+                    let before = by_code(prev);
+                    for (code, now) in by_code(&report) {
+                        let pending = before.get(&code).map_or(0, |f| f.pending.total);
+                        assert_eq!(
+                            now.received.carried_over, pending,
+                            "{unit:?} {group_by:?} {code} {from}"
+                        );
+                    }
+                    for (code, then) in &before {
+                        let carried = report
+                            .rows
+                            .iter()
+                            .find(|r| &r.code == code)
+                            .map_or(0, |r| r.figures.received.carried_over);
+                        assert_eq!(carried, then.pending.total, "{code} {from}");
+                    }
+                    assert_eq!(
+                        report.overall.received.carried_over,
+                        prev.overall.pending.total
+                    );
+                }
+                previous = Some(report);
+            }
+        }
+    }
+
+    // The figures a reader checks by hand.
+    let p1 = w
+        .report("2020-12-01", "2021-02-28", None, GroupBy::None)
+        .await
+        .overall;
+    assert_eq!(p1.received.total, 5, "{p1:?}");
+    assert_eq!(
+        (
+            p1.received.new_offline,
+            p1.received.new_post,
+            p1.received.carried_over
+        ),
+        (5, 1, 0)
+    );
+    assert_eq!((p1.resolved.total, p1.resolved.early), (1, 1));
+    assert_eq!(p1.withdrawn, 1);
+    assert_eq!(
+        (p1.pending.total, p1.pending.overdue),
+        (3, 1),
+        "E is overdue"
+    );
+    assert_eq!(p1.apologies, 1);
+    let p2 = w
+        .report("2021-03-01", "2021-05-31", None, GroupBy::None)
+        .await
+        .overall;
+    assert_eq!(
+        (p2.received.total, p2.received.carried_over),
+        (6, 3),
+        "{p2:?}"
+    );
+    assert_eq!(
+        (p2.resolved.total, p2.resolved.late, p2.resolved.refused),
+        (2, 1, 1)
+    );
+    assert_eq!(p2.late_with_apology, 1, "B was late with an apology");
+    assert_eq!(p2.withdrawn, 1);
+    assert_eq!(
+        (p2.pending.total, p2.pending.overdue, p2.pending.in_time),
+        (3, 1, 2)
+    );
+    assert_eq!(
+        (p2.supplement_requests, p2.files_with_repeated_supplements),
+        (2, 1)
+    );
+    assert_eq!(p2.rates().late_with_apology_share, Some(1.0));
+
+    // The database's counts equal the domain's rule applied file by file.
+    let units = motcua_app::org::list_units(&w.app, w.tenant_id)
+        .await
+        .unwrap();
+    let id_of = |code: &str| units.iter().find(|u| u.code == code).unwrap().id;
+    for (from, to) in periods
+        .iter()
+        .copied()
+        .chain([("2020-12-01", "2021-05-31")])
+    {
+        let p = period(from, to);
+        let report = w.report(from, to, None, GroupBy::Unit).await;
+        assert_eq!(report.overall, w.recount(&p, None).await, "{from}");
+        for row in &report.rows {
+            assert_eq!(
+                row.figures,
+                w.recount(&p, Some(id_of(&row.code))).await,
+                "{}",
+                row.code
+            );
+        }
+    }
+
+    // The inter-agency file E is counted once at each unit it went through, once province-wide.
+    let half = w
+        .report("2020-12-01", "2021-05-31", None, GroupBy::Unit)
+        .await;
+    let rows = by_code(&half);
+    assert_eq!(rows[TU_PHAP].received.total, 1);
+    assert_eq!(rows[CHIENG_LE].received.total, 8);
+    assert_eq!(half.overall.received.total, 8);
+    assert_eq!(
+        half.totals.received.total, 9,
+        "the sum of unit rows counts E at both units"
+    );
+    let tu_phap = w
+        .report("2020-12-01", "2021-05-31", Some(TU_PHAP), GroupBy::None)
+        .await;
+    assert_eq!(tu_phap.overall.received.total, 1);
+    assert_eq!(tu_phap.overall.pending.overdue, 1);
+    let fields = w
+        .report("2020-12-01", "2021-05-31", None, GroupBy::Field)
+        .await;
+    let fields = by_code(&fields);
+    assert_eq!(fields["HOTICH"].received.total, 6);
+    assert_eq!(fields["CUTRU"].received.total, 2);
+}
+
+async fn reports_are_for_the_reform_office_leaders_and_administrators(backend: Backend) {
+    let w = World::new(backend).await;
+    w.scenario().await;
+    let input = |unit: Option<&str>| HandlingInput {
+        from: "2021-01-01".into(),
+        to: "2021-03-31".into(),
+        unit: unit.map(Into::into),
+        include_subunits: true,
+        ..Default::default()
+    };
+    for login in ["cchc", "quantri"] {
+        let who = w.actor(login).await;
+        let r = reports::handling(&w.app, By::User(&who), &input(None)).await;
+        assert!(r.is_ok(), "{login}: {r:?}");
+    }
+    let leader = w.actor("lanhdao.chiengle").await;
+    let own = reports::handling(&w.app, By::User(&leader), &input(Some(CHIENG_LE)))
+        .await
+        .unwrap();
+    assert_eq!(own.overall.received.total, 5);
+    for unit in [None, Some(TU_PHAP), Some("000.00.00.H48")] {
+        let r = reports::handling(&w.app, By::User(&leader), &input(unit)).await;
+        assert!(
+            matches!(r, Err(AppError::Forbidden)),
+            "leader, {unit:?}: {r:?}"
+        );
+    }
+    let counter = w.actor("motcua.chiengle").await;
+    let r = reports::handling(&w.app, By::User(&counter), &input(Some(CHIENG_LE))).await;
+    assert!(matches!(r, Err(AppError::Forbidden)));
+
+    // Bad input is a validation error naming the field.
+    let system = By::System {
+        tenant_id: w.tenant_id,
+    };
+    for (from, to, unit, field) in [
+        ("2021-13-01", "2021-03-31", None, "from"),
+        ("2021-03-31", "2021-01-01", None, "to"),
+        ("2021-01-01", "2021-03-31", Some("999.99.99.H00"), "unit"),
+    ] {
+        let mut i = input(unit);
+        i.from = from.into();
+        i.to = to.into();
+        match reports::handling(&w.app, system, &i).await {
+            Err(AppError::Validation(errors)) => assert_eq!(errors[0].field, field),
+            other => panic!("{from} {to}: {other:?}"),
+        }
+    }
+    let mut i = input(None);
+    i.field = Some("KHONGCO".into());
+    assert!(matches!(
+        reports::handling(&w.app, system, &i).await,
+        Err(AppError::Validation(_))
+    ));
+}
+
+on_both_backends! {
+    invariants => every_row_balances_and_periods_chain,
+    permissions => reports_are_for_the_reform_office_leaders_and_administrators,
+}
