@@ -2,6 +2,7 @@
 
 mod calendar_cmd;
 mod config;
+mod report_cmd;
 
 use clap::{Parser, Subcommand};
 use config::Config;
@@ -68,6 +69,9 @@ enum Command {
     /// Legal time: lunar calendar, working days, holidays, deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// Statistics and official reports.
+    #[command(subcommand)]
+    Report(report_cmd::ReportCommand),
 }
 
 #[derive(Subcommand)]
@@ -283,6 +287,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 return Ok(());
             }
             serve(app, &config, bind.as_deref(), Some(())).await
+        }
+        Command::Report(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            report_cmd::run(&app, tenant_id, cmd).await
         }
         Command::Migrate => {
             open(&config).await?;

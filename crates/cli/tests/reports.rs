@@ -627,7 +627,291 @@ async fn reports_are_for_the_reform_office_leaders_and_administrators(backend: B
     ));
 }
 
+fn motcua(db: &TestDb, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .arg("--database-url")
+        .arg(&db.url)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run motcua");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn out_dir() -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn the_command_line_prints_the_contract_and_writes_files(backend: Backend) {
+    let w = World::new(backend).await;
+    w.scenario().await;
+    let half = [
+        "report",
+        "summary",
+        "--from",
+        "2020-12-01",
+        "--to",
+        "2021-05-31",
+    ];
+    let (code, out, err) = motcua(&w.db, &[&half[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let f = w
+        .report("2020-12-01", "2021-05-31", None, GroupBy::None)
+        .await
+        .overall;
+    let timely = f.resolved.early + f.resolved.on_time;
+    let rate = (timely as f64 / f.resolved.total as f64 * 10_000.0).round() / 10_000.0;
+    assert_eq!(
+        out.trim(),
+        format!(
+            "{{\"received\":{{\"total\":8,\"new_online\":0,\"new_offline\":8,\"carried_over\":0}},\
+             \"resolved\":{{\"total\":3,\"early\":{},\"on_time\":{},\"late\":{}}},\
+             \"pending\":{{\"total\":3,\"in_time\":2,\"overdue\":1}},\"withdrawn\":2,\"on_time_rate\":{rate}}}",
+            f.resolved.early, f.resolved.on_time, f.resolved.late
+        )
+    );
+    assert!(
+        out.lines().count() == 1,
+        "one JSON object on one line: {out}"
+    );
+
+    // A unit and a field; nothing resolved gives a null rate.
+    let (code, out, err) = motcua(
+        &w.db,
+        &[
+            "report",
+            "summary",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2021-01-31",
+            "--unit",
+            TU_PHAP,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["received"]["total"], 1);
+    assert_eq!(v["on_time_rate"], Value::Null);
+    let (code, out, _) = motcua(
+        &w.db,
+        &[&half[..], &["--field", "CUTRU", "--json"]].concat(),
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            v["received"]["total"].as_i64(),
+            v["resolved"]["total"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
+
+    // Bad input: a clear message and exit code 2.
+    for (args, needle) in [
+        (vec!["--from", "2021-02-30", "--to", "2021-03-01"], "from"),
+        (vec!["--from", "2021-03-01", "--to", "2021-02-01"], "to"),
+        (
+            vec![
+                "--from",
+                "2021-01-01",
+                "--to",
+                "2021-02-01",
+                "--unit",
+                "000.99.99.H99",
+            ],
+            "000.99.99.H99",
+        ),
+        (
+            vec![
+                "--from",
+                "2021-01-01",
+                "--to",
+                "2021-02-01",
+                "--field",
+                "KHONGCO",
+            ],
+            "KHONGCO",
+        ),
+        (
+            vec!["--from", "01/01/2021", "--to", "2021-02-01"],
+            "YYYY-MM-DD",
+        ),
+    ] {
+        let (code, out, err) = motcua(
+            &w.db,
+            &[&["report", "summary", "--json"][..], &args].concat(),
+        );
+        assert_eq!(code, 2, "{args:?}: {out} {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(out.is_empty());
+    }
+
+    // XLSX and PDF, alone or with the JSON.
+    let dir = out_dir();
+    let tag = format!("{backend:?}").to_lowercase();
+    let xlsx = dir.join(format!("bieu06-{tag}.xlsx"));
+    let pdf = dir.join(format!("bieu06-{tag}.pdf"));
+    let (code, out, err) = motcua(
+        &w.db,
+        &[
+            &half[..],
+            &[
+                "--group-by",
+                "unit",
+                "--json",
+                "--xlsx",
+                xlsx.to_str().unwrap(),
+                "--pdf",
+                pdf.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("{\"received\":{\"total\":8,"), "{out}");
+    check_xlsx(
+        &xlsx,
+        &w.report("2020-12-01", "2021-05-31", None, GroupBy::Unit)
+            .await,
+    );
+    check_pdf(&pdf);
+    let (code, out, err) = motcua(
+        &w.db,
+        &[&half[..], &["--xlsx", xlsx.to_str().unwrap()]].concat(),
+    );
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+}
+
+fn check_xlsx(path: &std::path::Path, report: &HandlingReport) {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).expect("a real XLSX file");
+    let sheet = book.worksheet_range("Biểu 06").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let text = |r: u32, c: u32| cell(r, c).to_string();
+    let number = |r: u32, c: u32| match cell(r, c) {
+        Data::Float(x) => x as i64,
+        Data::Int(x) => x,
+        other => panic!("({r},{c}) is not a number: {other:?}"),
+    };
+    assert_eq!(
+        text(0, 0),
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+    );
+    assert!(text(1, 0).contains("từ ngày 01/12/2020 đến ngày 31/05/2021"));
+    assert_eq!(text(4, 3), "Số hồ sơ nhận giải quyết");
+    assert_eq!(text(4, 7), "Số hồ sơ đã giải quyết");
+    assert_eq!(text(4, 11), "Số hồ sơ đang giải quyết");
+    assert_eq!(
+        (text(5, 3), text(5, 4), text(5, 5), text(5, 6)),
+        (
+            "Tổng số".into(),
+            "Trực tuyến".into(),
+            "Trực tiếp, bưu chính".into(),
+            "Từ kỳ trước".into()
+        )
+    );
+    assert_eq!(
+        (text(5, 8), text(5, 9), text(5, 10)),
+        ("Trước hạn".into(), "Đúng hạn".into(), "Quá hạn".into())
+    );
+    let merged = book.merge_cells_by_sheet_name("Biểu 06").unwrap();
+    let spans = |r: u32, c0: u32, c1: u32| {
+        merged
+            .iter()
+            .any(|d| d.start == (r, c0) && d.end == (r, c1))
+    };
+    assert!(
+        spans(4, 3, 6),
+        "received heading spans its four columns: {merged:?}"
+    );
+    assert!(spans(4, 7, 10) && spans(4, 11, 13));
+    assert!(
+        merged.iter().any(|d| d.start == (4, 2) && d.end == (5, 2)),
+        "name heading spans two rows"
+    );
+    // One line per unit, then the totals, which add up the lines.
+    let first = 7;
+    assert_eq!(report.rows.len(), 2);
+    for (k, row) in report.rows.iter().enumerate() {
+        let r = first + k as u32;
+        assert_eq!(text(r, 1), row.code);
+        assert_eq!(text(r, 2), row.name);
+        assert_eq!(number(r, 3), row.figures.received.total);
+        assert_eq!(number(r, 8), row.figures.resolved.early);
+        assert_eq!(number(r, 13), row.figures.pending.overdue);
+        assert_eq!(number(r, 14), row.figures.withdrawn);
+    }
+    let total = first + report.rows.len() as u32;
+    assert_eq!(text(total, 2), "Tổng cộng");
+    for c in 3..19 {
+        let sum: i64 = (first..total).map(|r| number(r, c)).sum();
+        assert_eq!(number(total, c), sum, "column {c}");
+    }
+    assert_eq!(number(total, 3), 9, "E is counted at both units");
+    let formula = book.worksheet_formula("Biểu 06").unwrap();
+    assert_eq!(
+        formula.get_value((total, 3)).map(String::as_str),
+        Some("SUM(D8:D9)"),
+        "the totals line is a formula"
+    );
+    match cell(total, 19) {
+        Data::Float(x) => {
+            let t = &report.totals;
+            let expected = (t.resolved.early + t.resolved.on_time) as f64 / t.resolved.total as f64;
+            assert!((x - expected).abs() < 1e-9);
+        }
+        other => panic!("on-time rate: {other:?}"),
+    }
+}
+
+fn check_pdf(path: &std::path::Path) {
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/ensure-pdftools.sh installs it)");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Biểu số 06/VPCP/KSTT",
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+        "Kỳ báo cáo: từ ngày 01/12/2020 đến ngày 31/05/2021",
+        "Số hồ sơ nhận giải quyết",
+        "Số hồ sơ đã giải quyết",
+        "Số hồ sơ đang giải quyết",
+        "Ủy ban nhân dân phường Chiềng Lề",
+        "Sở Tư pháp",
+        "Tổng cộng",
+    ] {
+        assert!(flat.contains(needle), "{needle} not in:\n{text}");
+    }
+    // The lines with their figures: Chiềng Lề received 8, Tư pháp 1, the totals 9.
+    let line_of = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .split_whitespace()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line_of("Chiềng Lề")[1], "8", "{:?}", line_of("Chiềng Lề"));
+    assert_eq!(line_of("Sở Tư pháp")[1], "1");
+    assert_eq!(line_of("Tổng cộng")[0], "9");
+}
+
 on_both_backends! {
     invariants => every_row_balances_and_periods_chain,
     permissions => reports_are_for_the_reform_office_leaders_and_administrators,
+    command_line => the_command_line_prints_the_contract_and_writes_files,
 }

@@ -5,7 +5,7 @@
 
 mod export;
 
-pub use export::csv;
+pub use export::{csv, pdf, xlsx};
 
 use crate::org::By;
 use crate::{App, AppError, Result};
@@ -308,4 +308,31 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
         overall_rates: overall.rates(),
         overall,
     })
+}
+
+/// The report as a PDF issued in the name of the scope's unit (the province's top unit for a
+/// province-wide report).
+pub async fn handling_pdf(app: &App, tenant_id: i64, report: &HandlingReport) -> Result<Vec<u8>> {
+    let mut conn = app.db.read_conn().await?;
+    let all_units = units::list(&mut conn, tenant_id).await?;
+    let tenant = motcua_store::tenants::list(&mut conn)
+        .await?
+        .into_iter()
+        .find(|t| t.id == tenant_id);
+    let name = match &report.unit {
+        Some(u) => u.name.clone(),
+        None => all_units
+            .iter()
+            .find(|u| u.parent_id.is_none())
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+    };
+    let agency = motcua_forms::Agency {
+        parent_name: String::new(),
+        name,
+        place: tenant
+            .map(|t| crate::files::place_name(&t.name))
+            .unwrap_or_default(),
+    };
+    pdf(report, agency)
 }
