@@ -910,7 +910,182 @@ fn check_pdf(path: &std::path::Path) {
     assert_eq!(line_of("Tổng cộng")[0], "9");
 }
 
+/// Serves `w.app` (with its test clock) on a random port; returns the base address.
+async fn serve(w: &World) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = motcua_web::WebConfig {
+        default_tenant: Some(demo::TENANT_CODE.into()),
+        ..Default::default()
+    };
+    let router = motcua_web::router(w.app.clone(), config);
+    tokio::spawn(motcua_web::serve(listener, router, std::future::pending()));
+    base
+}
+
+async fn login(base: &str, login: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "login": login, "password": demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    client
+}
+
+async fn problem(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let media = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(media, "application/problem+json", "{status} {body}");
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
+async fn the_api_serves_json_xlsx_csv_and_pdf(backend: Backend) {
+    let w = World::new(backend).await;
+    w.scenario().await;
+    let base = serve(&w).await;
+    let cchc = login(&base, "cchc").await;
+    let half = "from=2020-12-01&to=2021-05-31";
+    let get = |client: &reqwest::Client, query: &str, ext: &str| {
+        client
+            .get(format!("{base}/api/v1/reports/handling{ext}?{query}"))
+            .send()
+    };
+
+    let response = get(&cchc, &format!("{half}&group_by=unit"), "")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["overall"]["received"]["total"], 8, "{body}");
+    assert_eq!(body["totals"]["received"]["total"], 9);
+    assert_eq!(body["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(body["rows"][0]["code"], TU_PHAP);
+    assert_eq!(body["rows"][1]["figures"]["pending"]["overdue"], 1);
+    assert_eq!(body["group_by"], "unit");
+    let expected = w
+        .report("2020-12-01", "2021-05-31", None, GroupBy::Unit)
+        .await;
+    assert_eq!(
+        body["overall"],
+        serde_json::to_value(expected.overall).unwrap()
+    );
+    assert!(body["overall_rates"]["on_time_rate"].is_number());
+
+    let response = get(&cchc, &format!("{half}&group_by=field"), ".csv")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "heading, two fields, totals: {csv}");
+    assert!(lines[0].contains("Số hồ sơ đã giải quyết - Trước hạn"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("CUTRU,") && l.contains(",2,0,2,0,")),
+        "{csv}"
+    );
+    assert!(lines[3].starts_with(",Tổng cộng,8,0,8,0,3,"), "{csv}");
+
+    let response = get(&cchc, half, ".xlsx").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("bieu06-2020-12-01-2021-05-31.xlsx")
+    );
+    assert!(response.bytes().await.unwrap().starts_with(b"PK"));
+    let response = get(&cchc, half, ".pdf").await.unwrap();
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await.unwrap().starts_with(b"%PDF"));
+
+    // Bad input is a 422 problem naming what is wrong; never a 500.
+    for query in [
+        "from=2021-02-30&to=2021-03-01",
+        "from=2021-03-01&to=2021-02-01",
+        "to=2021-02-01",
+        "from=2021-01-01&to=2021-02-01&unit=000.99.99.H99",
+        "from=2021-01-01&to=2021-02-01&field=KHONGCO",
+        "from=2021-01-01&to=2021-02-01&group_by=month",
+    ] {
+        for ext in ["", ".xlsx", ".csv"] {
+            let (status, code) = problem(get(&cchc, query, ext).await.unwrap()).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (422, "validation_failed"),
+                "{query} {ext}"
+            );
+        }
+    }
+    let (status, code) = problem(
+        get(&cchc, "from=2021-01-01&to=2021-02-01&subunits=maybe", "")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (400, "invalid_query"));
+
+    // A leader sees their own unit, not the province nor another unit; a counter officer nothing.
+    let leader = login(&base, "lanhdao.chiengle").await;
+    let response = get(&leader, &format!("{half}&unit={CHIENG_LE}"), "")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    for query in [half.to_owned(), format!("{half}&unit={TU_PHAP}")] {
+        for ext in ["", ".xlsx", ".csv", ".pdf"] {
+            let (status, code) = problem(get(&leader, &query, ext).await.unwrap()).await;
+            assert_eq!((status, code.as_str()), (403, "forbidden"), "{query} {ext}");
+        }
+    }
+    let counter = login(&base, "motcua.chiengle").await;
+    let (status, _) = problem(
+        get(&counter, &format!("{half}&unit={CHIENG_LE}"), "")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let anonymous = reqwest::Client::new();
+    let (status, _) = problem(get(&anonymous, half, "").await.unwrap()).await;
+    assert_eq!(status, 401);
+
+    // Listed in the OpenAPI document.
+    let doc: Value = anonymous
+        .get(format!("{base}/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/reports/handling",
+        "/api/v1/reports/handling.xlsx",
+        "/api/v1/reports/handling.csv",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+}
+
 on_both_backends! {
+    api => the_api_serves_json_xlsx_csv_and_pdf,
     invariants => every_row_balances_and_periods_chain,
     permissions => reports_are_for_the_reform_office_leaders_and_administrators,
     command_line => the_command_line_prints_the_contract_and_writes_files,

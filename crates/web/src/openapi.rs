@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         api::calendar::set_hours, api::calendar::set_unit_hours, api::calendar::deadline,
         api::files::receive, api::files::queue, api::files::detail, api::files::act, api::files::counts, api::files::receipt,
         api::files::lookup,
+        api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
         api::audit::recent, api::audit::verify,
     ),
     components(schemas(Problem)),
@@ -34,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "catalogue", description = "Procedures (thủ tục hành chính) and fields"),
         (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
         (name = "files", description = "Files (hồ sơ): intake, work lists, workflow actions, lookup"),
+        (name = "reports", description = "Statistics and official reports (Biểu 06)"),
         (name = "audit", description = "The tamper-evident audit trail"),
     )
 )]

@@ -67,9 +67,7 @@ pub struct ReportRow {
     /// Unit, field or procedure code (empty for the single row of an ungrouped report).
     pub code: String,
     pub name: String,
-    #[schema(value_type = Object)]
     pub figures: Figures,
-    #[schema(value_type = Object)]
     pub rates: Rates,
 }
 
@@ -90,15 +88,11 @@ pub struct HandlingReport {
     pub judged_at: jiff::Timestamp,
     pub rows: Vec<ReportRow>,
     /// The sum of the rows (the form's "Tổng cộng" line).
-    #[schema(value_type = Object)]
     pub totals: Figures,
-    #[schema(value_type = Object)]
     pub totals_rates: Rates,
     /// The scope with each file counted once. Equal to `totals` except when grouped by unit
     /// and some files went through several units (inter-agency files).
-    #[schema(value_type = Object)]
     pub overall: Figures,
-    #[schema(value_type = Object)]
     pub overall_rates: Rates,
 }
 

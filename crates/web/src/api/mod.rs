@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod files;
 pub mod org;
+pub mod reports;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -60,6 +61,10 @@ pub fn router() -> Router<AppState> {
         .route("/files/{id}/receipt", post(files::receipt))
         .route("/units/{code}/file-counts", get(files::counts))
         .route("/lookup", post(files::lookup))
+        .route("/reports/handling", get(reports::handling))
+        .route("/reports/handling.xlsx", get(reports::handling_xlsx))
+        .route("/reports/handling.csv", get(reports::handling_csv))
+        .route("/reports/handling.pdf", get(reports::handling_pdf))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
