@@ -1,5 +1,6 @@
 //! The `motcua` binary: serve, demo, migrate, administration and calendar tools.
 
+mod bench_cmd;
 mod calendar_cmd;
 mod config;
 mod report_cmd;
@@ -72,6 +73,9 @@ enum Command {
     /// Statistics and official reports.
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
+    /// Benchmark tools: generate files, time reports.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -292,6 +296,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let app = open(&config).await?;
             let tenant_id = tenant_id(&app, tenant, &config).await?;
             report_cmd::run(&app, tenant_id, cmd).await
+        }
+        Command::Bench(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await.ok();
+            bench_cmd::run(&app, tenant_id, cmd).await
         }
         Command::Migrate => {
             open(&config).await?;

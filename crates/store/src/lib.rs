@@ -5,6 +5,7 @@
 //! Every query on tenant-owned data filters by `tenant_id`.
 
 pub mod audit;
+pub mod bench;
 pub mod calendars;
 pub mod catalogue;
 mod db;
