@@ -127,14 +127,14 @@ pub async fn handling(
             };
             let filter = match scope {
                 Scope::Tenant => String::new(),
+                // A set of file ids (each once), so the unit's files drive the lookup.
                 Scope::Subtree(_) => format!(
-                    " AND EXISTS (SELECT 1 FROM file_units fu JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
-                       WHERE fu.tenant_id = f.tenant_id AND fu.file_id = f.id AND u.path LIKE {} || '%')",
+                    " AND f.id IN (SELECT fu.file_id FROM file_units fu JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
+                       WHERE fu.tenant_id = $1 AND u.path LIKE {} || '%')",
                     param()
                 ),
                 Scope::Unit(_) => format!(
-                    " AND EXISTS (SELECT 1 FROM file_units fu
-                       WHERE fu.tenant_id = f.tenant_id AND fu.file_id = f.id AND fu.unit_id = {})",
+                    " AND f.id IN (SELECT fu.file_id FROM file_units fu WHERE fu.tenant_id = $1 AND fu.unit_id = {})",
                     param()
                 ),
             };
