@@ -136,8 +136,12 @@ fn generate_one(rng: &mut Rng, u: &Universe, id: i64) -> GeneratedFile {
     // Files received in the last weeks are mostly still open.
     let recent = received_at > DATA_END - 20 * DAY;
     if recent && rng.unit() < 0.7 {
-        f.state = ["received", "assigned", "under_examination", "awaiting_supplement"]
-            [rng.pick(&[0.3, 0.3, 0.3, 0.1])];
+        f.state = [
+            "received",
+            "assigned",
+            "under_examination",
+            "awaiting_supplement",
+        ][rng.pick(&[0.3, 0.3, 0.3, 0.1])];
         return f;
     }
     if rng.unit() < 0.04 {
@@ -146,7 +150,8 @@ fn generate_one(rng: &mut Rng, u: &Universe, id: i64) -> GeneratedFile {
         return f;
     }
     let finished_at = match rng.pick(&[0.55, 0.30, 0.15]) {
-        0 => (legal_due_at - (1 + rng.below(days.max(1) as u64) as i64) * DAY).max(received_at + HOUR),
+        0 => (legal_due_at - (1 + rng.below(days.max(1) as u64) as i64) * DAY)
+            .max(received_at + HOUR),
         1 => legal_due_at - rng.below(8 * 3600) as i64,
         _ => {
             if rng.unit() < 0.6 {
@@ -242,14 +247,18 @@ async fn generate(app: &App, tenant_id: i64, files: u64, seed: u64) -> Result<()
         bench::insert_files(&mut tx, tenant_id, &rule_version, &batch).await?;
         next_id += n as i64;
         done += n;
-        if done % PER_TX == 0 || done == files {
-            tx.commit().await.map_err(motcua_app::store::StoreError::from)?;
+        if done.is_multiple_of(PER_TX) || done == files {
+            tx.commit()
+                .await
+                .map_err(motcua_app::store::StoreError::from)?;
             eprintln!("{done} files…");
             tx = app.db.begin().await?;
         }
     }
     bench::finish_load(&mut tx, app.db.backend()).await?;
-    tx.commit().await.map_err(motcua_app::store::StoreError::from)?;
+    tx.commit()
+        .await
+        .map_err(motcua_app::store::StoreError::from)?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "generated {files} files in {secs:.1} s ({:.0} files/s)",

@@ -58,7 +58,11 @@ pub async fn insert_files(
     if files.is_empty() {
         return Ok(());
     }
-    debug_assert!(rule_version.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)));
+    debug_assert!(
+        rule_version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    );
     let mut sql = String::with_capacity(files.len() * 260);
     sql.push_str(
         "INSERT INTO files (tenant_id, id, procedure_id, field_id, receiving_unit_id, current_unit_id, applicant_name,
@@ -111,9 +115,11 @@ pub async fn insert_files(
 /// After a bulk load: move PostgreSQL's id sequence past the ids used, refresh statistics.
 pub async fn finish_load(conn: &mut Conn, backend: Backend) -> Result<()> {
     if backend == Backend::Postgres {
-        sqlx::query("SELECT setval(pg_get_serial_sequence('files', 'id'), (SELECT MAX(id) FROM files))")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('files', 'id'), (SELECT MAX(id) FROM files))",
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(())
