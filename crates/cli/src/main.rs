@@ -1,8 +1,10 @@
 //! The `motcua` binary: serve, demo, migrate, administration and calendar tools.
 
+mod bench_cmd;
 mod calendar_cmd;
 mod config;
 mod import_cmd;
+mod report_cmd;
 
 use clap::{Parser, Subcommand};
 use config::Config;
@@ -80,6 +82,12 @@ enum Command {
     /// Import historical data from an older system.
     #[command(subcommand)]
     Import(import_cmd::ImportCommand),
+    /// Statistics and official reports.
+    #[command(subcommand)]
+    Report(report_cmd::ReportCommand),
+    /// Benchmark tools: generate files, time reports.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -350,6 +358,16 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 return Ok(());
             }
             serve(app, &config, bind.as_deref(), Some(())).await
+        }
+        Command::Report(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            report_cmd::run(&app, tenant_id, cmd).await
+        }
+        Command::Bench(cmd) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await.ok();
+            bench_cmd::run(&app, tenant_id, cmd).await
         }
         Command::Migrate => {
             open(&config).await?;

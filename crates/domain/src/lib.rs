@@ -5,5 +5,6 @@ pub mod catalogue;
 pub mod file;
 pub mod org;
 pub mod permission;
+pub mod report;
 pub mod rules;
 pub mod text;

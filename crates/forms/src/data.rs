@@ -231,3 +231,35 @@ pub struct TrackingBookData {
     pub volume: String,
     pub rows: Vec<TrackingRow>,
 }
+
+/// One line of the handling report: a unit, field or procedure, or the totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandlingLine {
+    pub name: String,
+    /// Received: total, new online, new at the counter or by post, carried over.
+    pub received: [i64; 4],
+    /// Resolved: total, early, on time, late.
+    pub resolved: [i64; 4],
+    /// Pending at the end of the period: total, in time, overdue.
+    pub pending: [i64; 3],
+    /// Withdrawn, stopped or cancelled (not a column of the official form; shown apart).
+    pub withdrawn: i64,
+}
+
+/// Biểu số 06/VPCP/KSTT (Circular 01/2020/TT-VPCP): the periodic report on the handling of
+/// administrative procedures, one line per unit, field or procedure and a totals line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandlingReportData {
+    pub letterhead: Letterhead,
+    /// First and last day covered, inclusive.
+    pub from: Date,
+    pub to: Date,
+    /// What the report covers, e.g. "Toàn tỉnh" or a unit's name.
+    pub scope: String,
+    /// Heading of the name column, e.g. "Đơn vị", "Lĩnh vực".
+    pub row_heading: String,
+    pub rows: Vec<HandlingLine>,
+    pub totals: HandlingLine,
+    /// Rates printed under the table, e.g. "Tỷ lệ giải quyết đúng hạn: 98,25%".
+    pub notes: Vec<String>,
+}

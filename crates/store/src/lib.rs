@@ -5,6 +5,7 @@
 //! Every query on tenant-owned data filters by `tenant_id`.
 
 pub mod audit;
+pub mod bench;
 pub mod calendars;
 pub mod catalogue;
 mod db;
@@ -12,6 +13,7 @@ mod error;
 pub mod file_import;
 pub mod files;
 pub mod jobs;
+pub mod reports;
 pub mod sessions;
 pub mod tenants;
 pub mod units;

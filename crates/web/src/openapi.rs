@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         api::files::lookup, api::files::submit, api::files::mine, api::files::form,
         api::files::rate_by_receipt, api::files::rate_own, api::files::attach, api::files::attachments,
         api::files::download,
+        api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
         api::audit::recent, api::audit::verify,
         api::jobs::list, api::jobs::retry,
     ),
@@ -37,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         (name = "catalogue", description = "Procedures (thủ tục hành chính) and fields"),
         (name = "calendar", description = "Working calendar, holidays and deadlines with explanations"),
         (name = "files", description = "Files (hồ sơ): intake, work lists, workflow actions, lookup"),
+        (name = "reports", description = "Statistics and official reports (Biểu 06)"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
     )

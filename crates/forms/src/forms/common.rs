@@ -30,11 +30,12 @@ pub(crate) fn landscape(title: &str) -> Result<Flow, FormError> {
     ))
 }
 
-/// "Mẫu số 01" from "01"; a number already written out is kept as given.
+/// "Mẫu số 01" from "01"; a number already written out ("Mẫu số …", "Biểu số …") is kept as given.
 pub(crate) fn form_label(number: &str) -> String {
     let number = clean(number);
     let number = number.trim();
-    if number.is_empty() || number.to_lowercase().starts_with("mẫu") {
+    let lower = number.to_lowercase();
+    if number.is_empty() || lower.starts_with("mẫu") || lower.starts_with("biểu") {
         number.to_owned()
     } else {
         format!("Mẫu số {number}")

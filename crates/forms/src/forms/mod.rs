@@ -3,12 +3,14 @@
 
 mod common;
 mod control_slip;
+mod handling_report;
 mod letters;
 mod notices;
 mod receipt;
 mod tracking_book;
 
 pub use control_slip::control_slip;
+pub use handling_report::handling_report;
 pub use letters::{apology, stop_notice};
 pub use notices::{refusal, supplement_request};
 pub use receipt::receipt;
@@ -27,6 +29,7 @@ pub enum Form<'a> {
     StopNotice(&'a StopNoticeData),
     ControlSlip(&'a ControlSlipData),
     TrackingBook(&'a TrackingBookData),
+    HandlingReport(&'a HandlingReportData),
 }
 
 /// Renders `form` as a PDF.
@@ -39,5 +42,6 @@ pub fn render(form: Form<'_>) -> Result<Vec<u8>, FormError> {
         Form::StopNotice(d) => stop_notice(d),
         Form::ControlSlip(d) => control_slip(d),
         Form::TrackingBook(d) => tracking_book(d),
+        Form::HandlingReport(d) => handling_report(d),
     }
 }

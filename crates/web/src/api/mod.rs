@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod files;
 pub mod jobs;
 pub mod org;
+pub mod reports;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -76,6 +77,10 @@ pub fn router() -> Router<AppState> {
         .route("/me/files", get(files::mine))
         .route("/me/files/{id}/rating", post(files::rate_own))
         .route("/lookup/rating", post(files::rate_by_receipt))
+        .route("/reports/handling", get(reports::handling))
+        .route("/reports/handling.xlsx", get(reports::handling_xlsx))
+        .route("/reports/handling.csv", get(reports::handling_csv))
+        .route("/reports/handling.pdf", get(reports::handling_pdf))
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .route("/admin/jobs", get(jobs::list))
