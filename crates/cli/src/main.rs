@@ -209,6 +209,13 @@ impl From<motcua_app::store::StoreError> for Failure {
 }
 
 fn main() -> ExitCode {
+    // Like other command-line tools, end quietly when the reader of our output goes away
+    // (`motcua demo | head`) instead of panicking in `println!`. Rust ignores SIGPIPE by
+    // default; restore the default action.
+    // SAFETY: called first in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     // Calendar tools need no database and no runtime: answer at once.
     if let Command::Calendar(cmd) = &cli.command
