@@ -1084,7 +1084,55 @@ async fn the_api_serves_json_xlsx_csv_and_pdf(backend: Backend) {
     }
 }
 
+/// Online files count as new online files from their receipt; a submission the unit has not
+/// received yet is not counted at all, and a file received by post counts as offline.
+async fn online_files_count_from_their_receipt(backend: Backend) {
+    let w = World::new(backend).await;
+    let citizen = w.actor("congdan@example.vn").await;
+    let submit = |local: &'static str| {
+        let w = &w;
+        let citizen = citizen.clone();
+        async move {
+            w.set(local);
+            let s = files::submit_online(
+                &w.app,
+                &citizen,
+                files::OnlineSubmission {
+                    procedure_code: "1.001193".into(),
+                    unit_code: CHIENG_LE.into(),
+                    applicant: None,
+                    documents: vec![],
+                    note: None,
+                },
+            )
+            .await
+            .unwrap();
+            (s.id, s.version)
+        }
+    };
+    let received = submit("2020-12-02T20:00").await;
+    w.act(
+        received,
+        "2020-12-03T08:30",
+        "motcua.chiengle",
+        json!({"kind": "receive"}),
+    )
+    .await;
+    let _waiting = submit("2020-12-04T09:00").await;
+    w.receive("2020-12-04T10:00", "1.001193", "post").await;
+    let report = w
+        .report("2020-12-01", "2020-12-31", Some(CHIENG_LE), GroupBy::None)
+        .await;
+    let r = &report.overall.received;
+    assert_eq!(
+        (r.total, r.new_online, r.new_offline, r.carried_over),
+        (2, 1, 1, 0)
+    );
+    check_rows(&report);
+}
+
 on_both_backends! {
+    online => online_files_count_from_their_receipt,
     api => the_api_serves_json_xlsx_csv_and_pdf,
     invariants => every_row_balances_and_periods_chain,
     permissions => reports_are_for_the_reform_office_leaders_and_administrators,
