@@ -142,6 +142,9 @@ pub const DEMO_PASSWORD: &str = "motcua-demo";
 
 const CITIZEN: (&str, &str, &str) = ("Nguyễn Thị Dân", "congdan@example.vn", "0912345678");
 
+/// The demo citizen's login.
+pub const CITIZEN_LOGIN: &str = CITIZEN.1;
+
 /// A procedure as stored in `data/procedures.json`.
 #[derive(Debug, Deserialize)]
 struct CatalogueEntry {

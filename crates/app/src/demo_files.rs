@@ -271,6 +271,21 @@ pub async fn seed_files(app: &App, tenant_id: i64) -> Result<DemoFilesReport> {
             report.created += 1;
         }
     }
+    // Online submissions from the demo citizen, waiting at the commune's counter to be
+    // received or returned for completion.
+    let citizen = actor(app, tenant_id, crate::demo::CITIZEN_LOGIN).await?;
+    for (hours_ago, procedure) in [(3, "1.001193"), (1, "1.001193")] {
+        clock.set(real_now - SignedDuration::from_hours(hours_ago));
+        let submission = files::OnlineSubmission {
+            procedure_code: procedure.into(),
+            unit_code: "000.21.20.H48".into(),
+            applicant: None,
+            documents: vec!["Tờ khai đăng ký khai sinh".into()],
+            note: None,
+        };
+        files::submit_online(&demo, &citizen, submission).await?;
+        report.created += 1;
+    }
     Ok(report)
 }
 

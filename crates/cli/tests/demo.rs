@@ -52,6 +52,7 @@ async fn the_demo_has_living_queues(backend: Backend) {
         "refused",
         "withdrawn",
         "stopped",
+        "submitted",
     ] {
         let n = count(
             &pool,
