@@ -923,7 +923,41 @@ async fn leader_assigns_several_files(backend: Backend) {
     );
 }
 
+async fn todays_appointments(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let (id, code) = receive_on_the_page(&server, &counter, "0955000333").await;
+    let (_, page) = html(counter.get("/ho-so?loc=hen-tra-hom-nay").await).await;
+    assert!(
+        !page.contains(&code),
+        "a birth registration received now is due later"
+    );
+    // The appointment the receipt promised falls today (as it does for a file received days ago).
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .date()
+        .to_string();
+    let mut tx = server.app.db.begin().await.unwrap();
+    sqlx::query("UPDATE files SET appointment_date = $1 WHERE id = $2")
+        .bind(&today)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (_, page) = html(counter.get("/ho-so?loc=hen-tra-hom-nay").await).await;
+    assert!(page.contains(&code), "today's appointments list it");
+    let bad = counter
+        .get("/api/v1/files?unit=000.21.20.H48&appointment=tomorrow")
+        .await;
+    assert_eq!(
+        common::problem(bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
 on_both_backends! {
+    todays_appointments => todays_appointments,
     leader_assigns_several_files => leader_assigns_several_files,
     attachments_are_checked_and_scoped => attachments_are_checked_and_scoped,
     applicant_rates_the_result => applicant_rates_the_result,

@@ -388,6 +388,8 @@ pub struct QueueFilter {
     pub assignee_id: Option<i64>,
     /// Only files due before this instant (overdue or due soon).
     pub due_before: Option<i64>,
+    /// Only files whose appointment (ngày hẹn trả) is this date, `YYYY-MM-DD`.
+    pub appointment_on: Option<String>,
 }
 
 /// At most this many states in one filter.
@@ -398,7 +400,8 @@ macro_rules! queue_where {
         "WHERE f.tenant_id = $1 AND u.path LIKE $2 || '%'
            AND ($3 = '' OR f.state IN ($3, $4, $5, $6, $7, $8, $9, $10))
            AND ($11 = 0 OR f.assignee_id = $12)
-           AND ($13 = 0 OR f.due_at < $14) "
+           AND ($13 = 0 OR f.due_at < $14)
+           AND ($15 = '' OR f.appointment_date = $15) "
     };
 }
 
@@ -417,6 +420,7 @@ fn bind_queue<'q, O>(
         .bind(filter.assignee_id.unwrap_or(0))
         .bind(i64::from(filter.due_before.is_some()))
         .bind(filter.due_before.unwrap_or(0))
+        .bind(filter.appointment_on.as_deref().unwrap_or(""))
 }
 
 pub async fn queue(
@@ -433,7 +437,7 @@ pub async fn queue(
          JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
          JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id ",
         queue_where!(),
-        "ORDER BY f.due_at IS NULL, f.due_at, f.id LIMIT $15 OFFSET $16"
+        "ORDER BY f.due_at IS NULL, f.due_at, f.id LIMIT $16 OFFSET $17"
     ));
     Ok(bind_queue(query, tenant_id, filter)
         .bind(limit)

@@ -290,6 +290,8 @@ pub struct QueueQuery {
     pub state: Option<String>,
     /// `overdue` (past due) or `soon` (due by the end of the next working day).
     pub due: Option<String>,
+    /// `today`: files whose appointment to return the result is today.
+    pub appointment: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -379,6 +381,13 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
             });
         }
         Some(_) => return Err(AppError::invalid("due", "overdue or soon")),
+    }
+    match query.appointment.as_deref() {
+        None | Some("") => {}
+        Some("today") => {
+            filter.appointment_on = Some(app.now().to_zoned(utc7()).date().to_string());
+        }
+        Some(_) => return Err(AppError::invalid("appointment", "today")),
     }
     let per_page = query.per_page.unwrap_or(50).clamp(1, 200);
     let page = query.page.unwrap_or(1).clamp(1, 100_000);

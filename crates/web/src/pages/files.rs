@@ -310,7 +310,7 @@ pub async fn rate(
 // ---------------------------------------------------------------- work lists
 
 /// The work lists staff pick from (the `loc` query value).
-const VIEWS: [(&str, &str); 8] = [
+const VIEWS: [(&str, &str); 9] = [
     ("", "Đang giải quyết"),
     ("truc-tuyen", "Nộp trực tuyến chờ tiếp nhận"),
     ("cua-toi", "Được giao cho tôi"),
@@ -319,6 +319,7 @@ const VIEWS: [(&str, &str); 8] = [
     ("cho-bo-sung", "Chờ bổ sung"),
     ("lien-thong", "Đang ở cơ quan khác"),
     ("tra-ket-qua", "Chờ trả kết quả"),
+    ("hen-tra-hom-nay", "Hẹn trả hôm nay"),
 ];
 
 #[derive(Template)]
@@ -413,6 +414,14 @@ pub async fn work(
         "truc-tuyen" => query.state = Some("submitted".into()),
         "lien-thong" => query.state = Some("at_other_agency".into()),
         "tra-ket-qua" => query.state = Some("result_ready".into()),
+        "hen-tra-hom-nay" => {
+            // Everything promised for today that has not been handed over yet.
+            query.appointment = Some("today".into());
+            query.state = Some(
+                "received,at_agency,assigned,under_examination,at_other_agency,awaiting_approval,approved,result_ready"
+                    .into(),
+            );
+        }
         _ => {
             query.state = Some(
                 "received,at_agency,assigned,under_examination,at_other_agency,awaiting_approval,approved"
