@@ -318,17 +318,7 @@ pub async fn download(
 /// The bytes as a download: never shown inline, with the cleaned name in RFC 6266 form.
 pub fn attachment_response(meta: &Attachment, bytes: Vec<u8>) -> Response {
     use axum::response::IntoResponse;
-    let ascii: String = meta
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let ascii = crate::pages::files::ascii_file_name(&meta.name);
     let encoded: String = meta
         .name
         .bytes()

@@ -1,7 +1,8 @@
 //! Sign-in, sign-out, registration, the account page and password change.
 
 use super::{
-    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, message_vi, render,
+    Chrome, PageResult, anonymous_form_ok, anonymous_form_token, expired_form, message_vi, render,
+    with_form_cookie,
 };
 use crate::client_addr::ClientAddr;
 use crate::ctx::{Ctx, session_cookie};
@@ -39,15 +40,6 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-fn with_form_cookie(mut response: Response, set: Option<String>) -> Response {
-    if let Some(cookie) = set
-        && let Ok(v) = cookie.parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
-
 pub async fn login_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -74,13 +66,6 @@ pub struct LoginForm {
     next: String,
 }
 
-fn forbidden_form() -> PageError {
-    PageError::new(
-        StatusCode::FORBIDDEN,
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-    )
-}
-
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -89,7 +74,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> PageResult {
     if !anonymous_form_ok(&headers, &form.csrf_token) {
-        return Err(forbidden_form());
+        return Err(expired_form());
     }
     match auth::login(
         &state.app,
@@ -147,7 +132,7 @@ pub async fn logout(
 ) -> PageResult {
     if let Some(token) = &ctx.session_token {
         if !auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(&form.csrf_token)) {
-            return Err(forbidden_form());
+            return Err(expired_form());
         }
         auth::logout(&state.app, ctx.tenant.id, token).await?;
     }
@@ -201,7 +186,7 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> PageResult {
     if !anonymous_form_ok(&headers, &form.csrf_token) {
-        return Err(forbidden_form());
+        return Err(expired_form());
     }
     let registration = Registration {
         full_name: form.full_name.clone(),
@@ -345,7 +330,7 @@ pub async fn change_password(
         return Ok(login_redirect("/doi-mat-khau"));
     };
     if !auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(&form.csrf_token)) {
-        return Err(forbidden_form());
+        return Err(expired_form());
     }
     let result = auth::change_password(
         &state.app,

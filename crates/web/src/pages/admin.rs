@@ -1,19 +1,18 @@
 //! Administration pages: units of the organisation and staff accounts with their roles. Each
 //! page only calls the `org` use cases, which check `ManageUnits` / `ManageUsers` at the unit.
 
-use super::{Chrome, PageError, PageResult, message_vi, render};
+use super::{Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::org::{self, By, StaffInput, UnitInput};
 use motcua_app::store::units::Unit;
 use motcua_app::store::users::StaffEntry;
-use motcua_app::{Actor, AppError, auth};
+use motcua_app::{Actor, AppError};
 use motcua_domain::org::{Role, UnitKind};
 use motcua_domain::permission::Action;
 use serde::Deserialize;
@@ -32,33 +31,12 @@ fn unit_kind_vi(kind: &str) -> &'static str {
 
 /// The signed-in person if they may do `action` somewhere; otherwise a page or a redirect.
 fn admin<'a>(ctx: &'a Ctx, action: Action, back_to: &str) -> Result<&'a Actor, Box<Response>> {
-    match &ctx.actor {
-        Some(a) if a.can(action) => Ok(a),
-        Some(_) => {
-            let mut e = PageError::from(AppError::Forbidden);
-            e.chrome = Some(Chrome::of(ctx));
-            Err(Box::new(e.into_response()))
-        }
-        None => Err(Box::new(
-            Redirect::to(&format!("/dang-nhap?next={back_to}")).into_response(),
-        )),
-    }
-}
-
-fn csrf_checked<'a>(ctx: &'a Ctx, token: &str) -> Result<&'a Actor, PageError> {
-    let actor = ctx
-        .actor
-        .as_ref()
-        .ok_or_else(|| PageError::from(AppError::Unauthenticated))?;
-    if !auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(token)) {
-        let mut e = PageError::new(
-            StatusCode::FORBIDDEN,
-            "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-        );
-        e.chrome = Some(Chrome::of(ctx));
-        return Err(e);
-    }
-    Ok(actor)
+    signed_in(
+        ctx,
+        back_to,
+        |a| a.can(action),
+        &message_vi(&AppError::Forbidden),
+    )
 }
 
 /// Units the actor manages for `action`, in tree order.
@@ -159,7 +137,7 @@ pub async fn create_unit(
     ctx: Ctx,
     Form(form): Form<UnitForm>,
 ) -> PageResult {
-    let actor = csrf_checked(&ctx, &form.csrf_token)?;
+    let actor = form_actor(&ctx, &form.csrf_token)?;
     let input = UnitInput {
         code: form.code.trim().to_owned(),
         name: form.name.trim().to_owned(),
@@ -307,7 +285,7 @@ pub async fn create_user(
     ctx: Ctx,
     Form(form): Form<StaffForm>,
 ) -> PageResult {
-    let actor = csrf_checked(&ctx, &form.csrf_token)?;
+    let actor = form_actor(&ctx, &form.csrf_token)?;
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let input = StaffInput {
         username: form.username.trim().to_owned(),

@@ -1,6 +1,6 @@
 //! The calendar page (with edit forms for administrators) and the public deadline tool.
 
-use super::{Chrome, PageError, PageResult, message_vi, render};
+use super::{Chrome, PageError, PageResult, form_actor, message_vi, render};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::{Offset, TimeZone};
 use motcua_app::calendar::{self, DayInput, DeadlineQuery};
-use motcua_app::{Actor, AppError, auth};
+use motcua_app::{Actor, AppError};
 use motcua_domain::calendar::deadline::Channel;
 use motcua_domain::calendar::deadline::{date_vi, moment_vi};
 use motcua_domain::calendar::{AdjustmentKind, DayReason};
@@ -146,20 +146,6 @@ pub struct AddForm {
     source: String,
 }
 
-fn check_form<'a>(ctx: &'a Ctx, token: &str) -> Result<&'a Actor, PageError> {
-    let actor = ctx
-        .actor
-        .as_ref()
-        .ok_or_else(|| PageError::from(AppError::Unauthenticated))?;
-    if !auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(token)) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang.",
-        ));
-    }
-    Ok(actor)
-}
-
 /// Shows the outcome of an edit on the year's page: back to it, or the page with the error.
 async fn after_edit(
     state: &AppState,
@@ -188,7 +174,7 @@ pub async fn add_day(
     ctx: Ctx,
     Form(form): Form<AddForm>,
 ) -> PageResult {
-    let actor = check_form(&ctx, &form.csrf_token)?;
+    let actor = form_actor(&ctx, &form.csrf_token)?;
     let date = form.date.parse::<Date>().ok();
     let kind = match form.kind.as_str() {
         "off" => Some(AdjustmentKind::Off),
@@ -223,7 +209,7 @@ pub async fn remove_day(
     ctx: Ctx,
     Form(form): Form<RemoveForm>,
 ) -> PageResult {
-    let actor = check_form(&ctx, &form.csrf_token)?;
+    let actor = form_actor(&ctx, &form.csrf_token)?;
     let date = form.date.parse::<Date>().ok();
     let result = match date {
         Some(date) => calendar::remove_day(&state.app, actor, date, form.version).await,

@@ -3,7 +3,8 @@
 //! `files` use cases; scope and permission checks live there.
 
 use super::{
-    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, message_vi, render,
+    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
+    form_actor, message_vi, render, signed_in, with_form_cookie,
 };
 use crate::api::files::public_base;
 use crate::ctx::Ctx;
@@ -21,7 +22,7 @@ use motcua_app::files::{
     self, ActionInput, Applicant, Assignable, FileDetail, FilePage, Intake, PublicStatus,
     QueueQuery,
 };
-use motcua_app::{Actor, AppError, auth};
+use motcua_app::{Actor, AppError};
 use motcua_domain::file::ActionKind;
 use motcua_domain::permission::Action;
 use serde::Deserialize;
@@ -82,48 +83,19 @@ impl FormData {
     }
 }
 
-fn expired_form() -> PageError {
-    PageError::new(
-        StatusCode::FORBIDDEN,
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-    )
-}
-
 /// The signed-in staff member, or a redirect to sign in and come back.
 fn staff<'a>(ctx: &'a Ctx, back_to: &str) -> Result<&'a Actor, Box<Response>> {
-    match &ctx.actor {
-        Some(a) if !a.is_citizen => Ok(a),
-        Some(_) => Err(Box::new(
-            PageError {
-                status: StatusCode::FORBIDDEN,
-                message: "Trang này dành cho cán bộ, công chức.".into(),
-                chrome: Some(Chrome::of(ctx)),
-            }
-            .into_response(),
-        )),
-        None => Err(Box::new(
-            Redirect::to(&format!(
-                "/dang-nhap?next={}",
-                super::public::encode(back_to)
-            ))
-            .into_response(),
-        )),
-    }
+    signed_in(
+        ctx,
+        back_to,
+        |a| !a.is_citizen,
+        "Trang này dành cho cán bộ, công chức.",
+    )
 }
 
 /// A signed-in user's form must carry the session's token.
 fn checked<'a>(ctx: &'a Ctx, form: &FormData) -> Result<&'a Actor, PageError> {
-    let actor = ctx
-        .actor
-        .as_ref()
-        .ok_or_else(|| PageError::from(AppError::Unauthenticated))?;
-    if !auth::csrf_ok(
-        ctx.csrf.as_deref().unwrap_or(""),
-        Some(form.get("csrf_token")),
-    ) {
-        return Err(expired_form());
-    }
-    Ok(actor)
+    form_actor(ctx, form.get("csrf_token"))
 }
 
 fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
@@ -160,15 +132,6 @@ pub struct LookupQuery {
     ma: Option<String>,
 }
 
-fn with_cookie(mut response: Response, set: Option<String>) -> Response {
-    if let Some(cookie) = set
-        && let Ok(v) = cookie.parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
-
 /// The lookup form; `?ma=CODE` (the QR code on the receipt) fills the code in.
 pub async fn lookup_form(
     State(state): State<AppState>,
@@ -194,7 +157,7 @@ pub async fn lookup_form(
         notice: None,
         status: None,
     };
-    Ok(with_cookie(render(&page), set))
+    Ok(with_form_cookie(render(&page), set))
 }
 
 pub async fn lookup(
@@ -364,10 +327,10 @@ pub struct WorkQuery {
     failed: Option<u32>,
 }
 
-/// Units where the actor may see files, in grant order, each once.
-fn viewable_units(actor: &Actor) -> Vec<(String, String)> {
+/// Units where the actor may do `action`, in grant order, each once: (code, name).
+fn units_for(actor: &Actor, action: Action) -> Vec<(String, String)> {
     let mut units: Vec<(String, String)> = Vec::new();
-    for g in actor.scopes(Action::ViewFiles) {
+    for g in actor.scopes(action) {
         if !units.iter().any(|(c, _)| *c == g.unit_code) {
             units.push((g.unit_code.clone(), g.unit_name.clone()));
         }
@@ -385,7 +348,7 @@ pub async fn work(
         Err(r) => return Ok(*r),
     };
     let q = query.map(|q| q.0).unwrap_or_default();
-    let units = viewable_units(actor);
+    let units = units_for(actor, Action::ViewFiles);
     let Some((first, _)) = units.first() else {
         return Err(with_chrome(AppError::Forbidden.into(), &ctx));
     };
@@ -866,10 +829,10 @@ pub async fn act(
     }
 }
 
-/// A PDF answer named after the file code.
-pub fn pdf_response(prefix: &str, code: &str, pdf: Vec<u8>) -> Response {
-    let name: String = code
-        .chars()
+/// A name safe in a quoted `Content-Disposition` filename: ASCII letters, digits, `.` and `-`,
+/// anything else as `_`.
+pub fn ascii_file_name(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
                 c
@@ -877,7 +840,12 @@ pub fn pdf_response(prefix: &str, code: &str, pdf: Vec<u8>) -> Response {
                 '_'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A PDF answer named after the file code.
+pub fn pdf_response(prefix: &str, code: &str, pdf: Vec<u8>) -> Response {
+    let name = ascii_file_name(code);
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -956,12 +924,7 @@ pub async fn upload(
             "Không đọc được tệp gửi lên. Vui lòng thử lại.".to_owned(),
         )),
         Ok(form) => {
-            if !auth::csrf_ok(
-                ctx.csrf.as_deref().unwrap_or(""),
-                Some(form.get("csrf_token")),
-            ) {
-                return Err(with_chrome(expired_form(), &ctx));
-            }
+            form_actor(&ctx, form.get("csrf_token"))?;
             let kind = files::AttachmentKind::parse(form.get("kind"))
                 .unwrap_or(files::AttachmentKind::Document);
             let mut result = if form.files.is_empty() {
@@ -1046,8 +1009,33 @@ struct IntakeValues {
 }
 
 impl IntakeValues {
+    /// What was typed into an intake or submission form, to show again with an error.
+    fn from_form(form: &FormData) -> IntakeValues {
+        IntakeValues {
+            unit: form.get("unit_code").to_owned(),
+            channel: form.get("channel").to_owned(),
+            name: form.get("name").to_owned(),
+            phone: form.get("phone").to_owned(),
+            email: form.get("email").to_owned(),
+            address: form.get("address").to_owned(),
+            postal: form.get("postal_tracking").to_owned(),
+            note: form.get("note").to_owned(),
+            documents: form.all("documents"),
+        }
+    }
+
     fn checked(&self, doc: &str) -> bool {
         self.documents.iter().any(|d| d == doc)
+    }
+
+    /// The applicant as the form gives them.
+    fn applicant(&self, form: &FormData) -> Applicant {
+        Applicant {
+            name: self.name.trim().to_owned(),
+            phone: form.opt("phone"),
+            email: form.opt("email"),
+            address: form.opt("address"),
+        }
     }
 }
 
@@ -1058,16 +1046,6 @@ pub struct IntakeQuery {
     procedure: Option<String>,
 }
 
-fn receiving_units(actor: &Actor) -> Vec<(String, String)> {
-    let mut units: Vec<(String, String)> = Vec::new();
-    for g in actor.scopes(Action::ReceiveFiles) {
-        if !units.iter().any(|(c, _)| *c == g.unit_code) {
-            units.push((g.unit_code.clone(), g.unit_name.clone()));
-        }
-    }
-    units
-}
-
 async fn intake_page(
     state: &AppState,
     ctx: &Ctx,
@@ -1076,7 +1054,7 @@ async fn intake_page(
     values: IntakeValues,
     error: Option<String>,
 ) -> Result<IntakePage, PageError> {
-    let units = receiving_units(actor);
+    let units = units_for(actor, Action::ReceiveFiles);
     if units.is_empty() {
         return Err(with_chrome(AppError::Forbidden.into(), ctx));
     }
@@ -1154,28 +1132,13 @@ struct ReceivedPage {
 pub async fn intake(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
     let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
-    let values = IntakeValues {
-        unit: form.get("unit_code").to_owned(),
-        channel: form.get("channel").to_owned(),
-        name: form.get("name").to_owned(),
-        phone: form.get("phone").to_owned(),
-        email: form.get("email").to_owned(),
-        address: form.get("address").to_owned(),
-        postal: form.get("postal_tracking").to_owned(),
-        note: form.get("note").to_owned(),
-        documents: form.all("documents"),
-    };
+    let values = IntakeValues::from_form(&form);
     let procedure_code = form.get("procedure_code").trim().to_owned();
     let input = Intake {
         procedure_code: procedure_code.clone(),
         unit_code: form.opt("unit_code"),
         channel: form.opt("channel").unwrap_or_else(|| "counter".into()),
-        applicant: Applicant {
-            name: values.name.trim().to_owned(),
-            phone: form.opt("phone"),
-            email: form.opt("email"),
-            address: form.opt("address"),
-        },
+        applicant: values.applicant(&form),
         documents: values.documents.clone(),
         postal_tracking: form.opt("postal_tracking"),
         note: form.opt("note"),
@@ -1269,24 +1232,12 @@ async fn submit_page(
 
 /// A citizen's online submission form; others are asked to sign in with a citizen account.
 fn citizen<'a>(ctx: &'a Ctx, back_to: &str) -> Result<&'a Actor, Box<Response>> {
-    match &ctx.actor {
-        Some(a) if a.is_citizen => Ok(a),
-        Some(_) => Err(Box::new(
-            PageError {
-                status: StatusCode::FORBIDDEN,
-                message: "Nộp hồ sơ trực tuyến dành cho tài khoản công dân, tổ chức. Cán bộ tiếp nhận hồ sơ tại trang Tiếp nhận hồ sơ.".into(),
-                chrome: Some(Chrome::of(ctx)),
-            }
-            .into_response(),
-        )),
-        None => Err(Box::new(
-            Redirect::to(&format!(
-                "/dang-nhap?next={}",
-                super::public::encode(back_to)
-            ))
-            .into_response(),
-        )),
-    }
+    signed_in(
+        ctx,
+        back_to,
+        |a| a.is_citizen,
+        "Nộp hồ sơ trực tuyến dành cho tài khoản công dân, tổ chức. Cán bộ tiếp nhận hồ sơ tại trang Tiếp nhận hồ sơ.",
+    )
 }
 
 pub async fn submit_form(
@@ -1311,26 +1262,12 @@ pub async fn submit_form(
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
     let actor = checked(&ctx, &form).map_err(|e| with_chrome(e, &ctx))?;
-    let values = IntakeValues {
-        unit: form.get("unit_code").to_owned(),
-        name: form.get("name").to_owned(),
-        phone: form.get("phone").to_owned(),
-        email: form.get("email").to_owned(),
-        address: form.get("address").to_owned(),
-        note: form.get("note").to_owned(),
-        documents: form.all("documents"),
-        ..IntakeValues::default()
-    };
+    let values = IntakeValues::from_form(&form);
     let code = form.get("procedure_code").trim().to_owned();
     let input = files::OnlineSubmission {
         procedure_code: code.clone(),
         unit_code: values.unit.clone(),
-        applicant: Some(Applicant {
-            name: values.name.trim().to_owned(),
-            phone: form.opt("phone"),
-            email: form.opt("email"),
-            address: form.opt("address"),
-        }),
+        applicant: Some(values.applicant(&form)),
         documents: values.documents.clone(),
         note: form.opt("note"),
     };

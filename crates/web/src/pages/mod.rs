@@ -15,7 +15,7 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use motcua_app::AppError;
+use motcua_app::{Actor, AppError};
 use motcua_domain::catalogue::FieldError;
 
 pub fn router() -> Router<AppState> {
@@ -267,6 +267,65 @@ async fn not_found(ctx: Result<Ctx, ApiError>) -> PageError {
     );
     err.chrome = ctx.ok().map(|c| Chrome::of(&c));
     err
+}
+
+/// The page shown when a form's token is missing or stale (CSRF).
+pub fn expired_form() -> PageError {
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+    )
+}
+
+/// Adds the anonymous form cookie to a response when a new one was made.
+pub fn with_form_cookie(mut response: Response, set: Option<String>) -> Response {
+    if let Some(cookie) = set
+        && let Ok(v) = cookie.parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The signed-in user whose form carries the session's CSRF token.
+pub fn form_actor<'a>(ctx: &'a Ctx, token: &str) -> Result<&'a Actor, PageError> {
+    let with_chrome = |mut e: PageError| {
+        e.chrome = Some(Chrome::of(ctx));
+        e
+    };
+    let actor = ctx
+        .actor
+        .as_ref()
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into()))?;
+    if !motcua_app::auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(token)) {
+        return Err(with_chrome(expired_form()));
+    }
+    Ok(actor)
+}
+
+/// The signed-in user if `allowed` says so; otherwise a 403 page saying `refusal`, or, for a
+/// stranger, a redirect to sign in and come back to `back_to`.
+pub fn signed_in<'a>(
+    ctx: &'a Ctx,
+    back_to: &str,
+    allowed: impl Fn(&Actor) -> bool,
+    refusal: &str,
+) -> Result<&'a Actor, Box<Response>> {
+    match &ctx.actor {
+        Some(a) if allowed(a) => Ok(a),
+        Some(_) => Err(Box::new(
+            PageError {
+                status: StatusCode::FORBIDDEN,
+                message: refusal.to_owned(),
+                chrome: Some(Chrome::of(ctx)),
+            }
+            .into_response(),
+        )),
+        None => Err(Box::new(
+            axum::response::Redirect::to(&format!("/dang-nhap?next={}", public::encode(back_to)))
+                .into_response(),
+        )),
+    }
 }
 
 /// Cookie of the double-submit CSRF token used by forms shown before sign-in.
