@@ -395,6 +395,17 @@ pub struct QueueFilter {
 /// At most this many states in one filter.
 pub const MAX_QUEUE_STATES: usize = 8;
 
+/// The columns of a work-list row, with the joins they need.
+macro_rules! queue_select {
+    () => {
+        "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
+                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
+         FROM files f
+         JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
+         JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id "
+    };
+}
+
 macro_rules! queue_where {
     () => {
         "WHERE f.tenant_id = $1 AND u.path LIKE $2 || '%'
@@ -431,11 +442,7 @@ pub async fn queue(
     offset: i64,
 ) -> Result<Vec<QueueRow>> {
     let query = sqlx::query_as(concat!(
-        "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
-                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
-         FROM files f
-         JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
-         JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id ",
+        queue_select!(),
         queue_where!(),
         "ORDER BY f.due_at IS NULL, f.due_at, f.id LIMIT $16 OFFSET $17"
     ));
@@ -479,15 +486,11 @@ pub async fn files_of_owner(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<QueueRow>> {
-    Ok(sqlx::query_as(
-        "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
-                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
-         FROM files f
-         JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
-         JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id
-         WHERE f.tenant_id = $1 AND f.owner_user_id = $2
-         ORDER BY f.created_at DESC, f.id DESC LIMIT $3 OFFSET $4",
-    )
+    Ok(sqlx::query_as(concat!(
+        queue_select!(),
+        "WHERE f.tenant_id = $1 AND f.owner_user_id = $2
+         ORDER BY f.created_at DESC, f.id DESC LIMIT $3 OFFSET $4"
+    ))
     .bind(tenant_id)
     .bind(owner_user_id)
     .bind(limit)

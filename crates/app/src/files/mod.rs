@@ -23,6 +23,6 @@ pub use online::{OnlineSubmission, my_files, submit_online};
 pub use rating::{Question, Rater, Rating, RatingInput, RatingState, ScoreView, rate};
 pub use read::{
     Assignable, FileDetail, FilePage, FileSummary, HistoryEntry, PublicStatus, QueueItem,
-    QueueQuery, StateCount, assignable_at_unit, assignable_staff, counts, detail, lookup, queue,
+    QueueQuery, StateCount, assignable_at_unit, counts, detail, lookup, queue,
 };
 pub use receipt::{place_name, print_receipt};

@@ -7,6 +7,7 @@ use super::row::record_of;
 use crate::audit::{self, Change};
 use crate::calendar::utc7;
 use crate::{Actor, App, AppError, Result};
+use motcua_domain::file::FileRecord;
 use motcua_domain::file::evaluation::{
     Evaluation, EvaluationError, IndicatorScore, IndicatorSet, IndicatorSource, evaluate,
 };
@@ -135,23 +136,24 @@ fn view(set: &IndicatorSet, total: u32, scored_max: u32, scores: &[IndicatorScor
 }
 
 /// What the rater may see and do: the stored rating, or the questions if it may be rated now.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct RatingState {
     pub rating: Option<Rating>,
     /// Empty unless the file is finished and not rated yet.
     pub questions: Vec<Question>,
 }
 
-pub(crate) async fn rating_state(app: &App, tenant_id: i64, row: &FileRow) -> Result<RatingState> {
+pub(crate) async fn rating_state(
+    app: &App,
+    tenant_id: i64,
+    row: &FileRow,
+    rec: &FileRecord,
+) -> Result<RatingState> {
     let mut conn = app.db.read_conn().await?;
     let stored = store::evaluation(&mut conn, tenant_id, row.id).await?;
-    let rec = record_of(row)?;
-    let finished = motcua_domain::file::evaluation::file_facts(&rec).is_some();
+    let finished = motcua_domain::file::evaluation::file_facts(rec).is_some();
     let Ok(set) = set_for(row) else {
-        return Ok(RatingState {
-            rating: None,
-            questions: Vec::new(),
-        });
+        return Ok(RatingState::default());
     };
     Ok(match stored {
         Some(e) => {
@@ -171,10 +173,7 @@ pub(crate) async fn rating_state(app: &App, tenant_id: i64, row: &FileRow) -> Re
             rating: None,
             questions: questions(set),
         },
-        None => RatingState {
-            rating: None,
-            questions: Vec::new(),
-        },
+        None => RatingState::default(),
     })
 }
 

@@ -273,7 +273,7 @@ pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Resu
             .map(|s| s.missing_items.clone())
             .unwrap_or_default(),
         history: history(&events, false),
-        rating: super::rating::rating_state(app, tenant_id, &row).await?,
+        rating: super::rating::rating_state(app, tenant_id, &row, &rec).await?,
     })
 }
 
@@ -368,6 +368,10 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
             return Err(AppError::invalid("state", "at most 8 states"));
         }
     }
+    let now = app.now_secs();
+    // The "due soon" cut-off needs the tenant's calendar: computed at most once, and only when
+    // the filter or an open file on the page needs it.
+    let mut soon = None;
     match query.due.as_deref() {
         None | Some("") => {}
         Some(due @ ("overdue" | "soon")) => {
@@ -375,9 +379,9 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
                 filter.states = OPEN_STATES.iter().map(|s| s.as_str().to_owned()).collect();
             }
             filter.due_before = Some(if due == "overdue" {
-                app.now_secs()
+                now
             } else {
-                due_soon_cutoff(app, tenant_id).await?
+                *soon.insert(due_soon_cutoff(app, tenant_id).await?)
             });
         }
         Some(_) => return Err(AppError::invalid("due", "overdue or soon")),
@@ -400,8 +404,17 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
         (page - 1) * per_page,
     )
     .await?;
-    let now = app.now_secs();
-    let soon = due_soon_cutoff(app, tenant_id).await?;
+    let soon = match soon {
+        Some(cutoff) => cutoff,
+        None if rows
+            .iter()
+            .any(|r| is_open(&r.state) && r.due_at.is_some_and(|d| d >= now)) =>
+        {
+            due_soon_cutoff(app, tenant_id).await?
+        }
+        // No open file on the page is due later than now: none can be "due soon".
+        None => now,
+    };
     let items = rows
         .into_iter()
         .map(|r| {
@@ -453,9 +466,14 @@ async fn due_soon_cutoff(app: &App, tenant_id: i64) -> Result<i64> {
         .map_or(now.as_second(), |z| z.timestamp().as_second()))
 }
 
+/// Still being processed: the states the due filters and urgency look at.
+fn is_open(state: &str) -> bool {
+    FileState::parse(state).is_some_and(|s| OPEN_STATES.contains(&s))
+}
+
 /// How urgent an open file is, by the same cut-offs as the `due` filter.
 fn urgency(state: &str, due: Option<i64>, now: i64, soon: i64) -> Option<&'static str> {
-    let open = FileState::parse(state).is_some_and(|s| OPEN_STATES.contains(&s));
+    let open = is_open(state);
     match due {
         Some(d) if open && d < now => Some("overdue"),
         Some(d) if open && d < soon => Some("soon"),
@@ -470,18 +488,7 @@ pub struct Assignable {
     pub display_name: String,
 }
 
-/// People who process files at the file's current unit: the choices for "assign".
-pub async fn assignable_staff(app: &App, actor: &Actor, file_id: i64) -> Result<Vec<Assignable>> {
-    let row = load_scoped(app, actor, file_id).await?;
-    let rec = record_of(&row)?;
-    let mut conn = app.db.read_conn().await?;
-    let unit = units::by_id(&mut conn, actor.tenant_id, rec.current_unit_id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    processors_at(&mut conn, actor, &unit.path).await
-}
-
-/// People who process files at a unit, for a leader assigning several files at once.
+/// People who process files at a unit: the choices when a leader assigns files there.
 pub async fn assignable_at_unit(
     app: &App,
     actor: &Actor,

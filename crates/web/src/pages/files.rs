@@ -642,7 +642,7 @@ async fn file_view(
         .map(|k| action_form(*k))
         .collect();
     let assignable = if actions.iter().any(|a| a.assignee) {
-        files::assignable_staff(&state.app, actor, id)
+        files::assignable_at_unit(&state.app, actor, &detail.current_unit_code)
             .await
             .unwrap_or_default()
     } else {
