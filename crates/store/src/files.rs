@@ -136,6 +136,30 @@ pub struct FileState<'a> {
     pub version: i64,
 }
 
+/// Binds the state columns of [`FileState`], in the order both `insert_file` and
+/// `update_file` list them.
+macro_rules! bind_state {
+    ($query:expr, $s:expr) => {
+        $query
+            .bind($s.code)
+            .bind($s.current_unit_id)
+            .bind($s.assignee_id)
+            .bind($s.state)
+            .bind($s.received_at)
+            .bind($s.received_date)
+            .bind($s.due_at)
+            .bind($s.legal_due_at)
+            .bind($s.appointment_date)
+            .bind($s.finished_at)
+            .bind($s.handed_over_at)
+            .bind($s.ended_at)
+            .bind($s.supplement_count)
+            .bind($s.apology_at)
+            .bind($s.record_json)
+            .bind($s.version)
+    };
+}
+
 /// What is fixed when a file is created.
 pub struct NewFileRow<'a> {
     pub procedure_id: i64,
@@ -160,7 +184,7 @@ pub async fn insert_file(
     s: &FileState<'_>,
     now: i64,
 ) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let query = sqlx::query_as(
         "INSERT INTO files (tenant_id, procedure_id, field_id, receiving_unit_id, owner_user_id, applicant_name,
              applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, rule_version,
              calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date, due_at,
@@ -182,27 +206,12 @@ pub async fn insert_file(
     .bind(new.lookup_pin_hash)
     .bind(new.channel)
     .bind(new.rule_version)
-    .bind(new.calendar_hash)
-    .bind(s.code)
-    .bind(s.current_unit_id)
-    .bind(s.assignee_id)
-    .bind(s.state)
-    .bind(s.received_at)
-    .bind(s.received_date)
-    .bind(s.due_at)
-    .bind(s.legal_due_at)
-    .bind(s.appointment_date)
-    .bind(s.finished_at)
-    .bind(s.handed_over_at)
-    .bind(s.ended_at)
-    .bind(s.supplement_count)
-    .bind(s.apology_at)
-    .bind(s.record_json)
-    .bind(s.version)
-    .bind(now)
-    .bind(new.documents_json)
-    .fetch_one(conn)
-    .await?;
+    .bind(new.calendar_hash);
+    let (id,): (i64,) = bind_state!(query, s)
+        .bind(now)
+        .bind(new.documents_json)
+        .fetch_one(conn)
+        .await?;
     Ok(id)
 }
 
@@ -215,35 +224,20 @@ pub async fn update_file(
     s: &FileState<'_>,
     now: i64,
 ) -> Result<()> {
-    let done = sqlx::query(
+    let query = sqlx::query(
         "UPDATE files SET code = $1, current_unit_id = $2, assignee_id = $3, state = $4, received_at = $5,
              received_date = $6, due_at = $7, legal_due_at = $8, appointment_date = $9, finished_at = $10,
              handed_over_at = $11, ended_at = $12, supplement_count = $13, apology_at = $14, record_json = $15,
              version = $16, updated_at = $17
          WHERE tenant_id = $18 AND id = $19 AND version = $20",
-    )
-    .bind(s.code)
-    .bind(s.current_unit_id)
-    .bind(s.assignee_id)
-    .bind(s.state)
-    .bind(s.received_at)
-    .bind(s.received_date)
-    .bind(s.due_at)
-    .bind(s.legal_due_at)
-    .bind(s.appointment_date)
-    .bind(s.finished_at)
-    .bind(s.handed_over_at)
-    .bind(s.ended_at)
-    .bind(s.supplement_count)
-    .bind(s.apology_at)
-    .bind(s.record_json)
-    .bind(s.version)
-    .bind(now)
-    .bind(tenant_id)
-    .bind(id)
-    .bind(expected_version)
-    .execute(conn)
-    .await?;
+    );
+    let done = bind_state!(query, s)
+        .bind(now)
+        .bind(tenant_id)
+        .bind(id)
+        .bind(expected_version)
+        .execute(conn)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Stale);
     }
