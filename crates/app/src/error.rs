@@ -111,10 +111,15 @@ impl From<StoreError> for AppError {
                 code: "duplicate",
                 message: format!("already exists ({what})"),
             },
-            StoreError::Reference(what) => AppError::Conflict {
+            // The database's own wording names tables and constraints: not for users.
+            StoreError::Reference(_) => AppError::Conflict {
                 code: "in_use",
-                message: format!("still referenced ({what})"),
+                message: "still referenced by other records".to_owned(),
             },
+            StoreError::BadText => AppError::invalid(
+                "text",
+                "text must not contain control characters such as NUL",
+            ),
             other => AppError::Internal(other.to_string()),
         }
     }

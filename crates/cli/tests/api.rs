@@ -256,6 +256,12 @@ async fn bad_input_gets_a_clear_4xx(backend: Backend) {
         (admin.get("/api/v1/khong-co-dau").await, StatusCode::NOT_FOUND, "not_found"),
         (admin.get("/api/v1/files/abc").await, StatusCode::NOT_FOUND, "not_found"),
         (admin.get("/api/v1/files/99999999999999999999999").await, StatusCode::NOT_FOUND, "not_found"),
+        // NUL characters (PostgreSQL cannot store them): refused at the edge, in a body or a
+        // query; no resource is named with one.
+        (admin.post("/api/v1/lookup", json!({ "code": "000.00.12.H48-261120-0001\u{0}", "secret": "x" })).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+        (admin.get("/api/v1/procedures?q=khai%00sinh").await, StatusCode::BAD_REQUEST, "invalid_text"),
+        (admin.get("/api/v1/units/000.00.12%00.H48").await, StatusCode::NOT_FOUND, "not_found"),
     ];
     for (response, expected_status, expected_code) in cases {
         let (status, code) = problem(response).await;

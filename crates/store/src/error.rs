@@ -8,6 +8,9 @@ pub enum StoreError {
     /// A foreign key refused the write (the row is still referenced, or a reference is missing).
     #[error("referenced data: {0}")]
     Reference(String),
+    /// Text the database cannot store (PostgreSQL refuses the NUL character in text).
+    #[error("text the database cannot store")]
+    BadText,
     #[error("not found")]
     NotFound,
     /// The row changed since it was read (optimistic concurrency).
@@ -33,6 +36,10 @@ impl From<sqlx::Error> for StoreError {
             }
             if db.is_foreign_key_violation() {
                 return StoreError::Reference(db.message().to_owned());
+            }
+            // character_not_in_repertoire, untranslatable_character
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return StoreError::BadText;
             }
         }
         if matches!(err, sqlx::Error::RowNotFound) {

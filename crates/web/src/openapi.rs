@@ -31,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         api::jobs::list, api::jobs::retry,
     ),
     components(schemas(Problem)),
-    modifiers(&Security),
+    modifiers(&Security, &ProblemResponses),
     tags(
         (name = "account", description = "Sign-in, sessions, registration, API tokens"),
         (name = "organisation", description = "Units and staff"),
@@ -59,6 +59,81 @@ impl Modify for Security {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::ctx::SESSION_COOKIE))),
         );
     }
+}
+
+/// Every error response is `application/problem+json` (a [`Problem`]), and every operation
+/// lists the errors any request to it can meet, not only its own: a malformed body, query or
+/// path (400), credentials that are invalid or expired (401: a bad bearer token is refused even
+/// on a public operation), a refused change without the session's CSRF token (403), an unknown
+/// path value (404), a body too large, of the wrong type or shape (413, 415, 422).
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_path_params = path.contains('{');
+            let ops = [
+                (false, &mut item.get),
+                (true, &mut item.post),
+                (true, &mut item.put),
+                (true, &mut item.delete),
+                (true, &mut item.patch),
+            ];
+            for (changes, op) in ops {
+                let Some(op) = op else { continue };
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let (RefOr::T(response), true) = (response, is_error(status)) {
+                        response.content.clear();
+                        response
+                            .content
+                            .insert(crate::problem::CONTENT_TYPE.to_owned(), problem());
+                    }
+                }
+                let mut generic = vec![
+                    (
+                        "400",
+                        "Malformed request: a query, path or body value that cannot be read",
+                    ),
+                    ("401", "Credentials missing, invalid or expired"),
+                ];
+                if changes {
+                    generic.push((
+                        "403",
+                        "Not allowed, or a session change without X-CSRF-Token",
+                    ));
+                }
+                if has_path_params {
+                    generic.push(("404", "Not found"));
+                }
+                if op.request_body.is_some() {
+                    generic.push(("413", "Request body too large"));
+                    generic.push(("415", "Request body of the wrong content type"));
+                    generic.push((
+                        "422",
+                        "Request body of the wrong shape or with invalid values",
+                    ));
+                }
+                for (status, description) in generic {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(crate::problem::CONTENT_TYPE, problem())
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
+
+fn is_error(status: &str) -> bool {
+    status.parse::<u16>().is_ok_and(|s| s >= 400)
 }
 
 /// One operation of the document, for the browsable page.

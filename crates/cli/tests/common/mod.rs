@@ -1,6 +1,8 @@
 //! A real server on a random port, over a fresh database holding the demo data.
 #![allow(dead_code)]
 
+pub mod process;
+
 use motcua_app::{App, Db, Settings, SystemClock, demo};
 use motcua_testkit::{Backend, TestDb};
 use reqwest::{Client, Response, StatusCode};

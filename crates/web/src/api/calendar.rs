@@ -125,7 +125,7 @@ pub struct HoursInput {
 
 /// Sets the province's default working hours.
 #[utoipa::path(put, path = "/api/v1/calendar/working-hours", tag = "calendar", request_body = HoursInput,
-    responses((status = 200, body = Versioned), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Versioned), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("session" = []), ("bearer" = [])))]
 pub async fn set_hours(
     State(state): State<AppState>,

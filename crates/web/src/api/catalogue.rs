@@ -156,7 +156,8 @@ pub async fn update(
 
 /// Removes a procedure from the catalogue.
 #[utoipa::path(delete, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Still referenced by files: retire it instead")),
     security(("session" = []), ("bearer" = [])))]
 pub async fn delete(
     State(state): State<AppState>,

@@ -1,7 +1,7 @@
 //! Files: intake, work lists, detail with history, workflow actions, public lookup.
 
 use crate::ctx::Ctx;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
@@ -258,7 +258,7 @@ pub async fn attach(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
-    multipart: axum::extract::Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<Vec<Attachment>>)> {
     let actor = ctx.actor()?;
     let form = crate::upload::read(multipart, state.app.settings.max_attachment_bytes).await?;

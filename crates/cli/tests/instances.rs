@@ -1,0 +1,175 @@
+//! Two `motcua serve` processes on one PostgreSQL database, sharing no memory — how a province
+//! runs more than one server behind a load balancer: a session made on one is valid (and ended)
+//! on both, concurrent intake on both hands out every file code once and without gaps, and the
+//! background jobs both run (outbox notifications, probes) each run exactly once.
+//! PostgreSQL only: SQLite is the single-server embedded default.
+
+mod common;
+
+use common::client;
+use common::process::{seeded, start, temp_dir, wait_until};
+use motcua_app::demo;
+use motcua_testkit::Backend;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn intake(name: &str) -> Value {
+    json!({
+        "procedure_code": "1.001193",
+        "channel": "counter",
+        "applicant": { "name": name, "phone": "0912 000 111", "address": "Tổ 2, phường Chiềng Lề" },
+        "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_one_postgresql() {
+    let (db, app, tenant) = seeded(Backend::Postgres).await;
+    let reader = app.db.reader().clone();
+    let probes = 40_i64;
+    motcua_app::jobs::enqueue_probes(&app, tenant, probes as u32, 50)
+        .await
+        .unwrap();
+    let dir = temp_dir("instances");
+    let config = dir.join("motcua.toml");
+    std::fs::write(
+        &config,
+        "[jobs]\nlease_seconds = 5\npoll_millis = 100\nconcurrency = 2\n",
+    )
+    .unwrap();
+    let servers: Vec<_> = (0..2)
+        .map(|i| {
+            let (p, line) = start(
+                &db,
+                &config,
+                &["serve", "--bind", "127.0.0.1:0"],
+                &dir.join(format!("serve{i}.log")),
+            );
+            let base = line
+                .strip_prefix("listening on ")
+                .unwrap_or_else(|| panic!("first line gives the address: {line}"))
+                .to_owned();
+            (p, base)
+        })
+        .collect();
+    let (a, b) = (&servers[0].1, &servers[1].1);
+
+    // A session made on one server is valid on the other, and signing out on the other ends
+    // it on both. (Cookies are per host, not per port: one cookie jar serves both.)
+    let officer = client();
+    let signed_in: Value = officer
+        .post(format!("{a}/api/v1/auth/login"))
+        .json(&json!({ "login": "motcua.chiengle", "password": demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = signed_in["csrf_token"].as_str().unwrap().to_owned();
+    let me: Value = officer
+        .get(format!("{b}/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "motcua.chiengle");
+
+    // Concurrent intake, alternating between the servers.
+    let per_server = 12;
+    let mut tasks = Vec::new();
+    for i in 0..2 * per_server {
+        let (officer, csrf) = (officer.clone(), csrf.clone());
+        let base = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let response = officer
+                .post(format!("{base}/api/v1/files"))
+                .header("x-csrf-token", csrf)
+                .json(&intake(&format!("Người nộp số {i}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<Value>().await.unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    // Every code once; the day's sequence numbers of this agency without a gap.
+    let mut numbers: Vec<u32> = codes
+        .iter()
+        .map(|c| c.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 2 * per_server, "{codes:?}");
+    assert_eq!(
+        numbers.last().unwrap() - numbers.first().unwrap() + 1,
+        2 * per_server as u32,
+        "{codes:?}"
+    );
+
+    // Every queued job — the probes and the notifications of the new files — is done, once.
+    wait_until("every job to be done", 120, async || {
+        let (open, undispatched): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND state IN ('queued', 'running')),
+                    (SELECT COUNT(*) FROM outbox WHERE tenant_id = $1 AND dispatched_at IS NULL)",
+        )
+        .bind(tenant)
+        .fetch_one(&reader)
+        .await
+        .unwrap();
+        (open == 0 && undispatched == 0).then_some(())
+    })
+    .await;
+    let (effects, distinct, workers): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT job_id), COUNT(DISTINCT worker) FROM job_probes WHERE tenant_id = $1",
+    )
+    .bind(tenant)
+    .fetch_one(&reader)
+    .await
+    .unwrap();
+    assert_eq!((effects, distinct), (probes, probes));
+    assert_eq!(workers, 2, "both servers' workers took jobs");
+    let (runs_twice, dead, new_file_jobs): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND attempts > 1),
+                (SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND state = 'dead'),
+                (SELECT COUNT(*) FROM outbox o JOIN jobs j
+                   ON j.tenant_id = o.tenant_id AND j.idempotency_key = 'outbox:' || o.id
+                  WHERE o.tenant_id = $1 AND o.dispatched_at IS NOT NULL)",
+    )
+    .bind(tenant)
+    .fetch_one(&reader)
+    .await
+    .unwrap();
+    assert_eq!((runs_twice, dead), (0, 0));
+    assert!(new_file_jobs >= 2 * per_server as i64, "{new_file_jobs}");
+
+    // Signing out on B ends the session on A too.
+    let out = officer
+        .post(format!("{b}/api/v1/auth/logout"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success(), "{}", out.status());
+    let after = officer
+        .get(format!("{a}/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+
+    for (mut p, _) in servers {
+        assert!(p.terminate().success());
+    }
+    app.db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
