@@ -80,10 +80,20 @@ async fn load_changes(conn: &mut Conn, tenant_id: i64) -> Result<(CalendarChange
 /// The tenant's configuration, with `unit`'s own working hours if it has some.
 pub async fn config(app: &App, tenant_id: i64, unit: Option<&Unit>) -> Result<CalendarConfig> {
     let mut conn = app.db.read_conn().await?;
-    let (changes, _) = load_changes(&mut conn, tenant_id).await?;
+    config_on(&mut conn, tenant_id, unit).await
+}
+
+/// [`config`] on a connection the caller holds (a request never waits for a second pooled
+/// connection while holding one: under load, that starves the pool).
+pub(crate) async fn config_on(
+    conn: &mut Conn,
+    tenant_id: i64,
+    unit: Option<&Unit>,
+) -> Result<CalendarConfig> {
+    let (changes, _) = load_changes(conn, tenant_id).await?;
     let mut config = changes.apply_to(builtin());
     if let Some(unit) = unit
-        && let Some(json) = calendars::unit_hours(&mut conn, tenant_id, unit.id).await?
+        && let Some(json) = calendars::unit_hours(conn, tenant_id, unit.id).await?
     {
         config.working_hours = serde_json::from_str(&json).map_err(internal)?;
     }
@@ -115,6 +125,17 @@ pub async fn working_calendar(
     unit: Option<&Unit>,
 ) -> Result<Arc<WorkingCalendar>> {
     let config = config(app, tenant_id, unit).await?;
+    app.calendars.get(&config)
+}
+
+/// [`working_calendar`] on a connection the caller holds.
+pub(crate) async fn working_calendar_on(
+    app: &App,
+    conn: &mut Conn,
+    tenant_id: i64,
+    unit: Option<&Unit>,
+) -> Result<Arc<WorkingCalendar>> {
+    let config = config_on(conn, tenant_id, unit).await?;
     app.calendars.get(&config)
 }
 

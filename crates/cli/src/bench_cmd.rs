@@ -31,6 +31,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// Full file lifecycles over HTTP against a `motcua serve` child on this database, beside
+    /// `pgbench -N` at the same concurrency (PostgreSQL). Adds files: use a database of its own.
+    Lifecycle {
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// The public status lookup over HTTP, beside a bare static response, same clients.
+    Lookup {
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 /// SplitMix64: a small seeded generator, so a seed gives the same data on every machine.
@@ -324,7 +339,12 @@ async fn time_reports(
     Ok(())
 }
 
-pub async fn run(app: &App, tenant_id: Option<i64>, cmd: BenchCommand) -> Result<(), Failure> {
+pub async fn run(
+    app: &App,
+    tenant_id: Option<i64>,
+    cmd: BenchCommand,
+    launch: crate::bench_load::Launch<'_>,
+) -> Result<(), Failure> {
     let tenant_id = match tenant_id {
         Some(t) => t,
         None => {
@@ -338,6 +358,12 @@ pub async fn run(app: &App, tenant_id: Option<i64>, cmd: BenchCommand) -> Result
         BenchCommand::Generate { files, seed } => generate(app, tenant_id, files, seed).await,
         BenchCommand::Reports { year, unit, runs } => {
             time_reports(app, tenant_id, year, &unit, runs).await
+        }
+        BenchCommand::Lifecycle { clients, seconds } => {
+            crate::bench_load::lifecycle(app, &launch, clients, seconds).await
+        }
+        BenchCommand::Lookup { clients, seconds } => {
+            crate::bench_load::lookup(&launch, clients, seconds).await
         }
     }
 }

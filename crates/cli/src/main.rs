@@ -1,6 +1,7 @@
 //! The `motcua` binary: serve, demo, migrate, administration and calendar tools.
 
 mod bench_cmd;
+mod bench_load;
 mod calendar_cmd;
 mod config;
 mod import_cmd;
@@ -374,7 +375,11 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
         Command::Bench(cmd) => {
             let app = open(&config).await?;
             let tenant_id = tenant_id(&app, tenant, &config).await.ok();
-            bench_cmd::run(&app, tenant_id, cmd).await
+            let launch = bench_load::Launch {
+                database_url: &config.database_url,
+                config: cli.config.as_deref(),
+            };
+            bench_cmd::run(&app, tenant_id, cmd, launch).await
         }
         Command::Migrate => {
             open(&config).await?;

@@ -486,7 +486,54 @@ async fn the_receipt_is_a_pdf_with_a_new_pin(backend: Backend) {
     );
 }
 
+/// More simultaneous lookups and work lists than the server has database connections (5 here):
+/// each is answered (a request that held one connection while waiting for a second starved
+/// the pool).
+async fn parallel_requests_are_all_answered(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let receipt: Value = counter
+        .post("/api/v1/files", intake("Lò Thị Tra"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let body = json!({ "code": receipt["code"], "secret": receipt["pin"] });
+    let public = std::sync::Arc::new(server.anonymous());
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let (public, body) = (public.clone(), body.clone());
+            tokio::spawn(async move {
+                let response = public.post("/api/v1/lookup", body).await;
+                let status = response.status();
+                let found: Value = response.json().await.unwrap();
+                (status, found["code"].clone())
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), (StatusCode::OK, receipt["code"].clone()));
+    }
+    // Work lists that need the calendar (files due soon) likewise.
+    let counter = std::sync::Arc::new(counter);
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let response = counter
+                    .get("/api/v1/files?unit=000.21.20.H48&due=soon")
+                    .await;
+                response.status()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+}
+
 on_both_backends! {
+    parallel_requests => parallel_requests_are_all_answered,
     receipt => the_receipt_is_a_pdf_with_a_new_pin,
     lifecycle => a_counter_file_goes_from_receipt_to_hand_over,
     concurrent_intake => concurrent_intake_issues_each_code_once,

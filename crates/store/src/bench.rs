@@ -124,3 +124,17 @@ pub async fn finish_load(conn: &mut Conn, backend: Backend) -> Result<()> {
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(())
 }
+
+/// One number from a query of the bench programs (a count, a server statistic).
+pub async fn scalar(pool: &sqlx::AnyPool, sql: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await?;
+    Ok(n)
+}
+
+/// A statement outside any transaction, by the simple protocol (`CREATE DATABASE` for a
+/// baseline's scratch database).
+pub async fn execute(pool: &sqlx::AnyPool, sql: &str) -> Result<()> {
+    use sqlx::Executor;
+    pool.execute(sql).await?;
+    Ok(())
+}

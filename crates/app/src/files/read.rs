@@ -12,7 +12,7 @@ use motcua_domain::file::{
 };
 use motcua_domain::permission::Action;
 use motcua_store::files::{self as store, FileRow, QueueFilter};
-use motcua_store::{catalogue as procedures, commit, sessions, units, users};
+use motcua_store::{Conn, catalogue as procedures, commit, sessions, units, users};
 use serde::{Deserialize, Serialize};
 
 fn ts(secs: Option<i64>) -> Option<Timestamp> {
@@ -262,6 +262,10 @@ pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Resu
         .await?
         .ok_or(AppError::NotFound("procedure"))?;
     let events = store::events(&mut conn, tenant_id, row.id).await?;
+    // One pooled connection at a time: holding this one while the rating waits for another
+    // starved the pool under concurrent lookups (every request holding one, waiting for a second).
+    drop(conn);
+    let rating = super::rating::rating_state(app, tenant_id, &row, &rec).await?;
     Ok(PublicStatus {
         code: code.to_owned(),
         procedure_name: procedure.name,
@@ -273,7 +277,7 @@ pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Resu
             .map(|s| s.missing_items.clone())
             .unwrap_or_default(),
         history: history(&events, false),
-        rating: super::rating::rating_state(app, tenant_id, &row, &rec).await?,
+        rating,
     })
 }
 
@@ -381,7 +385,7 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
             filter.due_before = Some(if due == "overdue" {
                 now
             } else {
-                *soon.insert(due_soon_cutoff(app, tenant_id).await?)
+                *soon.insert(due_soon_cutoff(app, &mut conn, tenant_id).await?)
             });
         }
         Some(_) => return Err(AppError::invalid("due", "overdue or soon")),
@@ -410,7 +414,7 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
             .iter()
             .any(|r| is_open(&r.state) && r.due_at.is_some_and(|d| d >= now)) =>
         {
-            due_soon_cutoff(app, tenant_id).await?
+            due_soon_cutoff(app, &mut conn, tenant_id).await?
         }
         // No open file on the page is due later than now: none can be "due soon".
         None => now,
@@ -452,9 +456,9 @@ pub(crate) fn queue_item(r: store::QueueRow, urgency: Option<&str>) -> QueueItem
 }
 
 /// The instant before which an open file counts as "due soon": the end of the next working day.
-async fn due_soon_cutoff(app: &App, tenant_id: i64) -> Result<i64> {
+async fn due_soon_cutoff(app: &App, conn: &mut Conn, tenant_id: i64) -> Result<i64> {
     let now = app.now();
-    let cal = calendar::working_calendar(app, tenant_id, None).await?;
+    let cal = calendar::working_calendar_on(app, conn, tenant_id, None).await?;
     let today = now.to_zoned(utc7()).date();
     let next = cal
         .add_working_days(today, 1)

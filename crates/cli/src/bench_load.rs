@@ -1,0 +1,478 @@
+//! `motcua bench lifecycle` and `motcua bench lookup`: load over HTTP on loopback against a
+//! `motcua serve` child process on the configured database, each printed beside a baseline
+//! measured in the same run — `pgbench -N` at the same concurrency for the lifecycle (the
+//! database's commit rate is the limit), a bare static response (`/healthz`) for the lookup.
+//! Programs that print figures, not timed tests.
+
+use crate::Failure;
+use motcua_app::{App, demo};
+use reqwest::Client;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Commits one lifecycle needs: intake and six workflow steps, one transaction each.
+const COMMITS_PER_LIFECYCLE: f64 = 7.0;
+
+/// Where the child server comes from: this executable, on the same database and configuration.
+pub struct Launch<'a> {
+    pub database_url: &'a str,
+    pub config: Option<&'a Path>,
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(launch: &Launch) -> Result<Server, Failure> {
+        let exe = std::env::current_exe().map_err(|e| Failure::input(e.to_string()))?;
+        let mut cmd = Command::new(exe);
+        cmd.args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            launch.database_url,
+        ])
+        .env("MOTCUA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+        if let Some(config) = launch.config {
+            cmd.arg("--config").arg(config);
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| Failure::input(format!("cannot start the server: {e}")))?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .map_err(|e| Failure::input(e.to_string()))?;
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .ok_or_else(|| Failure::input(format!("the server did not start: {line}")))?
+            .to_owned();
+        Ok(Server { child, base })
+    }
+
+    /// The child's peak resident memory (VmHWM), in MB.
+    fn peak_rss_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("HTTP client")
+}
+
+struct User {
+    client: Client,
+    csrf: String,
+}
+
+async fn sign_in(base: &str, login: &str) -> Result<User, Failure> {
+    let client = http();
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "login": login, "password": demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| Failure::input(format!("sign-in of the demo user {login} failed: {e}")))?
+        .json()
+        .await
+        .map_err(|e| Failure::input(e.to_string()))?;
+    Ok(User {
+        client,
+        csrf: body["csrf_token"].as_str().unwrap_or_default().to_owned(),
+    })
+}
+
+/// Latencies in microseconds, and failures.
+#[derive(Default)]
+struct Tally {
+    latencies: Vec<u32>,
+    errors: u64,
+    completed: u64,
+}
+
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.latencies.extend(other.latencies);
+        self.errors += other.errors;
+        self.completed += other.completed;
+    }
+
+    fn percentile_ms(&mut self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        self.latencies.sort_unstable();
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(self.latencies[i]) / 1000.0
+    }
+
+    fn summary(&mut self) -> String {
+        format!(
+            "p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+            self.percentile_ms(0.50),
+            self.percentile_ms(0.95),
+            self.percentile_ms(0.99)
+        )
+    }
+}
+
+async fn timed_post(user: &User, url: String, body: &Value, tally: &mut Tally) -> Option<Value> {
+    let started = Instant::now();
+    let response = user
+        .client
+        .post(url)
+        .header("x-csrf-token", &user.csrf)
+        .json(body)
+        .send()
+        .await;
+    let value = match response {
+        Ok(r) if r.status().is_success() => r.json::<Value>().await.ok(),
+        _ => None,
+    };
+    tally
+        .latencies
+        .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+    if value.is_none() {
+        tally.errors += 1;
+    }
+    value
+}
+
+/// One client: lifecycles (intake → assign → examine → submit → approve → result ready →
+/// handed over) until `stop`.
+async fn lifecycles(base: String, users: Arc<[User; 3]>, stop: Arc<AtomicBool>) -> Tally {
+    let [counter, specialist, leader] = &*users;
+    let steps: [(&User, Value); 6] = [
+        (
+            leader,
+            json!({ "kind": "assign", "assignee": "chuyenvien.chiengle" }),
+        ),
+        (specialist, json!({ "kind": "start_examination" })),
+        (specialist, json!({ "kind": "submit_for_approval" })),
+        (leader, json!({ "kind": "approve" })),
+        (counter, json!({ "kind": "mark_result_ready" })),
+        (counter, json!({ "kind": "hand_over", "method": "counter" })),
+    ];
+    let intake = json!({
+        "procedure_code": "1.001193",
+        "channel": "counter",
+        "applicant": { "name": "Người nộp thử tải", "phone": "0912 000 111" },
+        "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    });
+    let mut tally = Tally::default();
+    'files: while !stop.load(Ordering::Relaxed) {
+        let Some(receipt) =
+            timed_post(counter, format!("{base}/api/v1/files"), &intake, &mut tally).await
+        else {
+            continue;
+        };
+        let id = receipt["file_id"].as_i64().unwrap_or_default();
+        let mut version = receipt["version"].as_i64().unwrap_or_default();
+        for (user, action) in &steps {
+            let url = format!("{base}/api/v1/files/{id}/actions");
+            let body = json!({ "action": action, "version": version });
+            let Some(file) = timed_post(user, url, &body, &mut tally).await else {
+                continue 'files;
+            };
+            version = file["version"].as_i64().unwrap_or_default();
+        }
+        tally.completed += 1;
+    }
+    tally
+}
+
+/// Runs `clients` copies of `work` for `seconds` and merges their tallies.
+async fn run_clients<F, Fut>(clients: usize, seconds: u64, work: F) -> (Tally, f64)
+where
+    F: Fn(Arc<AtomicBool>) -> Fut,
+    Fut: std::future::Future<Output = Tally> + Send + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| tokio::spawn(work(stop.clone())))
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut total = Tally::default();
+    for t in tasks {
+        if let Ok(tally) = t.await {
+            total.merge(tally);
+        }
+    }
+    (total, started.elapsed().as_secs_f64())
+}
+
+async fn stored_files(app: &App) -> Result<i64, Failure> {
+    let (n,): (i64,) = sqlx_count(app, "SELECT COUNT(*) FROM files").await?;
+    Ok(n)
+}
+
+async fn sqlx_count(app: &App, sql: &str) -> Result<(i64,), Failure> {
+    motcua_app::store::bench::scalar(app.db.reader(), sql)
+        .await
+        .map(|n| (n,))
+        .map_err(|e| Failure::input(e.to_string()))
+}
+
+pub async fn lifecycle(
+    app: &App,
+    launch: &Launch<'_>,
+    clients: usize,
+    seconds: u64,
+) -> Result<(), Failure> {
+    let postgres = launch.database_url.starts_with("postgres");
+    let before = stored_files(app).await?;
+    let server = Server::start(launch)?;
+    let base = server.base.clone();
+    let users = Arc::new([
+        sign_in(&base, "motcua.chiengle").await?,
+        sign_in(&base, "chuyenvien.chiengle").await?,
+        sign_in(&base, "lanhdao.chiengle").await?,
+    ]);
+    let commits_before = if postgres { commits(app).await? } else { 0 };
+    let (mut tally, elapsed) = run_clients(clients, seconds, |stop| {
+        lifecycles(base.clone(), users.clone(), stop)
+    })
+    .await;
+    let rss = server.peak_rss_mb();
+    drop(server);
+    let rate = tally.completed as f64 / elapsed;
+    println!(
+        "lifecycle on {}: {clients} clients for {elapsed:.1} s, {before} files stored before",
+        if postgres { "PostgreSQL" } else { "SQLite" }
+    );
+    println!(
+        "  lifecycles: {} ({rate:.1}/s); requests: {} ({:.0}/s), failed: {}",
+        tally.completed,
+        tally.latencies.len(),
+        tally.latencies.len() as f64 / elapsed,
+        tally.errors
+    );
+    println!("  latency per request: {}", tally.summary());
+    if let Some(rss) = rss {
+        println!("  server peak RSS: {rss:.1} MB");
+    }
+    if !postgres {
+        return Ok(());
+    }
+    // The statistics collector publishes a backend's counts within a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let measured = (commits(app).await? - commits_before) as f64 / tally.completed.max(1) as f64;
+    println!(
+        "  commits per lifecycle: {COMMITS_PER_LIFECYCLE} by the requests; {measured:.1} measured \
+         in the database (with background jobs, sessions and reads)"
+    );
+    let tps = pgbench(app, launch.database_url, clients, seconds).await?;
+    println!("  baseline pgbench -N, {clients} clients, {seconds} s: {tps:.0} tps");
+    println!(
+        "  efficiency = {rate:.1} lifecycles/s × {COMMITS_PER_LIFECYCLE} ÷ {tps:.0} = {:.2} (target ≥ 0.5)",
+        rate * COMMITS_PER_LIFECYCLE / tps
+    );
+    Ok(())
+}
+
+async fn commits(app: &App) -> Result<i64, Failure> {
+    Ok(sqlx_count(
+        app,
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .await?
+    .0)
+}
+
+/// `pgbench -N` on a scratch database of the same server (created, initialised, dropped).
+async fn pgbench(app: &App, url: &str, clients: usize, seconds: u64) -> Result<f64, Failure> {
+    let scratch = format!("motcua_pgbench_{}", std::process::id());
+    let scratch_url = replace_database(url, &scratch)
+        .ok_or_else(|| Failure::input(format!("cannot read the database name of {url}")))?;
+    let exec = |sql: String| async move {
+        motcua_app::store::bench::execute(app.db.reader(), &sql)
+            .await
+            .map_err(|e| Failure::input(format!("{sql}: {e}")))
+    };
+    exec(format!("DROP DATABASE IF EXISTS {scratch}")).await?;
+    exec(format!("CREATE DATABASE {scratch}")).await?;
+    let run = |args: Vec<String>| {
+        let out = Command::new("pgbench")
+            .args(&args)
+            .output()
+            .map_err(|e| Failure::input(format!("cannot run pgbench: {e}")))?;
+        if !out.status.success() {
+            return Err(Failure::input(format!(
+                "pgbench {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let result = run(vec!["-i".into(), "-q".into(), scratch_url.clone()]).and_then(|_| {
+        run(vec![
+            "-N".into(),
+            "-c".into(),
+            clients.to_string(),
+            "-j".into(),
+            clients.min(2).to_string(),
+            "-T".into(),
+            seconds.to_string(),
+            scratch_url.clone(),
+        ])
+    });
+    exec(format!("DROP DATABASE IF EXISTS {scratch}")).await?;
+    let out = result?;
+    out.lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| Failure::input(format!("no tps in pgbench's output:\n{out}")))
+}
+
+/// `postgres://user@host:port/db?x` with another database name.
+fn replace_database(url: &str, database: &str) -> Option<String> {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let slash = head.rfind('/')?;
+    (slash > "postgres://".len()).then_some(())?;
+    let mut out = format!("{}/{database}", &head[..slash]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Some(out)
+}
+
+/// One client of the lookup load: the public status lookup with a real code and PIN, or the
+/// bare `/healthz` response as the baseline.
+async fn lookups(base: String, body: Option<Value>, stop: Arc<AtomicBool>) -> Tally {
+    let client = http();
+    let mut tally = Tally::default();
+    while !stop.load(Ordering::Relaxed) {
+        let started = Instant::now();
+        let response = match &body {
+            Some(body) => {
+                client
+                    .post(format!("{base}/api/v1/lookup"))
+                    .json(body)
+                    .send()
+                    .await
+            }
+            None => client.get(format!("{base}/healthz")).send().await,
+        };
+        let ok = match response {
+            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        tally
+            .latencies
+            .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        if ok {
+            tally.completed += 1;
+        } else {
+            tally.errors += 1;
+        }
+    }
+    tally
+}
+
+pub async fn lookup(launch: &Launch<'_>, clients: usize, seconds: u64) -> Result<(), Failure> {
+    let server = Server::start(launch)?;
+    let base = server.base.clone();
+    // A file to look up, received now through the API like any other.
+    let counter = sign_in(&base, "motcua.chiengle").await?;
+    let mut tally = Tally::default();
+    let receipt = timed_post(
+        &counter,
+        format!("{base}/api/v1/files"),
+        &json!({
+            "procedure_code": "1.001193",
+            "channel": "counter",
+            "applicant": { "name": "Người tra cứu", "phone": "0912 000 111" },
+            "documents": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+        }),
+        &mut tally,
+    )
+    .await
+    .ok_or_else(|| Failure::input("could not receive a file to look up"))?;
+    let body = json!({ "code": receipt["code"], "secret": receipt["pin"] });
+    for (name, body) in [
+        ("bare /healthz (baseline)", None),
+        ("status lookup", Some(body)),
+    ] {
+        let (mut tally, elapsed) = run_clients(clients, seconds, |stop| {
+            lookups(base.clone(), body.clone(), stop)
+        })
+        .await;
+        println!(
+            "{name}: {clients} clients, {elapsed:.1} s: {:.0} req/s, {}, failed {}",
+            tally.completed as f64 / elapsed,
+            tally.summary(),
+            tally.errors
+        );
+    }
+    if let Some(rss) = server.peak_rss_mb() {
+        println!("server peak RSS: {rss:.1} MB");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_database_url() {
+        assert_eq!(
+            replace_database(
+                "postgres://postgres@127.0.0.1:5432/motcua?sslmode=disable",
+                "x"
+            )
+            .as_deref(),
+            Some("postgres://postgres@127.0.0.1:5432/x?sslmode=disable")
+        );
+        assert_eq!(replace_database("postgres://host", "x"), None);
+    }
+
+    #[test]
+    fn percentiles_of_latencies() {
+        let mut t = Tally {
+            latencies: (1..=100).map(|ms| ms * 1000).collect(),
+            ..Tally::default()
+        };
+        assert_eq!(t.percentile_ms(0.5), 51.0);
+        assert_eq!(t.percentile_ms(0.99), 99.0);
+    }
+}
