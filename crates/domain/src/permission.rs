@@ -6,7 +6,7 @@ use crate::org::Role;
 /// Things a user can ask the system to do, as far as permissions are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Read the unit tree and staff lists of units in scope.
+    /// Read the unit tree (staff lists, with logins and roles, need `ManageUsers`).
     ViewUnits,
     /// Create or change units.
     ManageUnits,
