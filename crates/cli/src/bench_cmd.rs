@@ -39,6 +39,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// The peer comparison's other half: the same kind of lifecycle against a django-helpdesk
+    /// server's REST API (scripts/bench-peer.sh sets it up and runs both).
+    Peer {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long, default_value_t = 1)]
+        queue: i64,
+        #[arg(long, default_value_t = 1)]
+        user: i64,
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
     /// The public status lookup over HTTP, beside a bare static response, same clients.
     Lookup {
         #[arg(long, default_value_t = 16)]
@@ -362,8 +378,31 @@ pub async fn run(
         BenchCommand::Lifecycle { clients, seconds } => {
             crate::bench_load::lifecycle(app, &launch, clients, seconds).await
         }
+        cmd @ BenchCommand::Peer { .. } => peer(cmd).await,
         BenchCommand::Lookup { clients, seconds } => {
             crate::bench_load::lookup(&launch, clients, seconds).await
         }
     }
+}
+
+/// `motcua bench peer`: needs no database of ours.
+pub async fn peer(cmd: BenchCommand) -> Result<(), Failure> {
+    let BenchCommand::Peer {
+        url,
+        token,
+        queue,
+        user,
+        clients,
+        seconds,
+    } = cmd
+    else {
+        return Err(Failure::input("not the peer benchmark"));
+    };
+    let peer = crate::bench_load::Peer {
+        url: url.trim_end_matches('/').to_owned(),
+        token,
+        queue,
+        user,
+    };
+    crate::bench_load::peer(peer, clients, seconds).await
 }

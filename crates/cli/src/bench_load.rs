@@ -449,6 +449,100 @@ pub async fn lookup(launch: &Launch<'_>, clients: usize, seconds: u64) -> Result
     Ok(())
 }
 
+/// The peer: a django-helpdesk server's REST API (scripts/bench-peer.sh starts it).
+pub struct Peer {
+    pub url: String,
+    pub token: String,
+    pub queue: i64,
+    pub user: i64,
+}
+
+/// One client of the peer's lifecycle, the closest to ours its API offers: open a ticket,
+/// assign it, a follow-up (the examination), resolve it with a resolution (the decision),
+/// close it (handed over). Five requests, each a write.
+async fn peer_lifecycles(peer: Arc<Peer>, stop: Arc<AtomicBool>) -> Tally {
+    let client = http();
+    let auth = format!("Token {}", peer.token);
+    let mut tally = Tally::default();
+    let send = async |method: reqwest::Method, path: String, body: Value, tally: &mut Tally| {
+        let started = Instant::now();
+        let response = client
+            .request(method, format!("{}{path}", peer.url))
+            .header("authorization", &auth)
+            .json(&body)
+            .send()
+            .await;
+        let value = match response {
+            Ok(r) if r.status().is_success() => r.json::<Value>().await.ok(),
+            _ => None,
+        };
+        tally
+            .latencies
+            .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        if value.is_none() {
+            tally.errors += 1;
+        }
+        value
+    };
+    use reqwest::Method;
+    'tickets: while !stop.load(Ordering::Relaxed) {
+        let opened = json!({ "queue": peer.queue, "title": "Hồ sơ đăng ký khai sinh",
+            "description": "Tờ khai đăng ký khai sinh; Giấy chứng sinh",
+            "submitter_email": "nguoinop@example.vn", "priority": 3 });
+        let Some(ticket) = send(Method::POST, "/api/tickets/".into(), opened, &mut tally).await
+        else {
+            continue;
+        };
+        let id = ticket["id"].as_i64().unwrap_or_default();
+        let steps = [
+            (
+                Method::PATCH,
+                format!("/api/tickets/{id}/"),
+                json!({ "assigned_to": peer.user }),
+            ),
+            (
+                Method::POST,
+                "/api/followups/".into(),
+                json!({ "ticket": id, "title": "Thẩm định", "comment": "Hồ sơ đủ điều kiện", "public": false }),
+            ),
+            (
+                Method::PATCH,
+                format!("/api/tickets/{id}/"),
+                json!({ "status": 3, "resolution": "Đã duyệt" }),
+            ),
+            (
+                Method::PATCH,
+                format!("/api/tickets/{id}/"),
+                json!({ "status": 4 }),
+            ),
+        ];
+        for (method, path, body) in steps {
+            if send(method, path, body, &mut tally).await.is_none() {
+                continue 'tickets;
+            }
+        }
+        tally.completed += 1;
+    }
+    tally
+}
+
+pub async fn peer(peer: Peer, clients: usize, seconds: u64) -> Result<(), Failure> {
+    let peer = Arc::new(peer);
+    let (mut tally, elapsed) =
+        run_clients(clients, seconds, |stop| peer_lifecycles(peer.clone(), stop)).await;
+    println!("peer lifecycle (django-helpdesk REST API): {clients} clients for {elapsed:.1} s");
+    println!(
+        "  lifecycles: {} ({:.1}/s); requests: {} ({:.0}/s), failed: {}",
+        tally.completed,
+        tally.completed as f64 / elapsed,
+        tally.latencies.len(),
+        tally.latencies.len() as f64 / elapsed,
+        tally.errors
+    );
+    println!("  latency per request: {}", tally.summary());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -372,6 +372,7 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let tenant_id = tenant_id(&app, tenant, &config).await?;
             report_cmd::run(&app, tenant_id, cmd).await
         }
+        Command::Bench(cmd @ bench_cmd::BenchCommand::Peer { .. }) => bench_cmd::peer(cmd).await,
         Command::Bench(cmd) => {
             let app = open(&config).await?;
             let tenant_id = tenant_id(&app, tenant, &config).await.ok();
