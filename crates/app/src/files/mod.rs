@@ -4,7 +4,7 @@
 //! outbox message and the audit record in one transaction.
 
 mod act;
-mod attachments;
+pub(crate) mod attachments;
 mod csv;
 mod forms;
 pub mod import;
