@@ -11,6 +11,7 @@ mod error;
 pub mod files;
 pub mod jobs;
 pub mod org;
+pub mod reform_index;
 pub mod reports;
 pub mod secret;
 pub mod tenancy;

@@ -80,14 +80,13 @@ pub async fn set_by_year(
 }
 
 pub async fn publish_set(conn: &mut Conn, tenant_id: i64, id: i64, at: i64) -> Result<()> {
-    let done = sqlx::query(
-        "UPDATE reform_sets SET published_at = $1 WHERE tenant_id = $2 AND id = $3",
-    )
-    .bind(at)
-    .bind(tenant_id)
-    .bind(id)
-    .execute(conn)
-    .await?;
+    let done =
+        sqlx::query("UPDATE reform_sets SET published_at = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(at)
+            .bind(tenant_id)
+            .bind(id)
+            .execute(conn)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -124,7 +123,11 @@ pub async fn assessment(
     .await?)
 }
 
-pub async fn assessments(conn: &mut Conn, tenant_id: i64, set_id: i64) -> Result<Vec<AssessmentRow>> {
+pub async fn assessments(
+    conn: &mut Conn,
+    tenant_id: i64,
+    set_id: i64,
+) -> Result<Vec<AssessmentRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ASSESSMENT_COLUMNS} FROM reform_assessments
          WHERE tenant_id = $1 AND set_id = $2 ORDER BY unit_id"
@@ -223,7 +226,11 @@ pub async fn insert_evidence(conn: &mut Conn, tenant_id: i64, e: &EvidenceRow) -
     Ok(id)
 }
 
-pub async fn evidence(conn: &mut Conn, tenant_id: i64, assessment_id: i64) -> Result<Vec<EvidenceRow>> {
+pub async fn evidence(
+    conn: &mut Conn,
+    tenant_id: i64,
+    assessment_id: i64,
+) -> Result<Vec<EvidenceRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {EVIDENCE_COLUMNS} FROM reform_evidence
          WHERE tenant_id = $1 AND assessment_id = $2 ORDER BY id"

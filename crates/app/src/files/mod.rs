@@ -5,7 +5,7 @@
 
 mod act;
 pub(crate) mod attachments;
-mod csv;
+pub(crate) mod csv;
 mod forms;
 pub mod import;
 mod intake;

@@ -224,7 +224,11 @@ impl Assessment {
     }
 
     /// Fills the system's rates in (percent per computed criterion; `None` where no data).
-    pub fn fill_computed(&mut self, set: &CriteriaSet, rate: impl Fn(super::Source) -> Option<f64>) {
+    pub fn fill_computed(
+        &mut self,
+        set: &CriteriaSet,
+        rate: impl Fn(super::Source) -> Option<f64>,
+    ) {
         for c in set.leaves() {
             if let Method::Computed { source, .. } = &c.method {
                 self.entries.entry(c.code.clone()).or_default().percent = rate(*source).map(round2);
@@ -305,7 +309,9 @@ impl Assessment {
         }
         for (code, text) in notes {
             if set.find(code).is_none() {
-                return Err(StageError::UnknownCriterion(code.chars().take(20).collect()));
+                return Err(StageError::UnknownCriterion(
+                    code.chars().take(20).collect(),
+                ));
             }
             let text: String = text.trim().chars().take(2000).collect();
             if !text.is_empty() {
@@ -444,7 +450,11 @@ mod tests {
         let (code, max) = manual_leaf(&set);
         let mut a = Assessment::new();
         let err = a
-            .self_score(&set, &[(code.clone(), Some(max + 0.5), String::new())], None)
+            .self_score(
+                &set,
+                &[(code.clone(), Some(max + 0.5), String::new())],
+                None,
+            )
             .unwrap_err();
         assert_eq!(err.code(), "bad_score");
         assert!(err.message_vi().contains("vượt điểm tối đa"));
@@ -482,8 +492,11 @@ mod tests {
                 .unwrap_err(),
             StageError::WrongStage(Stage::Submitted)
         );
-        a.appraise(&set, &[(code.clone(), Some(0.0), "Thiếu kiểm chứng".into())])
-            .unwrap();
+        a.appraise(
+            &set,
+            &[(code.clone(), Some(0.0), "Thiếu kiểm chứng".into())],
+        )
+        .unwrap();
         a.send_for_explanation().unwrap();
         a.explain(&set, &[(code.clone(), "Bổ sung văn bản".into())])
             .unwrap();
@@ -527,7 +540,12 @@ mod tests {
             .collect();
         assert_eq!(
             ranks,
-            vec![("a".into(), 1), ("b".into(), 2), ("c".into(), 2), ("d".into(), 4)]
+            vec![
+                ("a".into(), 1),
+                ("b".into(), 2),
+                ("c".into(), 2),
+                ("d".into(), 4)
+            ]
         );
     }
 }

@@ -228,7 +228,8 @@ impl CriteriaSet {
 
     /// The shipped example for communes, re-labelled for `year`.
     pub fn example(year: i16) -> CriteriaSet {
-        let mut set = CriteriaSet::from_json(EXAMPLE_COMMUNE_SET).expect("the example set is valid");
+        let mut set =
+            CriteriaSet::from_json(EXAMPLE_COMMUNE_SET).expect("the example set is valid");
         set.year = year;
         set
     }
@@ -263,7 +264,10 @@ impl CriteriaSet {
     }
 
     pub fn find(&self, code: &str) -> Option<&Criterion> {
-        self.walk().into_iter().map(|(_, c)| c).find(|c| c.code == code)
+        self.walk()
+            .into_iter()
+            .map(|(_, c)| c)
+            .find(|c| c.code == code)
     }
 
     /// The field a criterion belongs to.
@@ -306,26 +310,46 @@ impl CriteriaSet {
             let at = c.code.as_str();
             if c.code.is_empty()
                 || c.code.len() > 20
-                || !c.code.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.')
+                || !c
+                    .code
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '.')
             {
-                push("set", format!("bad criterion code `{}`", c.code.chars().take(20).collect::<String>()));
+                push(
+                    "set",
+                    format!(
+                        "bad criterion code `{}`",
+                        c.code.chars().take(20).collect::<String>()
+                    ),
+                );
                 continue;
             }
             if !codes.insert(c.code.clone()) {
                 push(at, "duplicate code".into());
             }
             if depth > 3 {
-                push(at, "at most three levels: field, criterion, sub-criterion".into());
+                push(
+                    at,
+                    "at most three levels: field, criterion, sub-criterion".into(),
+                );
             }
             if c.name.trim().is_empty() || c.name.chars().count() > 1000 {
                 push(at, "name is required (at most 1000 characters)".into());
             }
-            if !(c.max_points > 0.0 && c.max_points <= 100.0) || has_more_than_two_decimals(c.max_points) {
-                push(at, "maximum points must be above 0, at most 100, with at most two decimals".into());
+            if !(c.max_points > 0.0 && c.max_points <= 100.0)
+                || has_more_than_two_decimals(c.max_points)
+            {
+                push(
+                    at,
+                    "maximum points must be above 0, at most 100, with at most two decimals".into(),
+                );
             }
             for child in &c.children {
                 if !child.code.starts_with(&format!("{}.", c.code)) {
-                    push(&child.code, format!("code must start with its parent's `{}.`", c.code));
+                    push(
+                        &child.code,
+                        format!("code must start with its parent's `{}.`", c.code),
+                    );
                 }
             }
             if !c.is_leaf() {
@@ -341,7 +365,10 @@ impl CriteriaSet {
                     );
                 }
                 if c.method != Method::Manual {
-                    push(at, "only sub-criteria without children are scored by a method".into());
+                    push(
+                        at,
+                        "only sub-criteria without children are scored by a method".into(),
+                    );
                 }
             }
             let bands = c.method.bands();
@@ -352,11 +379,24 @@ impl CriteriaSet {
                 if !(0.0..=100.0).contains(&b.min_percent) {
                     push(at, "band thresholds are percentages from 0 to 100".into());
                 }
-                if b.points < 0.0 || b.points > c.max_points + 1e-9 || has_more_than_two_decimals(b.points) {
-                    push(at, "band points must be from 0 to the maximum, with at most two decimals".into());
+                if b.points < 0.0
+                    || b.points > c.max_points + 1e-9
+                    || has_more_than_two_decimals(b.points)
+                {
+                    push(
+                        at,
+                        "band points must be from 0 to the maximum, with at most two decimals"
+                            .into(),
+                    );
                 }
-                if i > 0 && !(b.min_percent < bands[i - 1].min_percent && b.points <= bands[i - 1].points) {
-                    push(at, "bands go from the highest threshold down, points not increasing".into());
+                if i > 0
+                    && !(b.min_percent < bands[i - 1].min_percent
+                        && b.points <= bands[i - 1].points)
+                {
+                    push(
+                        at,
+                        "bands go from the highest threshold down, points not increasing".into(),
+                    );
                 }
             }
         }
@@ -374,7 +414,11 @@ impl CriteriaSet {
         if self.grades.last().is_some_and(|g| g.min_total != 0.0) {
             push("grades", "the last grade must start at 0 points".into());
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -407,7 +451,11 @@ mod tests {
         ] {
             assert!(computed.contains(&s), "{s:?} is used");
         }
-        assert!(set.leaves().iter().any(|c| matches!(c.method, Method::Survey { .. })));
+        assert!(
+            set.leaves()
+                .iter()
+                .any(|c| matches!(c.method, Method::Survey { .. }))
+        );
         assert_eq!(set.grade_of(92.0).unwrap().code, "xuat_sac");
         assert_eq!(set.grade_of(49.99).unwrap().code, "yeu");
     }
@@ -418,7 +466,9 @@ mod tests {
         set.fields[0].children[0].max_points += 0.5;
         let problems = set.validate().unwrap_err();
         assert!(
-            problems.iter().any(|p| p.at == set.fields[0].code && p.message.contains("add up")),
+            problems
+                .iter()
+                .any(|p| p.at == set.fields[0].code && p.message.contains("add up")),
             "{problems:?}"
         );
     }
@@ -436,7 +486,16 @@ mod tests {
             evidence: String::new(),
             method: Method::Computed {
                 source: Source::OnTimeRate,
-                bands: vec![Band { min_percent: 50.0, points: 1.0 }, Band { min_percent: 90.0, points: 2.0 }],
+                bands: vec![
+                    Band {
+                        min_percent: 50.0,
+                        points: 1.0,
+                    },
+                    Band {
+                        min_percent: 90.0,
+                        points: 2.0,
+                    },
+                ],
             },
             children: vec![],
         });
@@ -453,14 +512,23 @@ mod tests {
     #[test]
     fn bands_turn_a_rate_into_points() {
         let bands = [
-            Band { min_percent: 98.0, points: 2.0 },
-            Band { min_percent: 95.0, points: 1.0 },
+            Band {
+                min_percent: 98.0,
+                points: 2.0,
+            },
+            Band {
+                min_percent: 95.0,
+                points: 1.0,
+            },
         ];
         assert_eq!(band_points(&bands, 100.0), 2.0);
         assert_eq!(band_points(&bands, 98.0), 2.0);
         assert_eq!(band_points(&bands, 97.9), 1.0);
         assert_eq!(band_points(&bands, 10.0), 0.0);
-        assert_eq!(bands_vi(&bands), "≥ 98%: 2 điểm; ≥ 95%: 1 điểm; thấp hơn: 0 điểm");
+        assert_eq!(
+            bands_vi(&bands),
+            "≥ 98%: 2 điểm; ≥ 95%: 1 điểm; thấp hơn: 0 điểm"
+        );
         assert_eq!(fmt_num(1.5), "1,5");
     }
 }
