@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 pub mod demo_files;
+pub mod demo_index;
 mod error;
 pub mod files;
 pub mod jobs;

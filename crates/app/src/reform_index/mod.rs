@@ -249,7 +249,6 @@ pub async fn copy_set(app: &App, actor: &Actor, id: i64, input: CopyInput) -> Re
     drop(conn);
     let mut set = parse_set(&row)?;
     set.year = input.year;
-    set.example = set.example && row.year == i64::from(input.year);
     set.name = set
         .name
         .replace(&row.year.to_string(), &input.year.to_string());

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod docs;
 pub mod files;
 pub mod public;
+pub mod reform_index;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
         .merge(files::routes())
+        .merge(reform_index::routes())
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),

@@ -1,0 +1,162 @@
+//! Demo of the administrative-reform index: last year's example set for communes, scored by
+//! four communes, appraised, finalised and published; this year's set copied from it, with
+//! one commune still scoring and one waiting for the council. All through the real use cases,
+//! last year's under a clock set to the January when such scoring happens.
+
+use crate::org::{self, By, StaffInput};
+use crate::reform_index::{self as reform, CopyInput, ScoreInput};
+use crate::{Actor, App, AppError, Clock, Result, auth};
+use jiff::Timestamp;
+use motcua_domain::reform_index::{CriteriaSet, Method};
+use std::sync::Arc;
+
+/// Leaders of the other demo communes: (username, display name, unit code).
+pub const LEADERS: &[(&str, &str, &str)] = &[
+    ("lanhdao.tohieu", "Lường Văn Hiệu", "000.22.20.H48"),
+    ("lanhdao.chiengngan", "Cà Thị Ngần", "000.23.20.H48"),
+    ("lanhdao.muongbu", "Lò Văn Bú", "000.24.20.H48"),
+];
+
+struct FixedClock(Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        self.0
+    }
+}
+
+async fn actor(app: &App, tenant_id: i64, login: &str) -> Result<Actor> {
+    let mut conn = app.db.read_conn().await?;
+    let user = motcua_store::users::by_login(&mut conn, tenant_id, login)
+        .await?
+        .ok_or(AppError::NotFound("demo user"))?;
+    auth::load_actor(&mut conn, tenant_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound("demo user"))
+}
+
+/// Points a unit gives itself: a share of each maximum, to the quarter point.
+fn self_scores(set: &CriteriaSet, share: f64) -> Vec<ScoreInput> {
+    set.leaves()
+        .iter()
+        .filter(|c| c.method == Method::Manual)
+        .enumerate()
+        .map(|(k, c)| {
+            // A little variation between criteria, never above the maximum.
+            let s = if k % 3 == 0 { share.min(1.0) } else { (share + 0.1).min(1.0) };
+            ScoreInput {
+                code: c.code.clone(),
+                points: Some(((c.max_points * s) * 4.0).floor() / 4.0),
+                note: "Đã thực hiện theo kế hoạch; tài liệu kiểm chứng kèm theo.".into(),
+            }
+        })
+        .collect()
+}
+
+fn survey_results(set: &CriteriaSet, percent: f64) -> Vec<ScoreInput> {
+    set.leaves()
+        .iter()
+        .filter(|c| matches!(c.method, Method::Survey { .. }))
+        .map(|c| ScoreInput {
+            code: c.code.clone(),
+            points: Some(percent),
+            note: "Kết quả điều tra xã hội học".into(),
+        })
+        .collect()
+}
+
+/// Seeds the demo's reform index once (skipped if last year's set exists).
+pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
+    let by = By::System { tenant_id };
+    for (username, name, unit) in LEADERS {
+        let input = StaffInput {
+            username: (*username).into(),
+            display_name: (*name).into(),
+            email: None,
+            phone: None,
+            password: crate::demo::DEMO_PASSWORD.into(),
+            unit_code: (*unit).into(),
+            role: "leader".into(),
+        };
+        match org::create_staff(app, by, input).await {
+            Ok(_) | Err(AppError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7));
+    let year = app.now().to_zoned(tz.clone()).year();
+    let last = year - 1;
+    {
+        let mut conn = app.db.read_conn().await?;
+        if motcua_store::reform_index::set_by_year(&mut conn, tenant_id, i64::from(last), "commune")
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+    }
+    // Last year's scoring happened in January of this year.
+    let january = jiff::civil::date(year, 1, 10)
+        .at(9, 0, 0, 0)
+        .to_zoned(tz)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .timestamp();
+    let then = App::new(app.db.clone(), app.settings.clone(), Arc::new(FixedClock(january)));
+    let set = CriteriaSet::example(last);
+    let created = reform::create_set_as_system(&then, tenant_id, &set, &format!("{year:04}-01-20")).await?;
+    let id = created.summary.id;
+    let council = actor(app, tenant_id, "cchc").await?;
+    let units: [(&str, &str, f64, f64); 4] = [
+        ("lanhdao.chiengle", "000.21.20.H48", 0.9, 91.0),
+        ("lanhdao.tohieu", "000.22.20.H48", 0.8, 84.0),
+        ("lanhdao.chiengngan", "000.23.20.H48", 0.7, 76.0),
+        ("lanhdao.muongbu", "000.24.20.H48", 0.55, 65.0),
+    ];
+    for (login, unit, share, percent) in units {
+        let leader = actor(app, tenant_id, login).await?;
+        reform::self_score(&then, &leader, id, unit, None, &self_scores(&set, share)).await?;
+        reform::submit(&then, &leader, id, unit).await?;
+        reform::appraise(&then, &council, id, unit, None, &survey_results(&set, percent)).await?;
+        if unit == "000.23.20.H48" {
+            let first = set.leaves().into_iter().find(|c| c.method == Method::Manual);
+            if let Some(c) = first {
+                let adjust = [ScoreInput {
+                    code: c.code.clone(),
+                    points: Some(0.0),
+                    note: "Kế hoạch ban hành chậm so với quy định.".into(),
+                }];
+                reform::appraise(&then, &council, id, unit, None, &adjust).await?;
+                reform::send_for_explanation(&then, &council, id, unit).await?;
+                let explanation = [ScoreInput {
+                    code: c.code.clone(),
+                    points: None,
+                    note: "Kế hoạch được ký ngày 30/12, gửi kèm văn bản.".into(),
+                }];
+                reform::explain(&then, &leader, id, unit, &explanation).await?;
+            }
+        }
+        reform::finalise(&then, &council, id, unit).await?;
+    }
+    reform::publish(&then, &council, id).await?;
+
+    // This year's set, copied from last year's; self-assessment runs until next January.
+    let current = reform::copy_set(
+        app,
+        &council,
+        id,
+        CopyInput {
+            year,
+            self_deadline: format!("{:04}-01-20", year + 1),
+        },
+    )
+    .await?;
+    let id = current.summary.id;
+    let set = current.definition;
+    let leader = actor(app, tenant_id, "lanhdao.tohieu").await?;
+    reform::self_score(app, &leader, id, "000.22.20.H48", None, &self_scores(&set, 0.85)).await?;
+    reform::submit(app, &leader, id, "000.22.20.H48").await?;
+    let leader = actor(app, tenant_id, "lanhdao.chiengle").await?;
+    let some: Vec<ScoreInput> = self_scores(&set, 0.9).into_iter().take(5).collect();
+    reform::self_score(app, &leader, id, "000.21.20.H48", None, &some).await?;
+    Ok(())
+}
