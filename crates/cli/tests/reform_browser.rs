@@ -3,6 +3,7 @@
 //! on the public portal. Needs `scripts/ensure-browser.sh`, like tests/browser.rs.
 
 mod common;
+#[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
 
@@ -36,19 +37,22 @@ async fn sign_out(b: &mut Browser) {
     b.wait_path("/").await;
 }
 
-/// Types into the field with id `id` after clicking its label (ids hold dots: `p_1.1.1`).
+/// Clicks into the field with id `id` (ids hold dots: `p_1.1.1`), empties it and types. The
+/// table's labels are for screen readers only, so the field itself is clicked.
 async fn type_into(b: &mut Browser, id: &str, text: &str) {
+    let field = b.find(&format!("[id='{id}']")).await;
+    field.clear().await.expect("clear");
+    b.js(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'center'}); return true",
+        vec![json!(id)],
+    )
+    .await;
     b.find(&format!("[id='{id}']"))
-        .await
-        .clear()
-        .await
-        .expect("clear");
-    b.find(&format!("label[for='{id}']"))
         .await
         .click()
         .await
-        .unwrap_or_else(|e| panic!("click the label of {id}: {e}"));
-    assert_eq!(b.focused_id().await, id, "the label focuses {id}");
+        .unwrap_or_else(|e| panic!("click into {id}: {e}"));
+    assert_eq!(b.focused_id().await, id, "clicking focuses {id}");
     b.keys(text).await;
 }
 
