@@ -314,12 +314,16 @@ pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesRe
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
     let files = crate::demo_files::seed_files(app, tenant.id).await?;
     crate::demo_index::seed(app, tenant.id).await?;
-    accounts.extend(crate::demo_index::LEADERS.iter().map(|(username, _, unit)| DemoAccount {
-        username: (*username).into(),
-        password: DEMO_PASSWORD.into(),
-        role: "leader".into(),
-        unit: (*unit).into(),
-    }));
+    accounts.extend(
+        crate::demo_index::LEADERS
+            .iter()
+            .map(|(username, _, unit)| DemoAccount {
+                username: (*username).into(),
+                password: DEMO_PASSWORD.into(),
+                role: "leader".into(),
+                unit: (*unit).into(),
+            }),
+    );
     Ok((accounts, files))
 }
 

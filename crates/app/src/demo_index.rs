@@ -43,7 +43,11 @@ fn self_scores(set: &CriteriaSet, share: f64) -> Vec<ScoreInput> {
         .enumerate()
         .map(|(k, c)| {
             // A little variation between criteria, never above the maximum.
-            let s = if k % 3 == 0 { share.min(1.0) } else { (share + 0.1).min(1.0) };
+            let s = if k % 3 == 0 {
+                share.min(1.0)
+            } else {
+                (share + 0.1).min(1.0)
+            };
             ScoreInput {
                 code: c.code.clone(),
                 points: Some(((c.max_points * s) * 4.0).floor() / 4.0),
@@ -101,9 +105,14 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
         .to_zoned(tz)
         .map_err(|e| AppError::Internal(e.to_string()))?
         .timestamp();
-    let then = App::new(app.db.clone(), app.settings.clone(), Arc::new(FixedClock(january)));
+    let then = App::new(
+        app.db.clone(),
+        app.settings.clone(),
+        Arc::new(FixedClock(january)),
+    );
     let set = CriteriaSet::example(last);
-    let created = reform::create_set_as_system(&then, tenant_id, &set, &format!("{year:04}-01-20")).await?;
+    let created =
+        reform::create_set_as_system(&then, tenant_id, &set, &format!("{year:04}-01-20")).await?;
     let id = created.summary.id;
     let council = actor(app, tenant_id, "cchc").await?;
     let units: [(&str, &str, f64, f64); 4] = [
@@ -116,9 +125,20 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
         let leader = actor(app, tenant_id, login).await?;
         reform::self_score(&then, &leader, id, unit, None, &self_scores(&set, share)).await?;
         reform::submit(&then, &leader, id, unit).await?;
-        reform::appraise(&then, &council, id, unit, None, &survey_results(&set, percent)).await?;
+        reform::appraise(
+            &then,
+            &council,
+            id,
+            unit,
+            None,
+            &survey_results(&set, percent),
+        )
+        .await?;
         if unit == "000.23.20.H48" {
-            let first = set.leaves().into_iter().find(|c| c.method == Method::Manual);
+            let first = set
+                .leaves()
+                .into_iter()
+                .find(|c| c.method == Method::Manual);
             if let Some(c) = first {
                 let adjust = [ScoreInput {
                     code: c.code.clone(),
@@ -153,7 +173,15 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
     let id = current.summary.id;
     let set = current.definition;
     let leader = actor(app, tenant_id, "lanhdao.tohieu").await?;
-    reform::self_score(app, &leader, id, "000.22.20.H48", None, &self_scores(&set, 0.85)).await?;
+    reform::self_score(
+        app,
+        &leader,
+        id,
+        "000.22.20.H48",
+        None,
+        &self_scores(&set, 0.85),
+    )
+    .await?;
     reform::submit(app, &leader, id, "000.22.20.H48").await?;
     let leader = actor(app, tenant_id, "lanhdao.chiengle").await?;
     let some: Vec<ScoreInput> = self_scores(&set, 0.9).into_iter().take(5).collect();

@@ -75,7 +75,9 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
             json!({ "definition": set, "self_deadline": "2099-12-31" }),
         )
         .await;
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let manual: Vec<(String, f64)> = set
         .leaves()
         .iter()
@@ -92,7 +94,11 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
     let mut b = Browser::start(&test, &server.base).await;
     // The leader finds the set from the menu and scores the unit.
     sign_in(&mut b, "lanhdao.chiengle").await;
-    b.find("header a[href='/chi-so-cchc']").await.click().await.unwrap();
+    b.find("header a[href='/chi-so-cchc']")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.wait_text("h1", "Chỉ số cải cách hành chính").await;
     b.find(&format!("a[href='/chi-so-cchc/{id}/don-vi/{UNIT}']"))
         .await
@@ -107,9 +113,19 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
     b.wait_text("[role=alert]", "vượt điểm tối đa").await;
     b.screenshot("too-many-points").await;
     for (code, max) in manual.iter().take(6) {
-        type_into(&mut b, &format!("p_{code}"), &max.to_string().replace('.', ",")).await;
+        type_into(
+            &mut b,
+            &format!("p_{code}"),
+            &max.to_string().replace('.', ","),
+        )
+        .await;
     }
-    type_into(&mut b, &format!("n_{first}"), "Kế hoạch ban hành ngày 20/12").await;
+    type_into(
+        &mut b,
+        &format!("n_{first}"),
+        "Kế hoạch ban hành ngày 20/12",
+    )
+    .await;
     press(&mut b, "luu").await;
     b.wait_text("[role=status]", "Đã lưu điểm tự chấm").await;
     press(&mut b, "nop").await;
@@ -121,11 +137,13 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
     sign_in(&mut b, "cchc").await;
     b.open(&format!("/chi-so-cchc/{id}")).await;
     b.wait_text("#don-vi", "Đã nộp, chờ thẩm định").await;
-    b.find(&format!("#don-vi a[href='/chi-so-cchc/{id}/don-vi/{UNIT}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.find(&format!(
+        "#don-vi a[href='/chi-so-cchc/{id}/don-vi/{UNIT}']"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     b.wait_text("#tinh-trang", "Đã nộp").await;
     type_into(&mut b, &format!("hp_{first}"), "0,5").await;
     type_into(&mut b, &format!("hn_{first}"), "Thiếu văn bản kiểm chứng").await;
@@ -133,13 +151,15 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
         type_into(&mut b, &format!("hp_{code}"), "92").await;
     }
     press(&mut b, "tham_dinh").await;
-    b.wait_text("[role=status]", "Đã lưu kết quả thẩm định").await;
+    b.wait_text("[role=status]", "Đã lưu kết quả thẩm định")
+        .await;
     press(&mut b, "chot").await;
     b.wait_text("#tinh-trang", "Đã chốt kết quả").await;
     let total = b.text("#tong-diem").await;
     b.screenshot("finalised").await;
     b.open(&format!("/chi-so-cchc/{id}/ket-qua")).await;
-    b.wait_text("#xep-hang", "Ủy ban nhân dân phường Chiềng Lề").await;
+    b.wait_text("#xep-hang", "Ủy ban nhân dân phường Chiềng Lề")
+        .await;
     b.find("#cong-bo button").await.click().await.unwrap();
     b.wait_path(&format!("/cong-khai/chi-so-cchc/{id}")).await;
     sign_out(&mut b).await;
@@ -151,7 +171,9 @@ async fn self_assessment_to_published_ranking(backend: Backend) {
         .click()
         .await
         .unwrap();
-    let ranking = b.wait_text("#xep-hang", "Ủy ban nhân dân phường Chiềng Lề").await;
+    let ranking = b
+        .wait_text("#xep-hang", "Ủy ban nhân dân phường Chiềng Lề")
+        .await;
     let points = total.split(" / ").next().unwrap().trim().to_owned();
     assert!(ranking.contains(&points), "{ranking} shows {points}");
     b.screenshot("published").await;

@@ -281,3 +281,135 @@ pub async fn evaluation_points(
     .await?;
     Ok((given.unwrap_or(0), possible.unwrap_or(0)))
 }
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub year: i64,
+    pub unit_id: i64,
+    pub title: String,
+    pub owner_name: String,
+    pub due_date: String,
+    pub progress: i64,
+    pub progress_note: String,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+const TASK_COLUMNS: &str =
+    "id, year, unit_id, title, owner_name, due_date, progress, progress_note, version, updated_at";
+
+pub async fn insert_task(conn: &mut Conn, tenant_id: i64, t: &TaskRow, now: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO reform_plan_tasks (tenant_id, year, unit_id, title, owner_name, due_date, progress, progress_note, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(t.year)
+    .bind(t.unit_id)
+    .bind(&t.title)
+    .bind(&t.owner_name)
+    .bind(&t.due_date)
+    .bind(t.progress)
+    .bind(&t.progress_note)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn task(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<TaskRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {TASK_COLUMNS} FROM reform_plan_tasks WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn tasks(conn: &mut Conn, tenant_id: i64, year: i64) -> Result<Vec<TaskRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {TASK_COLUMNS} FROM reform_plan_tasks WHERE tenant_id = $1 AND year = $2
+         ORDER BY due_date, id"
+    ))
+    .bind(tenant_id)
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn update_task_progress(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+    version: i64,
+    progress: i64,
+    note: &str,
+    now: i64,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE reform_plan_tasks SET progress = $1, progress_note = $2, version = version + 1, updated_at = $3
+         WHERE tenant_id = $4 AND id = $5 AND version = $6",
+    )
+    .bind(progress)
+    .bind(note)
+    .bind(now)
+    .bind(tenant_id)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub inspected_on: String,
+    pub findings: String,
+    pub follow_up: String,
+    pub follow_up_due: Option<String>,
+    pub created_by: i64,
+    pub created_at: i64,
+}
+
+pub async fn insert_inspection(conn: &mut Conn, tenant_id: i64, i: &InspectionRow) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO reform_inspections (tenant_id, unit_id, inspected_on, findings, follow_up, follow_up_due, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(i.unit_id)
+    .bind(&i.inspected_on)
+    .bind(&i.findings)
+    .bind(&i.follow_up)
+    .bind(&i.follow_up_due)
+    .bind(i.created_by)
+    .bind(i.created_at)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn inspections(
+    conn: &mut Conn,
+    tenant_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<InspectionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, unit_id, inspected_on, findings, follow_up, follow_up_due, created_by, created_at
+         FROM reform_inspections WHERE tenant_id = $1 AND inspected_on >= $2 AND inspected_on <= $3
+         ORDER BY inspected_on DESC, id DESC",
+    )
+    .bind(tenant_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}

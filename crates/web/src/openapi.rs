@@ -36,6 +36,8 @@ use utoipa::{Modify, OpenApi};
         api::reform_index::explain, api::reform_index::finalise, api::reform_index::attach,
         api::reform_index::evidence, api::reform_index::import_survey, api::reform_index::results,
         api::reform_index::results_xlsx, api::reform_index::results_pdf, api::reform_index::publish,
+        api::reform_index::tasks, api::reform_index::add_task, api::reform_index::report_progress,
+        api::reform_index::inspections, api::reform_index::add_inspection,
     ),
     components(schemas(Problem)),
     modifiers(&Security),

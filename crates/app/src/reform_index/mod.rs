@@ -8,6 +8,7 @@
 //! sets, appraises, enters survey results, finalises and publishes.
 
 mod assess;
+pub mod plan;
 mod results;
 mod transfer;
 

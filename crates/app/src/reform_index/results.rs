@@ -122,7 +122,8 @@ pub async fn results(app: &App, actor: &Actor, set_id: i64) -> Result<Results> {
     let mut conn = app.db.read_conn().await?;
     let row = load_set(&mut conn, actor.tenant_id, set_id).await?;
     let council = require_council(&mut conn, actor).await.is_ok();
-    if !council && !(row.published_at.is_some() && actor.can(Action::AssessReform)) {
+    let published_to_units = row.published_at.is_some() && actor.can(Action::AssessReform);
+    if !(council || published_to_units) {
         return Err(AppError::Forbidden);
     }
     compute(&mut conn, actor.tenant_id, &row).await

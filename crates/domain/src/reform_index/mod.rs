@@ -5,6 +5,7 @@
 //! Pure: sets are JSON data validated here; the application fills in system rates.
 
 mod assessment;
+pub mod plan;
 
 pub use assessment::{Assessment, Entry, Stage, StageError, UnitResult, rank};
 

@@ -113,15 +113,36 @@ fn reform_index_routes() -> Router<AppState> {
         .route("/reform-index/sets/{id}/results.pdf", get(r::results_pdf))
         .route("/reform-index/sets/{id}/publish", post(r::publish))
         .route("/reform-index/sets/{id}/units/{unit}", get(r::assessment))
-        .route("/reform-index/sets/{id}/units/{unit}/self-scores", put(r::self_score))
-        .route("/reform-index/sets/{id}/units/{unit}/submit", post(r::submit))
-        .route("/reform-index/sets/{id}/units/{unit}/appraisal", put(r::appraise))
-        .route("/reform-index/sets/{id}/units/{unit}/send-back", post(r::send_back))
-        .route("/reform-index/sets/{id}/units/{unit}/explanation", post(r::explain))
-        .route("/reform-index/sets/{id}/units/{unit}/finalise", post(r::finalise))
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/self-scores",
+            put(r::self_score),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/submit",
+            post(r::submit),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/appraisal",
+            put(r::appraise),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/send-back",
+            post(r::send_back),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/explanation",
+            post(r::explain),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/finalise",
+            post(r::finalise),
+        )
         .route(
             "/reform-index/sets/{id}/units/{unit}/evidence",
             post(r::attach).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/reform-index/sets/{id}/units/{unit}/evidence/{evidence}", get(r::evidence))
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/evidence/{evidence}",
+            get(r::evidence),
+        )
 }

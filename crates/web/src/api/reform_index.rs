@@ -11,9 +11,10 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::AppError;
+use motcua_app::reform_index::plan;
 use motcua_app::reform_index::{
-    self as reform, AssessmentView, CopyInput, Evidence, Results, ScoreInput, SetInput,
-    SetSummary, SetView,
+    self as reform, AssessmentView, CopyInput, Evidence, Results, ScoreInput, SetInput, SetSummary,
+    SetView,
 };
 use serde::Deserialize;
 
@@ -38,7 +39,10 @@ fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
 #[utoipa::path(get, path = "/api/v1/reform-index/sets", tag = "reform-index",
     responses((status = 200, body = Vec<SetSummary>), (status = 403, body = Problem)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn list_sets(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<SetSummary>>> {
+pub async fn list_sets(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<SetSummary>>> {
     Ok(Json(reform::list_sets(&state.app, ctx.actor()?).await?))
 }
 
@@ -142,7 +146,10 @@ pub async fn export_csv(
     let view = reform::get_set(&state.app, ctx.actor()?, id).await?;
     Ok(download(
         "text/csv; charset=utf-8",
-        format!("bo-tieu-chi-cchc-{}-{}.csv", view.summary.year, view.summary.unit_kind),
+        format!(
+            "bo-tieu-chi-cchc-{}-{}.csv",
+            view.summary.year, view.summary.unit_kind
+        ),
         reform::export_csv(&view.definition).into_bytes(),
     ))
 }
@@ -159,7 +166,10 @@ pub async fn export_xlsx(
     let view = reform::get_set(&state.app, ctx.actor()?, id).await?;
     Ok(download(
         XLSX,
-        format!("bo-tieu-chi-cchc-{}-{}.xlsx", view.summary.year, view.summary.unit_kind),
+        format!(
+            "bo-tieu-chi-cchc-{}-{}.xlsx",
+            view.summary.year, view.summary.unit_kind
+        ),
         reform::export_xlsx(&view.definition)?,
     ))
 }
@@ -175,7 +185,9 @@ pub async fn assessment(
     ctx: Ctx,
     ApiPath((id, unit)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<AssessmentView>> {
-    Ok(Json(reform::assessment(&state.app, ctx.actor()?, id, &unit).await?))
+    Ok(Json(
+        reform::assessment(&state.app, ctx.actor()?, id, &unit).await?,
+    ))
 }
 
 /// Scores with notes, and the version they were made on.
@@ -199,7 +211,15 @@ pub async fn self_score(
     ApiJson(input): ApiJson<ScoresInput>,
 ) -> ApiResult<Json<AssessmentView>> {
     Ok(Json(
-        reform::self_score(&state.app, ctx.actor()?, id, &unit, input.version, &input.scores).await?,
+        reform::self_score(
+            &state.app,
+            ctx.actor()?,
+            id,
+            &unit,
+            input.version,
+            &input.scores,
+        )
+        .await?,
     ))
 }
 
@@ -213,7 +233,9 @@ pub async fn submit(
     ctx: Ctx,
     ApiPath((id, unit)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<AssessmentView>> {
-    Ok(Json(reform::submit(&state.app, ctx.actor()?, id, &unit).await?))
+    Ok(Json(
+        reform::submit(&state.app, ctx.actor()?, id, &unit).await?,
+    ))
 }
 
 /// The council's adjusted points with comments; for survey criteria, the survey result in percent.
@@ -228,7 +250,15 @@ pub async fn appraise(
     ApiJson(input): ApiJson<ScoresInput>,
 ) -> ApiResult<Json<AssessmentView>> {
     Ok(Json(
-        reform::appraise(&state.app, ctx.actor()?, id, &unit, input.version, &input.scores).await?,
+        reform::appraise(
+            &state.app,
+            ctx.actor()?,
+            id,
+            &unit,
+            input.version,
+            &input.scores,
+        )
+        .await?,
     ))
 }
 
@@ -242,7 +272,9 @@ pub async fn send_back(
     ctx: Ctx,
     ApiPath((id, unit)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<AssessmentView>> {
-    Ok(Json(reform::send_for_explanation(&state.app, ctx.actor()?, id, &unit).await?))
+    Ok(Json(
+        reform::send_for_explanation(&state.app, ctx.actor()?, id, &unit).await?,
+    ))
 }
 
 /// The unit's one explanation: a note per disputed criterion (`points` is ignored).
@@ -256,7 +288,9 @@ pub async fn explain(
     ApiPath((id, unit)): ApiPath<(i64, String)>,
     ApiJson(input): ApiJson<ScoresInput>,
 ) -> ApiResult<Json<AssessmentView>> {
-    Ok(Json(reform::explain(&state.app, ctx.actor()?, id, &unit, &input.scores).await?))
+    Ok(Json(
+        reform::explain(&state.app, ctx.actor()?, id, &unit, &input.scores).await?,
+    ))
 }
 
 /// The council makes the unit's scores final.
@@ -269,7 +303,9 @@ pub async fn finalise(
     ctx: Ctx,
     ApiPath((id, unit)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<AssessmentView>> {
-    Ok(Json(reform::finalise(&state.app, ctx.actor()?, id, &unit).await?))
+    Ok(Json(
+        reform::finalise(&state.app, ctx.actor()?, id, &unit).await?,
+    ))
 }
 
 /// Evidence for a criterion (multipart: `criterion` and one or more files; PDF, JPEG, PNG,
@@ -380,7 +416,10 @@ pub async fn results_xlsx(
     let r = reform::results(&state.app, ctx.actor()?, id).await?;
     Ok(download(
         XLSX,
-        format!("ket-qua-chi-so-cchc-{}-{}.xlsx", r.set.year, r.set.unit_kind),
+        format!(
+            "ket-qua-chi-so-cchc-{}-{}.xlsx",
+            r.set.year, r.set.unit_kind
+        ),
         reform::results_xlsx(&r)?,
     ))
 }
@@ -413,4 +452,77 @@ pub async fn publish(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Results>> {
     Ok(Json(reform::publish(&state.app, ctx.actor()?, id).await?))
+}
+
+/// The year's reform-plan tasks of the caller's units (the council: every unit it plans), with
+/// status (done, in progress, not started, overdue).
+#[utoipa::path(get, path = "/api/v1/reform-index/plan/{year}/tasks", tag = "reform-index", params(("year" = i16, Path)),
+    responses((status = 200, body = Vec<plan::Task>), (status = 403, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn tasks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(year): ApiPath<i16>,
+) -> ApiResult<Json<Vec<plan::Task>>> {
+    Ok(Json(plan::tasks(&state.app, ctx.actor()?, year).await?))
+}
+
+/// The council adds a task of the plan for a unit.
+#[utoipa::path(post, path = "/api/v1/reform-index/plan/tasks", tag = "reform-index", request_body = plan::TaskInput,
+    responses((status = 201, body = plan::Task), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn add_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<plan::TaskInput>,
+) -> ApiResult<(StatusCode, Json<plan::Task>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(plan::add_task(&state.app, ctx.actor()?, input).await?),
+    ))
+}
+
+/// The unit reports a task's progress (percent and what was done).
+#[utoipa::path(put, path = "/api/v1/reform-index/plan/tasks/{id}/progress", tag = "reform-index", params(("id" = i64, Path)),
+    request_body = plan::ProgressInput,
+    responses((status = 200, body = plan::Task), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn report_progress(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<plan::ProgressInput>,
+) -> ApiResult<Json<plan::Task>> {
+    Ok(Json(
+        plan::report_progress(&state.app, ctx.actor()?, id, input).await?,
+    ))
+}
+
+/// The year's discipline inspections of the caller's units.
+#[utoipa::path(get, path = "/api/v1/reform-index/inspections/{year}", tag = "reform-index", params(("year" = i16, Path)),
+    responses((status = 200, body = Vec<plan::Inspection>), (status = 403, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn inspections(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(year): ApiPath<i16>,
+) -> ApiResult<Json<Vec<plan::Inspection>>> {
+    Ok(Json(
+        plan::inspections(&state.app, ctx.actor()?, year).await?,
+    ))
+}
+
+/// The council records a discipline inspection (date, unit, findings, follow-up).
+#[utoipa::path(post, path = "/api/v1/reform-index/inspections", tag = "reform-index", request_body = plan::InspectionInput,
+    responses((status = 201, body = plan::Inspection), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn add_inspection(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<plan::InspectionInput>,
+) -> ApiResult<(StatusCode, Json<plan::Inspection>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(plan::add_inspection(&state.app, ctx.actor()?, input).await?),
+    ))
 }

@@ -19,17 +19,27 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/chi-so-cchc", get(sets))
+        .route("/chi-so-cchc/ke-hoach", get(plan))
+        .route("/chi-so-cchc/ke-hoach/them", post(add_task))
+        .route("/chi-so-cchc/ke-hoach/tien-do", post(report_progress))
+        .route("/chi-so-cchc/kiem-tra/them", post(add_inspection))
         .route("/chi-so-cchc/{id}", get(set_page))
         .route("/chi-so-cchc/{id}/ket-qua", get(results_page))
         .route("/chi-so-cchc/{id}/cong-bo", post(publish))
-        .route("/chi-so-cchc/{id}/don-vi/{unit}", get(assessment_page).post(act))
+        .route(
+            "/chi-so-cchc/{id}/don-vi/{unit}",
+            get(assessment_page).post(act),
+        )
         .route(
             "/chi-so-cchc/{id}/don-vi/{unit}/kiem-chung",
             post(upload).layer(axum::extract::DefaultBodyLimit::max(
                 crate::api::UPLOAD_BODY_LIMIT,
             )),
         )
-        .route("/chi-so-cchc/{id}/don-vi/{unit}/kiem-chung/{evidence}", get(download))
+        .route(
+            "/chi-so-cchc/{id}/don-vi/{unit}/kiem-chung/{evidence}",
+            get(download),
+        )
         .route("/cong-khai/chi-so-cchc", get(public_sets))
         .route("/cong-khai/chi-so-cchc/{id}", get(public_results))
 }
@@ -38,7 +48,8 @@ fn takes_part(a: &Actor) -> bool {
     a.can(Action::AssessReform) || a.can(Action::AppraiseReform)
 }
 
-const REFUSAL: &str = "Trang này dành cho lãnh đạo đơn vị và Hội đồng thẩm định Chỉ số cải cách hành chính.";
+const REFUSAL: &str =
+    "Trang này dành cho lãnh đạo đơn vị và Hội đồng thẩm định Chỉ số cải cách hành chính.";
 
 fn kind_vi(kind: &str) -> &'static str {
     match kind {
@@ -88,7 +99,10 @@ struct SetsPage {
     is_council: bool,
 }
 
-async fn own_units(state: &AppState, actor: &Actor) -> Result<Vec<(String, String, String)>, PageError> {
+async fn own_units(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<(String, String, String)>, PageError> {
     let all = motcua_app::org::list_units(&state.app, actor.tenant_id).await?;
     Ok(all
         .into_iter()
@@ -153,7 +167,13 @@ struct SetPage {
     error: Option<String>,
 }
 
-async fn set_view(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64, error: Option<String>) -> Result<SetPage, PageError> {
+async fn set_view(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    error: Option<String>,
+) -> Result<SetPage, PageError> {
     let view = reform::get_set(&state.app, actor, id).await?;
     let mine = own_units(state, actor).await?;
     let is_council = actor.can(Action::AppraiseReform);
@@ -162,8 +182,18 @@ async fn set_view(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64, error: Op
             Ok(r) => r
                 .rows
                 .iter()
-                .map(|x| (x.unit_code.clone(), x.unit_name.clone(), "Đã chốt kết quả".to_owned()))
-                .chain(r.pending.iter().map(|p| (p.unit_code.clone(), p.unit_name.clone(), p.stage_vi.clone())))
+                .map(|x| {
+                    (
+                        x.unit_code.clone(),
+                        x.unit_name.clone(),
+                        "Đã chốt kết quả".to_owned(),
+                    )
+                })
+                .chain(
+                    r.pending
+                        .iter()
+                        .map(|p| (p.unit_code.clone(), p.unit_name.clone(), p.stage_vi.clone())),
+                )
                 .collect(),
             Err(AppError::Forbidden) => Vec::new(),
             Err(e) => return Err(e.into()),
@@ -184,7 +214,11 @@ async fn set_view(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64, error: Op
                 name: c.name.clone(),
                 depth,
                 max: fmt_num(c.max_points),
-                method: if c.is_leaf() { c.method.describe_vi() } else { String::new() },
+                method: if c.is_leaf() {
+                    c.method.describe_vi()
+                } else {
+                    String::new()
+                },
                 guidance: c.guidance.clone(),
                 evidence: c.evidence.clone(),
             })
@@ -200,7 +234,11 @@ async fn set_view(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64, error: Op
     })
 }
 
-pub async fn set_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn set_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let back = format!("/chi-so-cchc/{}", super::public::encode(&id));
     let actor = match signed_in(&ctx, &back, takes_part, REFUSAL) {
         Ok(a) => a,
@@ -256,7 +294,12 @@ struct AssessmentPage {
     error: Option<String>,
 }
 
-fn assessment_page_of(ctx: &Ctx, a: AssessmentView, notice: Option<String>, error: Option<String>) -> AssessmentPage {
+fn assessment_page_of(
+    ctx: &Ctx,
+    a: AssessmentView,
+    notice: Option<String>,
+    error: Option<String>,
+) -> AssessmentPage {
     let lines = a
         .rows
         .iter()
@@ -351,10 +394,7 @@ pub async fn assessment_page(
         Err(r) => return Ok(*r),
     };
     let id = parse_id(&id, &ctx)?;
-    let notice = query
-        .ok()
-        .and_then(|q| q.0.ok)
-        .and_then(|c| notice_vi(&c));
+    let notice = query.ok().and_then(|q| q.0.ok).and_then(|c| notice_vi(&c));
     let a = reform::assessment(&state.app, actor, id, &unit)
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
@@ -374,7 +414,11 @@ fn parse_points(code: &str, raw: &str) -> Result<Option<f64>, String> {
 }
 
 /// Scores from the form: `p_<code>` (points) and `n_<code>` (note) for the codes in `prefix`.
-fn scores_from(form: &[(String, String)], points: &str, note: &str) -> Result<Vec<ScoreInput>, String> {
+fn scores_from(
+    form: &[(String, String)],
+    points: &str,
+    note: &str,
+) -> Result<Vec<ScoreInput>, String> {
     let mut out: Vec<ScoreInput> = Vec::new();
     for (k, v) in form {
         if let Some(code) = k.strip_prefix(points) {
@@ -413,7 +457,9 @@ pub async fn act(
         match step.as_str() {
             "luu" | "nop" => {
                 let scores = scores_from(&form, "p_", "n_").map_err(Err)?;
-                reform::self_score(app, actor, id, &unit, version, &scores).await.map_err(Ok)?;
+                reform::self_score(app, actor, id, &unit, version, &scores)
+                    .await
+                    .map_err(Ok)?;
                 if step == "nop" {
                     reform::submit(app, actor, id, &unit).await.map_err(Ok)?;
                 }
@@ -421,11 +467,15 @@ pub async fn act(
             "tham_dinh" | "tra_lai" | "chot" => {
                 let scores = scores_from(&form, "hp_", "hn_").map_err(Err)?;
                 if !scores.is_empty() {
-                    reform::appraise(app, actor, id, &unit, version, &scores).await.map_err(Ok)?;
+                    reform::appraise(app, actor, id, &unit, version, &scores)
+                        .await
+                        .map_err(Ok)?;
                 }
                 match step.as_str() {
                     "tra_lai" => {
-                        reform::send_for_explanation(app, actor, id, &unit).await.map_err(Ok)?;
+                        reform::send_for_explanation(app, actor, id, &unit)
+                            .await
+                            .map_err(Ok)?;
                     }
                     "chot" => {
                         reform::finalise(app, actor, id, &unit).await.map_err(Ok)?;
@@ -444,7 +494,9 @@ pub async fn act(
                         })
                     })
                     .collect();
-                reform::explain(app, actor, id, &unit, &notes).await.map_err(Ok)?;
+                reform::explain(app, actor, id, &unit, &notes)
+                    .await
+                    .map_err(Ok)?;
             }
             _ => return Err(Err("Thao tác không hợp lệ.".to_owned())),
         }
@@ -467,7 +519,11 @@ pub async fn act(
             let a = reform::assessment(app, actor, id, &unit)
                 .await
                 .map_err(|e| with_chrome(e.into(), &ctx))?;
-            Ok((status, render(&assessment_page_of(&ctx, a, None, Some(message)))).into_response())
+            Ok((
+                status,
+                render(&assessment_page_of(&ctx, a, None, Some(message))),
+            )
+                .into_response())
         }
     }
 }
@@ -501,11 +557,17 @@ pub async fn upload(
                     state.app.settings.max_attachment_bytes / (1024 * 1024)
                 ),
             )),
-            Err(e) => Err((e.status, "Không đọc được tệp gửi lên. Vui lòng thử lại.".to_owned())),
+            Err(e) => Err((
+                e.status,
+                "Không đọc được tệp gửi lên. Vui lòng thử lại.".to_owned(),
+            )),
             Ok(form) => {
                 form_actor(&ctx, form.get("csrf_token"))?;
                 if form.files.is_empty() {
-                    Err((StatusCode::UNPROCESSABLE_ENTITY, "Vui lòng chọn tệp để đính kèm.".to_owned()))
+                    Err((
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Vui lòng chọn tệp để đính kèm.".to_owned(),
+                    ))
                 } else {
                     let mut r = Ok(());
                     for f in &form.files {
@@ -522,7 +584,8 @@ pub async fn upload(
                         {
                             let message = match &e {
                                 AppError::Validation(v) if v.iter().any(|x| x.field == "file") => {
-                                    "Tệp không đúng loại: chỉ nhận PDF, JPEG, PNG, DOCX hoặc XLSX.".to_owned()
+                                    "Tệp không đúng loại: chỉ nhận PDF, JPEG, PNG, DOCX hoặc XLSX."
+                                        .to_owned()
                                 }
                                 other => message_vi(other),
                             };
@@ -547,7 +610,11 @@ pub async fn upload(
             let a = reform::assessment(&state.app, actor, id, &unit)
                 .await
                 .map_err(|e| with_chrome(e.into(), &ctx))?;
-            Ok((status, render(&assessment_page_of(&ctx, a, None, Some(message)))).into_response())
+            Ok((
+                status,
+                render(&assessment_page_of(&ctx, a, None, Some(message))),
+            )
+                .into_response())
         }
     }
 }
@@ -595,7 +662,13 @@ struct ResultsPage {
     error: Option<String>,
 }
 
-fn results_page_of(ctx: &Ctx, r: Results, public: bool, is_council: bool, error: Option<String>) -> ResultsPage {
+fn results_page_of(
+    ctx: &Ctx,
+    r: Results,
+    public: bool,
+    is_council: bool,
+    error: Option<String>,
+) -> ResultsPage {
     let lines = r
         .rows
         .iter()
@@ -611,7 +684,11 @@ fn results_page_of(ctx: &Ctx, r: Results, public: bool, is_council: bool, error:
                 .previous_total
                 .map(|p| {
                     let d = motcua_domain::reform_index::round2(x.total - p);
-                    if d > 0.0 { format!("+{}", fmt_num(d)) } else { fmt_num(d) }
+                    if d > 0.0 {
+                        format!("+{}", fmt_num(d))
+                    } else {
+                        fmt_num(d)
+                    }
                 })
                 .unwrap_or_default(),
             bar: ((x.total / 5.0).round() as u32).min(20),
@@ -620,7 +697,12 @@ fn results_page_of(ctx: &Ctx, r: Results, public: bool, is_council: bool, error:
     let heads = r
         .fields
         .iter()
-        .map(|f| (format!("LV{} ({})", f.code, fmt_num(f.max_points)), f.name.clone()))
+        .map(|f| {
+            (
+                format!("LV{} ({})", f.code, fmt_num(f.max_points)),
+                f.name.clone(),
+            )
+        })
         .collect();
     ResultsPage {
         chrome: Chrome::of(ctx),
@@ -633,7 +715,11 @@ fn results_page_of(ctx: &Ctx, r: Results, public: bool, is_council: bool, error:
     }
 }
 
-pub async fn results_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn results_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let back = format!("/chi-so-cchc/{}/ket-qua", super::public::encode(&id));
     let actor = match signed_in(&ctx, &back, takes_part, REFUSAL) {
         Ok(a) => a,
@@ -668,7 +754,11 @@ pub async fn publish(
             let r = reform::results(&state.app, actor, id)
                 .await
                 .map_err(|e| with_chrome(e.into(), &ctx))?;
-            Ok((status, render(&results_page_of(&ctx, r, false, true, Some(message_vi(&e))))).into_response())
+            Ok((
+                status,
+                render(&results_page_of(&ctx, r, false, true, Some(message_vi(&e)))),
+            )
+                .into_response())
         }
     }
 }
@@ -706,10 +796,197 @@ pub async fn public_sets(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     }))
 }
 
-pub async fn public_results(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn public_results(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id, &ctx)?;
     let r = reform::public_results(&state.app, ctx.tenant.id, id)
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
     Ok(render(&results_page_of(&ctx, r, true, false, None)))
+}
+
+#[derive(Template)]
+#[template(path = "reform_plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    year: i16,
+    tasks: Vec<reform::plan::Task>,
+    inspections: Vec<reform::plan::Inspection>,
+    overdue: usize,
+    is_council: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    nam: Option<String>,
+}
+
+fn this_year() -> i16 {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
+        .year()
+}
+
+async fn plan_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    year: i16,
+    error: Option<String>,
+) -> Result<PlanPage, PageError> {
+    let tasks = reform::plan::tasks(&state.app, actor, year).await?;
+    let inspections = reform::plan::inspections(&state.app, actor, year).await?;
+    Ok(PlanPage {
+        chrome: Chrome::of(ctx),
+        year,
+        overdue: tasks
+            .iter()
+            .filter(|t| t.status == motcua_domain::reform_index::plan::TaskStatus::Overdue)
+            .count(),
+        tasks,
+        inspections,
+        is_council: actor.can(Action::AppraiseReform),
+        error,
+    })
+}
+
+pub async fn plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let actor = match signed_in(&ctx, "/chi-so-cchc/ke-hoach", takes_part, REFUSAL) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let year = query
+        .ok()
+        .and_then(|q| q.0.nam)
+        .and_then(|y| y.parse::<i16>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(this_year);
+    Ok(render(&plan_page(&state, &ctx, actor, year, None).await?))
+}
+
+async fn after_plan_change(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    year: i16,
+    result: Result<(), AppError>,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/chi-so-cchc/ke-hoach?nam={year}")).into_response()),
+        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden.into(), ctx)),
+        Err(e) => {
+            let page = plan_page(state, ctx, actor, year, Some(message_vi(&e))).await?;
+            Ok((status_of(&e), render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TaskForm {
+    csrf_token: String,
+    year: i16,
+    unit_code: String,
+    title: String,
+    #[serde(default)]
+    owner_name: String,
+    due_date: String,
+}
+
+pub async fn add_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TaskForm>,
+) -> PageResult {
+    let actor = form_actor(&ctx, &f.csrf_token)?;
+    let input = reform::plan::TaskInput {
+        year: f.year,
+        unit_code: f.unit_code,
+        title: f.title,
+        owner_name: f.owner_name,
+        due_date: f.due_date,
+    };
+    let result = reform::plan::add_task(&state.app, actor, input)
+        .await
+        .map(|_| ());
+    after_plan_change(&state, &ctx, actor, f.year, result).await
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    csrf_token: String,
+    year: i16,
+    id: i64,
+    version: i64,
+    progress: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report_progress(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ProgressForm>,
+) -> PageResult {
+    let actor = form_actor(&ctx, &f.csrf_token)?;
+    let result = match f.progress.trim().parse::<i64>() {
+        Ok(progress) => reform::plan::report_progress(
+            &state.app,
+            actor,
+            f.id,
+            reform::plan::ProgressInput {
+                version: f.version,
+                progress,
+                note: f.note,
+            },
+        )
+        .await
+        .map(|_| ()),
+        Err(_) => Err(AppError::invalid("progress", "a percentage")),
+    };
+    after_plan_change(&state, &ctx, actor, f.year, result).await
+}
+
+#[derive(Deserialize)]
+pub struct InspectionForm {
+    csrf_token: String,
+    unit_code: String,
+    inspected_on: String,
+    findings: String,
+    #[serde(default)]
+    follow_up: String,
+    #[serde(default)]
+    follow_up_due: String,
+}
+
+pub async fn add_inspection(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<InspectionForm>,
+) -> PageResult {
+    let actor = form_actor(&ctx, &f.csrf_token)?;
+    let year = f
+        .inspected_on
+        .get(..4)
+        .and_then(|y| y.parse::<i16>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(this_year);
+    let input = reform::plan::InspectionInput {
+        unit_code: f.unit_code,
+        inspected_on: f.inspected_on,
+        findings: f.findings,
+        follow_up: f.follow_up,
+        follow_up_due: Some(f.follow_up_due),
+    };
+    let result = reform::plan::add_inspection(&state.app, actor, input)
+        .await
+        .map(|_| ());
+    after_plan_change(&state, &ctx, actor, year, result).await
 }
