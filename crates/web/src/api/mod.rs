@@ -145,4 +145,12 @@ fn reform_index_routes() -> Router<AppState> {
             "/reform-index/sets/{id}/units/{unit}/evidence/{evidence}",
             get(r::evidence),
         )
+        .route("/reform-index/plan/{year}/tasks", get(r::tasks))
+        .route("/reform-index/plan/tasks", post(r::add_task))
+        .route(
+            "/reform-index/plan/tasks/{id}/progress",
+            put(r::report_progress),
+        )
+        .route("/reform-index/inspections/{year}", get(r::inspections))
+        .route("/reform-index/inspections", post(r::add_inspection))
 }
