@@ -186,5 +186,101 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
     let leader = actor(app, tenant_id, "lanhdao.chiengle").await?;
     let some: Vec<ScoreInput> = self_scores(&set, 0.9).into_iter().take(5).collect();
     reform::self_score(app, &leader, id, "000.21.20.H48", None, &some).await?;
+    // Mường Bú is done early: final, so this year's results compare with last year's.
+    let leader = actor(app, tenant_id, "lanhdao.muongbu").await?;
+    reform::self_score(
+        app,
+        &leader,
+        id,
+        "000.24.20.H48",
+        None,
+        &self_scores(&set, 0.7),
+    )
+    .await?;
+    reform::submit(app, &leader, id, "000.24.20.H48").await?;
+    reform::appraise(
+        app,
+        &council,
+        id,
+        "000.24.20.H48",
+        None,
+        &survey_results(&set, 78.0),
+    )
+    .await?;
+    reform::finalise(app, &council, id, "000.24.20.H48").await?;
+
+    // This year's reform plan and one discipline inspection.
+    let tasks = [
+        (
+            "000.21.20.H48",
+            "Rà soát, đề xuất đơn giản hóa thủ tục hành chính lĩnh vực hộ tịch",
+            3,
+            100,
+        ),
+        (
+            "000.21.20.H48",
+            "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn tồn",
+            9,
+            40,
+        ),
+        (
+            "000.22.20.H48",
+            "Tổ chức đối thoại giữa Chủ tịch UBND phường với người dân",
+            6,
+            0,
+        ),
+        (
+            "000.23.20.H48",
+            "Niêm yết công khai thủ tục hành chính tại Bộ phận Một cửa",
+            2,
+            100,
+        ),
+        (
+            "000.24.20.H48",
+            "Triển khai thanh toán trực tuyến phí, lệ phí",
+            12,
+            20,
+        ),
+    ];
+    for (unit, title, month, progress) in tasks {
+        let task = crate::reform_index::plan::add_task(
+            app,
+            &council,
+            crate::reform_index::plan::TaskInput {
+                year,
+                unit_code: unit.into(),
+                title: title.into(),
+                owner_name: String::new(),
+                due_date: jiff::civil::date(year, month, 28).to_string(),
+            },
+        )
+        .await?;
+        if progress > 0 {
+            crate::reform_index::plan::report_progress(
+                app,
+                &council,
+                task.id,
+                crate::reform_index::plan::ProgressInput {
+                    version: task.version,
+                    progress,
+                    note: "Báo cáo của đơn vị".into(),
+                },
+            )
+            .await?;
+        }
+    }
+    crate::reform_index::plan::add_inspection(
+        app,
+        &council,
+        crate::reform_index::plan::InspectionInput {
+            unit_code: "000.22.20.H48".into(),
+            inspected_on: jiff::civil::date(year, 5, 12).to_string(),
+            findings: "Bộ phận Một cửa chưa niêm yết đủ thủ tục hành chính lĩnh vực đất đai."
+                .into(),
+            follow_up: "Bổ sung niêm yết, báo cáo kết quả khắc phục.".into(),
+            follow_up_due: Some(jiff::civil::date(year, 6, 15).to_string()),
+        },
+    )
+    .await?;
     Ok(())
 }

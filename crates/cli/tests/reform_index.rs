@@ -810,6 +810,22 @@ async fn the_demo_shows_a_published_ranking_and_work_in_progress(backend: Backen
         "{pending:?}"
     );
     assert!(pending.iter().any(|s| s == "Đang tự chấm"), "{pending:?}");
+    let compared = &now["rows"][0];
+    assert_eq!(compared["unit_code"], "000.24.20.H48");
+    assert!(
+        compared["previous_total"].as_f64().is_some(),
+        "compared with last year: {compared}"
+    );
+    let plan: Value = council
+        .get(&format!(
+            "/api/v1/reform-index/plan/{}/tasks",
+            current["year"]
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan.as_array().unwrap().len(), 5);
 }
 
 async fn the_reform_plan_warns_of_overdue_tasks(backend: Backend) {
