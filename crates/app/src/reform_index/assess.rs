@@ -1,11 +1,12 @@
 //! A unit's assessment: self-scoring with notes and evidence, the system's figures filled in,
 //! submission by the deadline; the council's appraisal, the unit's one explanation, the final
-//! scores; survey results entered or imported by the council. Each change is one transaction
+//! scores (evidence files: `evidence`; survey imports: `survey`). Each change is one transaction
 //! with its audit record, guarded by the assessment's version.
 
+use super::evidence::Evidence;
+use super::evidence::evidence_view;
 use super::{load_set, parse_set};
 use crate::audit::{self, Change};
-use crate::files::attachments::{blob_path, clean_name, hex, sniff, store_blob};
 use crate::org::By;
 use crate::reports::{self, GroupBy, HandlingInput};
 use crate::{Actor, App, AppError, Result};
@@ -17,7 +18,6 @@ use motcua_store::reform_index::{self as store, AssessmentRow, EvidenceRow};
 use motcua_store::units::{self, Unit};
 use motcua_store::{Conn, commit};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Points (or, for a survey criterion appraised by the council, a percentage) and a note.
@@ -30,30 +30,6 @@ pub struct ScoreInput {
     pub points: Option<f64>,
     #[serde(default)]
     pub note: String,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Evidence {
-    pub id: i64,
-    pub criterion_code: String,
-    pub name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub uploaded_at: jiff::Timestamp,
-}
-
-fn evidence_view(r: EvidenceRow) -> Evidence {
-    Evidence {
-        id: r.id,
-        criterion_code: r.criterion_code,
-        name: r.name,
-        content_type: r.content_type,
-        size_bytes: r.size_bytes,
-        sha256: r.sha256,
-        uploaded_at: jiff::Timestamp::from_second(r.uploaded_at).unwrap_or_default(),
-    }
 }
 
 /// One line of the criteria tree with what is known about it.
@@ -177,7 +153,7 @@ fn dmy(iso: &str) -> String {
 }
 
 /// `Some(deadline as dd/mm/yyyy)` when the self-assessment deadline has passed.
-fn past_deadline(app: &App, deadline: &str) -> Option<String> {
+pub(super) fn past_deadline(app: &App, deadline: &str) -> Option<String> {
     let d = deadline.parse::<jiff::civil::Date>().ok()?;
     (today(app) > d).then(|| dmy(deadline))
 }
@@ -197,14 +173,19 @@ enum Side {
     Council,
 }
 
-fn sides(actor: &Actor, unit: &Unit) -> (bool, bool) {
+pub(super) fn sides(actor: &Actor, unit: &Unit) -> (bool, bool) {
     (
         actor.require_at(Action::AssessReform, &unit.path).is_ok(),
         actor.require_at(Action::AppraiseReform, &unit.path).is_ok(),
     )
 }
 
-async fn unit_for(conn: &mut Conn, tenant_id: i64, set: &CriteriaSet, code: &str) -> Result<Unit> {
+pub(super) async fn unit_for(
+    conn: &mut Conn,
+    tenant_id: i64,
+    set: &CriteriaSet,
+    code: &str,
+) -> Result<Unit> {
     let unit = units::by_code(conn, tenant_id, code.trim())
         .await?
         .ok_or(AppError::NotFound("unit"))?;
@@ -600,236 +581,4 @@ pub async fn finalise(
         |a, _, _| a.finalise(),
     )
     .await
-}
-
-/// Attaches an evidence file to a criterion of the unit's draft. The type comes from the
-/// bytes (PDF, JPEG, PNG, DOCX, XLSX); the bytes are stored once by hash.
-pub async fn attach_evidence(
-    app: &App,
-    actor: &Actor,
-    set_id: i64,
-    unit_code: &str,
-    criterion_code: &str,
-    name: &str,
-    bytes: &[u8],
-) -> Result<Evidence> {
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "the file is empty"));
-    }
-    if bytes.len() > app.settings.max_attachment_bytes {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "larger than {} MiB",
-                app.settings.max_attachment_bytes / (1024 * 1024)
-            ),
-        ));
-    }
-    let (content_type, extension) = sniff(bytes, name)
-        .ok_or_else(|| AppError::invalid("file", "only PDF, JPEG, PNG, DOCX and XLSX files"))?;
-    let now = app.now_secs();
-    let mut conn = app.db.read_conn().await?;
-    let set_row = load_set(&mut conn, actor.tenant_id, set_id).await?;
-    let set = parse_set(&set_row)?;
-    let unit = unit_for(&mut conn, actor.tenant_id, &set, unit_code).await?;
-    drop(conn);
-    actor.require_at(Action::AssessReform, &unit.path)?;
-    let code = criterion_code.trim();
-    if set.find(code).is_none() {
-        return Err(StageError::UnknownCriterion(code.chars().take(20).collect()).into());
-    }
-    let sha = hex(&Sha256::digest(bytes));
-    let dir = app.settings.attachments_dir.clone();
-    let owned = bytes.to_vec();
-    let sha_for_write = sha.clone();
-    tokio::task::spawn_blocking(move || store_blob(&dir, &sha_for_write, &owned))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("evidence store: {e}")))?;
-    let mut tx = app.db.begin().await?;
-    let row =
-        store::ensure_assessment(&mut tx, actor.tenant_id, set_id, unit.id, "{}", now).await?;
-    let a = parse_assessment(&row)?;
-    // Evidence belongs to the unit's own scoring: only while it may still change it.
-    match a.stage {
-        Stage::Draft => {
-            if let Some(deadline) = past_deadline(app, &set_row.self_deadline) {
-                return Err(StageError::PastDeadline { deadline }.into());
-            }
-        }
-        Stage::Finalised => return Err(StageError::Finalised.into()),
-        Stage::Appraised => {}
-        s => return Err(StageError::WrongStage(s).into()),
-    }
-    let mut stored = EvidenceRow {
-        id: 0,
-        assessment_id: row.id,
-        criterion_code: code.to_owned(),
-        name: clean_name(name, extension),
-        content_type: content_type.to_owned(),
-        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        sha256: sha,
-        uploaded_by: actor.user_id,
-        uploaded_at: now,
-    };
-    stored.id = store::insert_evidence(&mut tx, actor.tenant_id, &stored).await?;
-    audit::record(
-        &mut tx,
-        actor.tenant_id,
-        Some(actor.user_id),
-        now,
-        Change {
-            action: "reform.evidence_added",
-            entity_type: "reform_assessment",
-            entity_id: row.id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({
-                "evidence": stored.id, "criterion": stored.criterion_code,
-                "sha256": stored.sha256, "size": stored.size_bytes, "type": stored.content_type,
-            })),
-        },
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(evidence_view(stored))
-}
-
-/// An evidence file's bytes, for the unit's leader or the council.
-pub async fn download_evidence(
-    app: &App,
-    actor: &Actor,
-    set_id: i64,
-    unit_code: &str,
-    evidence_id: i64,
-) -> Result<(Evidence, Vec<u8>)> {
-    let mut conn = app.db.read_conn().await?;
-    let set_row = load_set(&mut conn, actor.tenant_id, set_id).await?;
-    let set = parse_set(&set_row)?;
-    let unit = unit_for(&mut conn, actor.tenant_id, &set, unit_code).await?;
-    let (is_unit, is_council) = sides(actor, &unit);
-    if !is_unit && !is_council {
-        return Err(AppError::Forbidden);
-    }
-    let a = store::assessment(&mut conn, actor.tenant_id, set_id, unit.id)
-        .await?
-        .ok_or(AppError::NotFound("evidence"))?;
-    let row = store::evidence_one(&mut conn, actor.tenant_id, a.id, evidence_id)
-        .await?
-        .ok_or(AppError::NotFound("evidence"))?;
-    drop(conn);
-    if row.sha256.len() != 64 || !row.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::Internal("evidence with a malformed hash".into()));
-    }
-    let bytes = tokio::fs::read(blob_path(&app.settings.attachments_dir, &row.sha256))
-        .await
-        .map_err(|e| AppError::Internal(format!("evidence {} unreadable: {e}", row.id)))?;
-    if hex(&Sha256::digest(&bytes)) != row.sha256 {
-        return Err(AppError::Internal(format!(
-            "evidence {} does not match its hash",
-            row.id
-        )));
-    }
-    Ok((evidence_view(row), bytes))
-}
-
-/// Survey results from CSV: `ma_don_vi,ma_tieu_chi,ty_le` (unit code, survey criterion code,
-/// percent satisfied; a header line is optional). All lines in one transaction: one bad line
-/// refuses the whole file, naming the line. Returns the number of results entered.
-pub async fn import_survey(app: &App, actor: &Actor, set_id: i64, csv: &str) -> Result<usize> {
-    let now = app.now_secs();
-    let mut tx = app.db.begin().await?;
-    let set_row = load_set(&mut tx, actor.tenant_id, set_id).await?;
-    let set = parse_set(&set_row)?;
-    super::require_council(&mut tx, actor).await?;
-    let mut by_unit: BTreeMap<String, Vec<(usize, String, f64)>> = BTreeMap::new();
-    for record in super::transfer::csv_records(csv)? {
-        let (line, cells) = record;
-        if cells.iter().all(|c| c.trim().is_empty()) || cells[0].trim() == "ma_don_vi" {
-            continue;
-        }
-        let bad = |m: &str| AppError::invalid(&format!("line {line}"), m.to_owned());
-        if cells.len() < 3 {
-            return Err(bad("three columns: ma_don_vi, ma_tieu_chi, ty_le"));
-        }
-        let code = cells[1].trim().to_owned();
-        match set.find(&code).map(|c| &c.method) {
-            Some(Method::Survey { .. }) => {}
-            _ => return Err(bad("not a survey criterion of the set")),
-        }
-        let percent: f64 = cells[2]
-            .trim()
-            .replace(',', ".")
-            .trim_end_matches('%')
-            .parse()
-            .map_err(|_| bad("a percentage from 0 to 100"))?;
-        if !(0.0..=100.0).contains(&percent) {
-            return Err(bad("a percentage from 0 to 100"));
-        }
-        by_unit
-            .entry(cells[0].trim().to_owned())
-            .or_default()
-            .push((line, code, percent));
-    }
-    let mut count = 0;
-    for (unit_code, lines) in by_unit {
-        let line = lines[0].0;
-        let unit = unit_for(&mut tx, actor.tenant_id, &set, &unit_code)
-            .await
-            .map_err(|_| {
-                AppError::invalid(
-                    &format!("line {line}"),
-                    "unknown unit or unit of another kind",
-                )
-            })?;
-        actor.require_at(Action::AppraiseReform, &unit.path)?;
-        let row = store::assessment(&mut tx, actor.tenant_id, set_id, unit.id)
-            .await?
-            .ok_or_else(|| {
-                AppError::invalid(&format!("line {line}"), "the unit has not submitted")
-            })?;
-        let mut a = parse_assessment(&row)?;
-        let before = a.clone();
-        let scores: Vec<(String, Option<f64>, String)> = lines
-            .iter()
-            .map(|(_, code, p)| {
-                (
-                    code.clone(),
-                    Some(*p),
-                    String::from("Kết quả điều tra xã hội học"),
-                )
-            })
-            .collect();
-        a.appraise(&set, &scores)?;
-        count += scores.len();
-        let json =
-            serde_json::to_string(&a.entries).map_err(|e| AppError::Internal(e.to_string()))?;
-        store::save_assessment(
-            &mut tx,
-            actor.tenant_id,
-            row.id,
-            row.version,
-            a.stage.as_str(),
-            &json,
-            now,
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            actor.tenant_id,
-            Some(actor.user_id),
-            now,
-            Change {
-                action: "reform.survey_imported",
-                entity_type: "reform_assessment",
-                entity_id: row.id.to_string(),
-                before: Some(serde_json::json!({ "entries": before.entries })),
-                after: Some(
-                    serde_json::json!({ "set": set_id, "unit": unit.code, "entries": a.entries }),
-                ),
-            },
-        )
-        .await?;
-    }
-    commit(tx).await?;
-    Ok(count)
 }

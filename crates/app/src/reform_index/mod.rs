@@ -8,15 +8,19 @@
 //! sets, appraises, enters survey results, finalises and publishes.
 
 mod assess;
+mod evidence;
 pub mod plan;
 mod results;
+mod survey;
 mod transfer;
 
 pub use assess::{
-    AssessmentView, CriterionRow, Evidence, ScoreInput, appraise, assessment, attach_evidence,
-    download_evidence, explain, finalise, import_survey, self_score, send_for_explanation, submit,
+    AssessmentView, CriterionRow, ScoreInput, appraise, assessment, explain, finalise, self_score,
+    send_for_explanation, submit,
 };
+pub use evidence::{Evidence, attach_evidence, download_evidence};
 pub use results::{Results, public_results, publish, results, results_pdf, results_xlsx};
+pub use survey::import_survey;
 pub use transfer::{export_csv, export_xlsx, import_csv, import_xlsx};
 
 use crate::audit::{self, Change};

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod files;
 pub mod public;
 pub mod reform_index;
+pub mod reform_plan;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
