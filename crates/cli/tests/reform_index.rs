@@ -89,6 +89,29 @@ fn scores(set: &CriteriaSet, first: f64) -> Value {
     json!({ "scores": list })
 }
 
+/// The text of a PDF (pdftotext; `scripts/ensure-pdftools.sh` installs it), spaces collapsed.
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "motcua-reform-{}-{:?}.pdf",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/ensure-pdftools.sh installs it)");
+    let _ = std::fs::remove_file(&path);
+    assert!(output.status.success());
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 async fn audit_actions(server: &Server) -> Vec<String> {
     let mut conn = server.app.db.read_conn().await.unwrap();
     let rows: Vec<(String,)> = sqlx::query_as(
@@ -440,7 +463,19 @@ async fn self_assessment_appraisal_and_ranking(backend: Backend) {
         .await;
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = pdf.bytes().await.unwrap();
-    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 2000);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let flat = pdf_text(&pdf);
+    for needle in [
+        "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026",
+        "Ủy ban nhân dân phường Chiềng Lề",
+        "Ủy ban nhân dân phường Tô Hiệu",
+        "Tổng điểm",
+        "Xếp loại",
+        &expected,
+        &motcua_domain::reform_index::fmt_num(final_total),
+    ] {
+        assert!(flat.contains(needle), "{needle} not in the PDF: {flat}");
+    }
 
     // Nothing public before publication; then the public page ranks the units.
     let anonymous = server.anonymous();
