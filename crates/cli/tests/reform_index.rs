@@ -755,6 +755,46 @@ async fn pages_show_vietnamese_messages(backend: Backend) {
         .await
         .unwrap();
     assert!(html.contains("Đã nộp, chờ thẩm định") && html.contains("bộ tiêu chí ví dụ"));
+    // The council copies the set to the next year from the page.
+    let form = [
+        ("csrf_token", council.csrf.clone()),
+        ("year", "2026".into()),
+        ("self_deadline", "2027-01-20".into()),
+    ];
+    let r = council
+        .client
+        .post(server.url(&format!("/chi-so-cchc/{id}/sao-chep")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Đã có bộ tiêu chí cho năm và loại đơn vị này.")
+    );
+    let form = [
+        ("csrf_token", council.csrf.clone()),
+        ("year", "2027".into()),
+        ("self_deadline", "2028-01-20".into()),
+    ];
+    let r = council
+        .client
+        .post(server.url(&format!("/chi-so-cchc/{id}/sao-chep")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = council
+        .get(r.headers()["location"].to_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<dd>2027</dd>"), "{html}");
     // Publishing with nothing final is refused with a message.
     let form = [("csrf_token", council.csrf.clone())];
     let r = council

@@ -23,6 +23,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/chi-so-cchc/{id}", get(set_page))
         .route("/chi-so-cchc/{id}/ket-qua", get(results_page))
         .route("/chi-so-cchc/{id}/cong-bo", post(publish))
+        .route("/chi-so-cchc/{id}/sao-chep", post(copy))
         .route(
             "/chi-so-cchc/{id}/don-vi/{unit}",
             get(assessment_page).post(act),
@@ -803,4 +804,55 @@ pub async fn public_results(
         .await
         .map_err(|e| with_chrome(e.into(), &ctx))?;
     Ok(render(&results_page_of(&ctx, r, true, false, None)))
+}
+
+#[derive(Deserialize)]
+pub struct CopyForm {
+    csrf_token: String,
+    year: String,
+    self_deadline: String,
+}
+
+/// The council starts a new year's set from this one.
+pub async fn copy(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CopyForm>,
+) -> PageResult {
+    let actor = form_actor(&ctx, &form.csrf_token)?;
+    let id = parse_id(&id, &ctx)?;
+    let result = match form.year.trim().parse::<i16>() {
+        Ok(year) => {
+            reform::copy_set(
+                &state.app,
+                actor,
+                id,
+                reform::CopyInput {
+                    year,
+                    self_deadline: form.self_deadline,
+                },
+            )
+            .await
+        }
+        Err(_) => Err(AppError::invalid("year", "a year")),
+    };
+    match result {
+        Ok(view) => Ok(Redirect::to(&format!("/chi-so-cchc/{}", view.summary.id)).into_response()),
+        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden.into(), &ctx)),
+        Err(e) => {
+            let message = match &e {
+                AppError::Conflict { .. } => {
+                    "Đã có bộ tiêu chí cho năm và loại đơn vị này.".to_owned()
+                }
+                AppError::Validation(v) if v.iter().any(|x| x.field == "self_deadline") => {
+                    "Hạn tự chấm điểm không hợp lệ.".to_owned()
+                }
+                AppError::Validation(_) => "Năm không hợp lệ (từ 2000 đến 2100).".to_owned(),
+                other => message_vi(other),
+            };
+            let page = set_view(&state, &ctx, actor, id, Some(message)).await?;
+            Ok((status_of(&e), render(&page)).into_response())
+        }
+    }
 }
