@@ -310,9 +310,20 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
 
 /// [`seed`], then a few hundred files in every state ([`crate::demo_files`]).
 pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesReport)> {
-    let accounts = seed(app).await?;
+    let mut accounts = seed(app).await?;
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
     let files = crate::demo_files::seed_files(app, tenant.id).await?;
+    crate::demo_index::seed(app, tenant.id).await?;
+    accounts.extend(
+        crate::demo_index::LEADERS
+            .iter()
+            .map(|(username, _, unit)| DemoAccount {
+                username: (*username).into(),
+                password: DEMO_PASSWORD.into(),
+                role: "leader".into(),
+                unit: (*unit).into(),
+            }),
+    );
     Ok((accounts, files))
 }
 

@@ -32,6 +32,10 @@ pub enum Action {
     ManageReports,
     /// See background jobs and retry dead ones.
     ManageJobs,
+    /// Score one's own unit against the reform index (self-assessment, explanation).
+    AssessReform,
+    /// Keep the reform-index criteria sets, appraise units' scores, publish results (council).
+    AppraiseReform,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -43,11 +47,11 @@ pub fn allows(role: Role, action: Action) -> bool {
         Role::Specialist => matches!(action, ViewUnits | ProcessFiles | ViewFiles),
         Role::Leader => matches!(
             action,
-            ViewUnits | ProcessFiles | DecideFiles | ViewFiles | ViewReports
+            ViewUnits | ProcessFiles | DecideFiles | ViewFiles | ViewReports | AssessReform
         ),
         Role::ReformOffice => matches!(
             action,
-            ViewUnits | ViewFiles | ViewReports | ManageReports | ViewAudit
+            ViewUnits | ViewFiles | ViewReports | ManageReports | ViewAudit | AppraiseReform
         ),
         Role::Administrator => matches!(
             action,

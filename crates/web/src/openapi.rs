@@ -29,6 +29,15 @@ use utoipa::{Modify, OpenApi};
         api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
         api::audit::recent, api::audit::verify,
         api::jobs::list, api::jobs::retry,
+        api::reform_index::list_sets, api::reform_index::create_set, api::reform_index::import_set,
+        api::reform_index::get_set, api::reform_index::copy_set, api::reform_index::export_csv,
+        api::reform_index::export_xlsx, api::reform_index::assessment, api::reform_index::self_score,
+        api::reform_index::submit, api::reform_index::appraise, api::reform_index::send_back,
+        api::reform_index::explain, api::reform_index::finalise, api::reform_index::attach,
+        api::reform_index::evidence, api::reform_index::import_survey, api::reform_index::results,
+        api::reform_index::results_xlsx, api::reform_index::results_pdf, api::reform_index::publish,
+        api::reform_index::tasks, api::reform_index::add_task, api::reform_index::report_progress,
+        api::reform_index::inspections, api::reform_index::add_inspection,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),
@@ -41,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         (name = "reports", description = "Statistics and official reports (Biểu 06)"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
+        (name = "reform-index", description = "Administrative-reform index (Chỉ số CCHC): criteria sets, self-assessment, appraisal, results"),
     )
 )]
 pub struct ApiDoc;

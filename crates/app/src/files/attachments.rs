@@ -71,7 +71,7 @@ fn view(r: AttachmentRow) -> Attachment {
 }
 
 /// The accepted types, recognised by their first bytes: (content type, extension).
-fn sniff(bytes: &[u8], name: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn sniff(bytes: &[u8], name: &str) -> Option<(&'static str, &'static str)> {
     let lower = name.to_lowercase();
     if bytes.starts_with(b"%PDF-") {
         Some(("application/pdf", "pdf"))
@@ -116,12 +116,12 @@ pub fn clean_name(raw: &str, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
-fn blob_path(dir: &Path, sha: &str) -> PathBuf {
+pub(crate) fn blob_path(dir: &Path, sha: &str) -> PathBuf {
     dir.join(&sha[..2]).join(sha)
 }
 
 /// Writes the bytes under their hash unless already there; durable before it returns.
-fn store_blob(dir: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn store_blob(dir: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     let path = blob_path(dir, sha);
     if path.exists() {
         return Ok(());
@@ -281,7 +281,7 @@ pub async fn download(
     Ok((view(row), bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

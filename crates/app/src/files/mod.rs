@@ -4,8 +4,8 @@
 //! outbox message and the audit record in one transaction.
 
 mod act;
-mod attachments;
-mod csv;
+pub(crate) mod attachments;
+pub(crate) mod csv;
 mod forms;
 pub mod import;
 mod intake;

@@ -7,6 +7,7 @@ mod handling_report;
 mod letters;
 mod notices;
 mod receipt;
+mod reform_results;
 mod tracking_book;
 
 pub use control_slip::control_slip;
@@ -14,6 +15,7 @@ pub use handling_report::handling_report;
 pub use letters::{apology, stop_notice};
 pub use notices::{refusal, supplement_request};
 pub use receipt::receipt;
+pub use reform_results::{ReformResultLine, ReformResultsData, reform_results};
 pub use tracking_book::tracking_book;
 
 use crate::FormError;

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod files;
 pub mod jobs;
 pub mod org;
+pub mod reform_index;
 pub mod reports;
 
 use crate::problem::ApiError;
@@ -85,6 +86,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/verify", get(audit::verify))
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
+        .merge(reform_index_routes())
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -93,4 +95,62 @@ pub fn router() -> Router<AppState> {
                 "Method not allowed on this endpoint",
             )
         })
+}
+
+/// Administrative-reform index (Chỉ số CCHC).
+fn reform_index_routes() -> Router<AppState> {
+    use reform_index as r;
+    Router::new()
+        .route("/reform-index/sets", get(r::list_sets).post(r::create_set))
+        .route("/reform-index/sets/import", post(r::import_set))
+        .route("/reform-index/sets/{id}", get(r::get_set))
+        .route("/reform-index/sets/{id}/copy", post(r::copy_set))
+        .route("/reform-index/sets/{id}/export.csv", get(r::export_csv))
+        .route("/reform-index/sets/{id}/export.xlsx", get(r::export_xlsx))
+        .route("/reform-index/sets/{id}/survey", post(r::import_survey))
+        .route("/reform-index/sets/{id}/results", get(r::results))
+        .route("/reform-index/sets/{id}/results.xlsx", get(r::results_xlsx))
+        .route("/reform-index/sets/{id}/results.pdf", get(r::results_pdf))
+        .route("/reform-index/sets/{id}/publish", post(r::publish))
+        .route("/reform-index/sets/{id}/units/{unit}", get(r::assessment))
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/self-scores",
+            put(r::self_score),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/submit",
+            post(r::submit),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/appraisal",
+            put(r::appraise),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/send-back",
+            post(r::send_back),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/explanation",
+            post(r::explain),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/finalise",
+            post(r::finalise),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/evidence",
+            post(r::attach).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/reform-index/sets/{id}/units/{unit}/evidence/{evidence}",
+            get(r::evidence),
+        )
+        .route("/reform-index/plan/{year}/tasks", get(r::tasks))
+        .route("/reform-index/plan/tasks", post(r::add_task))
+        .route(
+            "/reform-index/plan/tasks/{id}/progress",
+            put(r::report_progress),
+        )
+        .route("/reform-index/inspections/{year}", get(r::inspections))
+        .route("/reform-index/inspections", post(r::add_inspection))
 }

@@ -6,6 +6,8 @@ pub mod calendar;
 pub mod docs;
 pub mod files;
 pub mod public;
+pub mod reform_index;
+pub mod reform_plan;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
         .merge(files::routes())
+        .merge(reform_index::routes())
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
@@ -175,6 +178,10 @@ fn field_message_vi(e: &FieldError) -> String {
         "code" => "Mã định danh đơn vị không đúng định dạng (ví dụ 000.22.12.H48).".into(),
         "kind" => "Loại đơn vị không hợp lệ.".into(),
         "parent_code" => "Đơn vị cấp trên không tồn tại.".into(),
+        "progress" => "Tiến độ phải là số phần trăm từ 0 đến 100.".into(),
+        "title" => "Vui lòng nhập tên nhiệm vụ (tối đa 500 ký tự).".into(),
+        "due_date" | "inspected_on" | "follow_up_due" => "Ngày không hợp lệ.".into(),
+        "findings" => "Vui lòng nhập kết quả kiểm tra (tối đa 5000 ký tự).".into(),
         "unit_code" => "Đơn vị không tồn tại.".into(),
         "source" => "Vui lòng nhập văn bản công bố (tối đa 300 ký tự).".into(),
         "processing_time" => "Thời hạn không hợp lệ (tối đa 3650 ngày).".into(),
