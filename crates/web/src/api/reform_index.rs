@@ -319,7 +319,7 @@ pub async fn attach(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiPath((id, unit)): ApiPath<(i64, String)>,
-    multipart: axum::extract::Multipart,
+    crate::extract::ApiMultipart(multipart): crate::extract::ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<Vec<Evidence>>)> {
     let actor = ctx.actor()?;
     let form = crate::upload::read(multipart, state.app.settings.max_attachment_bytes).await?;
