@@ -13,6 +13,7 @@ mod error;
 pub mod file_import;
 pub mod files;
 pub mod jobs;
+pub mod report_daily;
 pub mod reports;
 pub mod sessions;
 pub mod tenants;

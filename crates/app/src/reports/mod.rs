@@ -14,6 +14,7 @@ use motcua_domain::permission::Action;
 use motcua_domain::report::{Figures, Pending, Period, PeriodError, Rates, Received, Resolved};
 use motcua_store::reports::{self as store, FigureRow, Grouping, HandlingQuery, Scope};
 use motcua_store::units::{self, Unit};
+use motcua_store::report_daily::{self, DailyScope};
 use motcua_store::{Conn, catalogue};
 use serde::{Deserialize, Serialize};
 
@@ -176,8 +177,40 @@ async fn labels(
     })
 }
 
+/// Where the counts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The daily aggregates (`report_daily`), maintained with every file change: what users get.
+    Aggregates,
+    /// One pass over the files themselves: the reference the aggregates are checked against.
+    Files,
+}
+
+async fn rows_from(
+    conn: &mut Conn,
+    tenant_id: i64,
+    query: &HandlingQuery,
+    daily_scope: &DailyScope,
+    source: Source,
+) -> Result<Vec<FigureRow>> {
+    Ok(match source {
+        Source::Aggregates => report_daily::handling(conn, tenant_id, daily_scope, query).await?,
+        Source::Files => store::handling(conn, tenant_id, query).await?,
+    })
+}
+
 /// The handling report for a period, scope and grouping.
 pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<HandlingReport> {
+    handling_from(app, by, input, Source::Aggregates).await
+}
+
+/// The handling report counted from `source`.
+pub async fn handling_from(
+    app: &App,
+    by: By<'_>,
+    input: &HandlingInput,
+    source: Source,
+) -> Result<HandlingReport> {
     if let By::User(actor) = by {
         actor.require(Action::ViewReports)?;
     }
@@ -203,6 +236,14 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
                     AppError::invalid("field", format!("no field with code `{code}`"))
                 })?,
         ),
+    };
+    let daily_scope = match unit {
+        None => DailyScope::Tenant,
+        Some(u) if input.include_subunits => DailyScope::Subtree {
+            unit_id: u.id,
+            path: u.path.clone(),
+        },
+        Some(u) => DailyScope::Unit(u.id),
     };
     let (scope, covered): (Scope, Vec<&Unit>) = match unit {
         None => (Scope::Tenant, all_units.iter().collect()),
@@ -232,7 +273,7 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
         field_id: field.as_ref().map(|f| f.id),
         grouping,
     };
-    let found = store::handling(&mut conn, tenant_id, &query).await?;
+    let found = rows_from(&mut conn, tenant_id, &query, &daily_scope, source).await?;
     let names = labels(&mut conn, tenant_id, input.group_by, &all_units).await?;
     let mut rows: Vec<ReportRow> = found
         .iter()
@@ -274,7 +315,7 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
     }
     let overall = if input.group_by == GroupBy::Unit {
         query.grouping = Grouping::None;
-        store::handling(&mut conn, tenant_id, &query)
+        rows_from(&mut conn, tenant_id, &query, &daily_scope, source)
             .await?
             .first()
             .map(figures)

@@ -1,0 +1,505 @@
+//! Daily flow aggregates of the handling report (`report_daily`, migration 0009): what makes a
+//! province-year report cost the same at 10 thousand or 10 million files.
+//!
+//! Every column of Biểu 06 is a sum of *flows*, each dated by a local day (UTC+7):
+//!
+//! - on the day a file is received: `received_online` / `received_counter` / `received_post`;
+//! - on the day it closes (`COALESCE(finished_at, ended_at)`): `closed`, and for a finished file
+//!   `resolved_early|on_time|late` (judged on `legal_due_at`, as `reports::handling`), `refused`,
+//!   `late_with_apology`; for an ended one `withdrawn`; for both `supplement_requests` and
+//!   `repeated_supplements`;
+//! - on the day of its apology: `apologies`;
+//! - `open_due`, keyed by the file's due day: +1 on the receipt day and −1 on the close day,
+//!   for a file not waiting for a supplement now, with a due moment, that was not closed by
+//!   the end of its due day (otherwise it can never be open and overdue at a period's end).
+//!
+//! A period `[from, to]` (days `sd..ed`, `ed` exclusive) then reads the rows with `day < ed`:
+//! new = Σ received with `day ≥ sd`; carried over = Σ received − Σ closed with `day < sd`;
+//! resolved = Σ (closed − withdrawn), withdrawn, apologies… with `day ≥ sd`; pending =
+//! received − Σ closed with `day ≥ sd`; overdue at the end = Σ `open_due` with `due_day < ed`
+//! (a file counts iff received before the end, not closed by it, due before it). When the
+//! period is not over, open files are judged *now*: the days before today come from the
+//! aggregates and the files due earlier today are counted directly.
+//!
+//! Maintenance: [`contribution`] reads what one file adds (the same SQL as [`rebuild`], for one
+//! file id); a change reads it before and after and [`apply`] writes the difference, one
+//! upsert per changed row in key order (so concurrent changes lock rows in the same order).
+//! Bulk loads add whole batches with [`add_files`] or [`rebuild`] a tenant afterwards.
+//! `reports::handling` (the direct query over `files`) stays the reference: tests and
+//! `motcua report verify` compare the two.
+
+use std::collections::BTreeMap;
+
+use crate::reports::{FigureRow, Grouping, HandlingQuery};
+use crate::{Conn, Result};
+
+/// The key of an aggregate row (after the tenant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub scope_kind: i64,
+    pub unit_id: i64,
+    pub day: i64,
+    pub due_day: i64,
+    pub field_id: i64,
+    pub procedure_id: i64,
+}
+
+pub const COLUMNS: [&str; 14] = [
+    "received_online",
+    "received_counter",
+    "received_post",
+    "closed",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "withdrawn",
+    "apologies",
+    "late_with_apology",
+    "supplement_requests",
+    "repeated_supplements",
+    "open_due",
+];
+
+/// One aggregate row: its key and the 14 flows in the order of [`COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyRow {
+    pub key: Key,
+    pub values: [i64; 14],
+}
+
+#[derive(sqlx::FromRow)]
+struct RawRow {
+    scope_kind: i64,
+    unit_id: i64,
+    day: i64,
+    due_day: i64,
+    field_id: i64,
+    procedure_id: i64,
+    received_online: i64,
+    received_counter: i64,
+    received_post: i64,
+    closed: i64,
+    resolved_early: i64,
+    resolved_on_time: i64,
+    resolved_late: i64,
+    refused: i64,
+    withdrawn: i64,
+    apologies: i64,
+    late_with_apology: i64,
+    supplement_requests: i64,
+    repeated_supplements: i64,
+    open_due: i64,
+}
+
+impl From<RawRow> for DailyRow {
+    fn from(r: RawRow) -> DailyRow {
+        DailyRow {
+            key: Key {
+                scope_kind: r.scope_kind,
+                unit_id: r.unit_id,
+                day: r.day,
+                due_day: r.due_day,
+                field_id: r.field_id,
+                procedure_id: r.procedure_id,
+            },
+            values: [
+                r.received_online,
+                r.received_counter,
+                r.received_post,
+                r.closed,
+                r.resolved_early,
+                r.resolved_on_time,
+                r.resolved_late,
+                r.refused,
+                r.withdrawn,
+                r.apologies,
+                r.late_with_apology,
+                r.supplement_requests,
+                r.repeated_supplements,
+                r.open_due,
+            ],
+        }
+    }
+}
+
+/// The flows of the files `fs` (a CTE the caller puts first), grouped by key. `{files}` is
+/// replaced by the condition choosing the files (after `f.tenant_id = $1`).
+const FLOWS: &str = "
+fs AS (
+    SELECT f.id, f.field_id, f.procedure_id, f.channel, f.state, f.received_at, f.due_at,
+           f.legal_due_at, f.finished_at, f.ended_at, COALESCE(f.finished_at, f.ended_at) AS closed_at,
+           f.apology_at, f.supplement_count
+    FROM files f WHERE f.tenant_id = $1 AND f.received_at IS NOT NULL {files}
+),
+sc AS (
+    SELECT fs.id AS file_id, 0 AS scope_kind, 0 AS unit_id FROM fs
+    UNION ALL
+    SELECT fu.file_id, 1, fu.unit_id FROM file_units fu JOIN fs ON fs.id = fu.file_id
+    WHERE fu.tenant_id = $1
+    UNION ALL
+    SELECT DISTINCT fu.file_id, 2, a.id FROM file_units fu JOIN fs ON fs.id = fu.file_id
+        JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
+        JOIN units a ON a.tenant_id = u.tenant_id AND u.path LIKE a.path || '%'
+    WHERE fu.tenant_id = $1
+),
+fl AS (
+    SELECT id, field_id, procedure_id, (received_at + 25200) / 86400 AS day, -1 AS due_day,
+        CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS received_online,
+        CASE WHEN channel = 'counter' THEN 1 ELSE 0 END AS received_counter,
+        CASE WHEN channel = 'post' THEN 1 ELSE 0 END AS received_post,
+        0 AS closed, 0 AS resolved_early, 0 AS resolved_on_time, 0 AS resolved_late, 0 AS refused,
+        0 AS withdrawn, 0 AS apologies, 0 AS late_with_apology, CAST(0 AS BIGINT) AS supplement_requests,
+        0 AS repeated_supplements, 0 AS open_due
+    FROM fs
+    UNION ALL
+    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400, -1, 0, 0, 0, 1,
+        CASE WHEN finished_at IS NOT NULL AND finished_at <= legal_due_at
+            AND (finished_at + 25200) / 86400 < (legal_due_at + 25200) / 86400 THEN 1 ELSE 0 END,
+        CASE WHEN finished_at IS NOT NULL AND finished_at <= legal_due_at
+            AND (finished_at + 25200) / 86400 = (legal_due_at + 25200) / 86400 THEN 1 ELSE 0 END,
+        CASE WHEN finished_at IS NOT NULL AND NOT (finished_at <= legal_due_at) THEN 1 ELSE 0 END,
+        CASE WHEN finished_at IS NOT NULL AND state = 'refused' THEN 1 ELSE 0 END,
+        CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END,
+        0,
+        CASE WHEN finished_at IS NOT NULL AND NOT (finished_at <= legal_due_at)
+            AND apology_at IS NOT NULL THEN 1 ELSE 0 END,
+        supplement_count,
+        CASE WHEN supplement_count > 1 THEN 1 ELSE 0 END,
+        0
+    FROM fs WHERE closed_at IS NOT NULL
+    UNION ALL
+    SELECT id, field_id, procedure_id, (apology_at + 25200) / 86400, -1, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 1, 0, 0, 0, 0
+    FROM fs WHERE apology_at IS NOT NULL
+    UNION ALL
+    SELECT id, field_id, procedure_id, (received_at + 25200) / 86400, (due_at + 25200) / 86400,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+    FROM fs WHERE state <> 'awaiting_supplement' AND due_at IS NOT NULL
+        AND (closed_at IS NULL OR (closed_at + 25200) / 86400 > (due_at + 25200) / 86400)
+    UNION ALL
+    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400, (due_at + 25200) / 86400,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1
+    FROM fs WHERE state <> 'awaiting_supplement' AND due_at IS NOT NULL
+        AND closed_at IS NOT NULL AND (closed_at + 25200) / 86400 > (due_at + 25200) / 86400
+)
+SELECT CAST(sc.scope_kind AS BIGINT) AS scope_kind, CAST(sc.unit_id AS BIGINT) AS unit_id,
+    CAST(fl.day AS BIGINT) AS day, CAST(fl.due_day AS BIGINT) AS due_day,
+    CAST(fl.field_id AS BIGINT) AS field_id, CAST(fl.procedure_id AS BIGINT) AS procedure_id,
+    CAST(SUM(fl.received_online) AS BIGINT) AS received_online,
+    CAST(SUM(fl.received_counter) AS BIGINT) AS received_counter,
+    CAST(SUM(fl.received_post) AS BIGINT) AS received_post,
+    CAST(SUM(fl.closed) AS BIGINT) AS closed,
+    CAST(SUM(fl.resolved_early) AS BIGINT) AS resolved_early,
+    CAST(SUM(fl.resolved_on_time) AS BIGINT) AS resolved_on_time,
+    CAST(SUM(fl.resolved_late) AS BIGINT) AS resolved_late,
+    CAST(SUM(fl.refused) AS BIGINT) AS refused,
+    CAST(SUM(fl.withdrawn) AS BIGINT) AS withdrawn,
+    CAST(SUM(fl.apologies) AS BIGINT) AS apologies,
+    CAST(SUM(fl.late_with_apology) AS BIGINT) AS late_with_apology,
+    CAST(SUM(fl.supplement_requests) AS BIGINT) AS supplement_requests,
+    CAST(SUM(fl.repeated_supplements) AS BIGINT) AS repeated_supplements,
+    CAST(SUM(fl.open_due) AS BIGINT) AS open_due
+FROM fl JOIN sc ON sc.file_id = fl.id
+WHERE 1 = 1
+GROUP BY sc.scope_kind, sc.unit_id, fl.day, fl.due_day, fl.field_id, fl.procedure_id
+ORDER BY sc.scope_kind, sc.unit_id, fl.day, fl.due_day, fl.field_id, fl.procedure_id";
+
+fn flows(files: &str) -> String {
+    format!("WITH {}", FLOWS.replace("{files}", files))
+}
+
+/// What one file adds to the aggregates now (empty if it was never received).
+pub async fn contribution(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<DailyRow>> {
+    let rows: Vec<RawRow> = sqlx::query_as(&flows("AND f.id = $2"))
+        .bind(tenant_id)
+        .bind(file_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(DailyRow::from).collect())
+}
+
+/// Adds `after − before` to the aggregates, one upsert per changed row, in key order.
+pub async fn apply(
+    conn: &mut Conn,
+    tenant_id: i64,
+    before: &[DailyRow],
+    after: &[DailyRow],
+) -> Result<()> {
+    let mut delta: BTreeMap<Key, [i64; 14]> = BTreeMap::new();
+    for (rows, sign) in [(after, 1), (before, -1)] {
+        for r in rows {
+            let d = delta.entry(r.key).or_insert([0; 14]);
+            for (x, v) in d.iter_mut().zip(r.values) {
+                *x += sign * v;
+            }
+        }
+    }
+    let upsert = upsert_sql();
+    for (key, values) in delta {
+        if values.iter().all(|v| *v == 0) {
+            continue;
+        }
+        let mut q = sqlx::query(&upsert)
+            .bind(tenant_id)
+            .bind(key.scope_kind)
+            .bind(key.unit_id)
+            .bind(key.day)
+            .bind(key.due_day)
+            .bind(key.field_id)
+            .bind(key.procedure_id);
+        for v in values {
+            q = q.bind(v);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn on_conflict_add() -> String {
+    let sets: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| format!("{c} = report_daily.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        " ON CONFLICT (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id) DO UPDATE SET {}",
+        sets.join(", ")
+    )
+}
+
+fn upsert_sql() -> String {
+    let params: Vec<String> = (1..=21).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id, {})
+         VALUES ({}){}",
+        COLUMNS.join(", "),
+        params.join(", "),
+        on_conflict_add()
+    )
+}
+
+fn insert_select(files: &str) -> String {
+    format!(
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id, {cols})
+         SELECT $1, scope_kind, unit_id, day, due_day, field_id, procedure_id, {cols} FROM ({flows}) AS x
+         WHERE 1 = 1{conflict}",
+        cols = COLUMNS.join(", "),
+        flows = flows(files),
+        conflict = on_conflict_add()
+    )
+}
+
+/// Adds the whole contribution of newly inserted files (a bulk import batch), set-based.
+pub async fn add_files(conn: &mut Conn, tenant_id: i64, file_ids: &[i64]) -> Result<()> {
+    for chunk in file_ids.chunks(1_000) {
+        let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = insert_select(&format!("AND f.id IN ({})", params.join(", ")));
+        let mut q = sqlx::query(&sql).bind(tenant_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes a tenant's aggregates from its files (after a bulk load, or to repair).
+pub async fn rebuild(conn: &mut Conn, tenant_id: i64) -> Result<u64> {
+    sqlx::query("DELETE FROM report_daily WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query(&insert_select(""))
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// The stored aggregate rows of a tenant that are not all zero, in key order.
+pub async fn stored(conn: &mut Conn, tenant_id: i64) -> Result<Vec<DailyRow>> {
+    let nonzero: Vec<String> = COLUMNS.iter().map(|c| format!("{c} <> 0")).collect();
+    let sql = format!(
+        "SELECT scope_kind, unit_id, day, due_day, field_id, procedure_id, {} FROM report_daily
+         WHERE tenant_id = $1 AND ({}) ORDER BY scope_kind, unit_id, day, due_day, field_id, procedure_id",
+        COLUMNS.join(", "),
+        nonzero.join(" OR ")
+    );
+    let rows: Vec<RawRow> = sqlx::query_as(&sql).bind(tenant_id).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(DailyRow::from).collect())
+}
+
+/// The aggregate rows a full recount of a tenant's files gives, in key order.
+pub async fn recount(conn: &mut Conn, tenant_id: i64) -> Result<Vec<DailyRow>> {
+    let rows: Vec<RawRow> = sqlx::query_as(&flows(""))
+        .bind(tenant_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(DailyRow::from)
+        .filter(|r| r.values.iter().any(|v| *v != 0))
+        .collect())
+}
+
+/// The local day number (UTC+7) of an instant; period bounds are local midnights.
+pub fn day_of(t: i64) -> i64 {
+    (t + 25200).div_euclid(86400)
+}
+
+/// Where a report reads its rows: like [`Scope`] but a subtree also names its top unit.
+#[derive(Debug, Clone)]
+pub enum DailyScope {
+    Tenant,
+    Subtree { unit_id: i64, path: String },
+    Unit(i64),
+}
+
+#[derive(sqlx::FromRow)]
+struct SumRow {
+    key: i64,
+    new_online: i64,
+    new_counter: i64,
+    new_post: i64,
+    carried_over: i64,
+    closed: i64,
+    early: i64,
+    on_time: i64,
+    late: i64,
+    refused: i64,
+    withdrawn: i64,
+    apologies: i64,
+    late_with_apology: i64,
+    supplement_requests: i64,
+    repeated_supplements: i64,
+    overdue: i64,
+}
+
+// $2 = first day of the period, $3 = day after the last, $4 = first day not yet judged whole.
+const DAILY_SUMS: &str = "
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_online ELSE 0 END), 0) AS BIGINT) AS new_online,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_counter ELSE 0 END), 0) AS BIGINT) AS new_counter,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_post ELSE 0 END), 0) AS BIGINT) AS new_post,
+    CAST(COALESCE(SUM(CASE WHEN d.day < $2 THEN d.received_online + d.received_counter + d.received_post - d.closed
+        ELSE 0 END), 0) AS BIGINT) AS carried_over,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.closed ELSE 0 END), 0) AS BIGINT) AS closed,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_early ELSE 0 END), 0) AS BIGINT) AS early,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_on_time ELSE 0 END), 0) AS BIGINT) AS on_time,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_late ELSE 0 END), 0) AS BIGINT) AS late,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.refused ELSE 0 END), 0) AS BIGINT) AS refused,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.withdrawn ELSE 0 END), 0) AS BIGINT) AS withdrawn,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.apologies ELSE 0 END), 0) AS BIGINT) AS apologies,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.late_with_apology ELSE 0 END), 0) AS BIGINT) AS late_with_apology,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.supplement_requests ELSE 0 END), 0) AS BIGINT) AS supplement_requests,
+    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.repeated_supplements ELSE 0 END), 0) AS BIGINT) AS repeated_supplements,
+    CAST(COALESCE(SUM(CASE WHEN d.due_day < $4 THEN d.open_due ELSE 0 END), 0) AS BIGINT) AS overdue";
+
+/// The rows of the handling report read from the aggregates; the same rows as
+/// [`crate::reports::handling`] with the same query (rows with nothing received are dropped).
+pub async fn handling(
+    conn: &mut Conn,
+    tenant_id: i64,
+    scope: &DailyScope,
+    q: &HandlingQuery,
+) -> Result<Vec<FigureRow>> {
+    let start_day = day_of(q.start);
+    let end_day = day_of(q.end);
+    let judged_day = day_of(q.judged_at);
+    let (key, mut filter, join) = match (q.grouping, scope) {
+        (Grouping::Unit, DailyScope::Tenant) => ("d.unit_id", " AND d.scope_kind = 1".to_owned(), ""),
+        (Grouping::Unit, DailyScope::Subtree { .. }) => (
+            "d.unit_id",
+            " AND d.scope_kind = 1 AND u.path LIKE $5 || '%'".to_owned(),
+            " JOIN units u ON u.tenant_id = d.tenant_id AND u.id = d.unit_id",
+        ),
+        (grouping, scope) => {
+            let key = match grouping {
+                Grouping::Field => "d.field_id",
+                Grouping::Procedure => "d.procedure_id",
+                Grouping::Unit => "d.unit_id",
+                Grouping::None => "0",
+            };
+            let filter = match scope {
+                DailyScope::Tenant => " AND d.scope_kind = 0 AND d.unit_id = 0",
+                DailyScope::Subtree { .. } => " AND d.scope_kind = 2 AND d.unit_id = $5",
+                DailyScope::Unit(_) => " AND d.scope_kind = 1 AND d.unit_id = $5",
+            };
+            (key, filter.to_owned(), "")
+        }
+    };
+    let field_param = if matches!(scope, DailyScope::Tenant) {
+        "$5"
+    } else {
+        "$6"
+    };
+    if q.field_id.is_some() {
+        filter.push_str(&format!(" AND d.field_id = {field_param}"));
+    }
+    let group = if q.grouping == Grouping::None {
+        String::new()
+    } else {
+        format!(" GROUP BY {key} ORDER BY {key}")
+    };
+    let sql = format!(
+        "SELECT CAST({key} AS BIGINT) AS key, {DAILY_SUMS} FROM report_daily d{join}
+         WHERE d.tenant_id = $1 AND d.day < $3{filter}{group}"
+    );
+    let mut query = sqlx::query_as::<_, SumRow>(&sql)
+        .bind(tenant_id)
+        .bind(start_day)
+        .bind(end_day)
+        .bind(judged_day);
+    match scope {
+        DailyScope::Tenant => {}
+        DailyScope::Subtree { unit_id, path } => {
+            query = if q.grouping == Grouping::Unit {
+                query.bind(path.clone())
+            } else {
+                query.bind(*unit_id)
+            };
+        }
+        DailyScope::Unit(id) => query = query.bind(*id),
+    }
+    if let Some(field) = q.field_id {
+        query = query.bind(field);
+    }
+    let sums: Vec<SumRow> = query.fetch_all(&mut *conn).await?;
+    // Open files due earlier today (the period is not over): counted from the files.
+    let midnight = judged_day * 86400 - 25200;
+    let today: Vec<(i64, i64)> = if q.judged_at > midnight && q.judged_at < q.end {
+        crate::reports::overdue_since(conn, tenant_id, q, midnight).await?
+    } else {
+        Vec::new()
+    };
+    Ok(sums
+        .into_iter()
+        .map(|s| {
+            let extra = today
+                .iter()
+                .find(|(k, _)| *k == s.key)
+                .map_or(0, |(_, n)| *n);
+            let received = s.carried_over + s.new_online + s.new_counter + s.new_post;
+            FigureRow {
+                key: s.key,
+                received,
+                new_online: s.new_online,
+                new_counter: s.new_counter,
+                new_post: s.new_post,
+                carried_over: s.carried_over,
+                resolved: s.closed - s.withdrawn,
+                early: s.early,
+                on_time: s.on_time,
+                late: s.late,
+                refused: s.refused,
+                pending: received - s.closed,
+                overdue: s.overdue + extra,
+                withdrawn: s.withdrawn,
+                apologies: s.apologies,
+                late_with_apology: s.late_with_apology,
+                supplement_requests: s.supplement_requests,
+                repeated_supplements: s.repeated_supplements,
+            }
+        })
+        .filter(|r| r.received > 0)
+        .collect())
+}
