@@ -1,0 +1,462 @@
+//! Proof that the handling report read from the daily aggregates (`report_daily`) equals the
+//! direct count over the files, on SQLite and PostgreSQL: random workflows run through the real
+//! use cases under a moving clock (across month boundaries; supplements and restarts,
+//! apologies with a new date, inter-agency legs, withdrawals, cancellations, refusals, online
+//! submissions received later), and after each stretch the two sources are compared for many
+//! periods (past, spanning, not over yet, in the future), scopes (province, a unit alone, a
+//! subtree, the inter-agency unit), groupings and a field filter; the stored aggregate rows are
+//! also compared with a full recount, and `rebuild` gives the same rows.
+
+use jiff::Timestamp;
+use motcua_app::files::{self, ActionInput, Applicant, Intake};
+use motcua_app::org::By;
+use motcua_app::reports::{self, GroupBy, HandlingInput, Source};
+use motcua_app::{Actor, App, Clock, Db, Settings, auth, demo};
+use motcua_testkit::{Backend, TestDb, on_both_backends};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+struct TestClock(Mutex<Timestamp>);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn at(local: &str) -> Timestamp {
+    format!("{local}+07:00").parse().unwrap()
+}
+
+/// A small deterministic generator (xorshift64*), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const CHIENG_LE: &str = "000.21.20.H48";
+const TU_PHAP: &str = "000.00.12.H48";
+/// The kinds of the actions in `random_action`'s menu, in its order.
+const KINDS: [&str; 18] = [
+    "receive",
+    "assign",
+    "start_examination",
+    "request_supplement",
+    "supplement_received",
+    "send_to_agency",
+    "receive_from_agency",
+    "submit_for_approval",
+    "approve",
+    "refuse",
+    "mark_result_ready",
+    "hand_over",
+    "withdraw",
+    "cancel",
+    "apologize",
+    "stop_processing",
+    "send_back",
+    "close",
+];
+/// What happens to a file, step by step (indexes into `KINDS`); a random plan per file.
+const PLANS: [&[usize]; 11] = [
+    // Straight through, handed over.
+    &[1, 2, 7, 8, 10, 11],
+    // One supplement request, the clock restarts, finished.
+    &[1, 2, 3, 4, 7, 8, 10],
+    // Two requests, refused.
+    &[1, 2, 3, 4, 3, 4, 9],
+    // Through the Department of Justice and back, sent back once, finished.
+    &[1, 2, 5, 6, 7, 16, 7, 8, 10],
+    // An apology with a new date, then finished (often late).
+    &[14, 1, 2, 7, 8, 10, 11],
+    &[14, 1, 2, 3, 4, 7, 8, 10],
+    // Withdrawn by the applicant.
+    &[1, 2, 12],
+    // Cancelled; stopped.
+    &[13],
+    &[1, 2, 15],
+    // Left waiting for a supplement.
+    &[1, 2, 3],
+    // Left open (overdue sooner or later).
+    &[1],
+];
+const PROCEDURES: [&str; 3] = ["1.000094", "1.002755", "1.001193"];
+
+struct World {
+    app: App,
+    clock: Arc<TestClock>,
+    tenant_id: i64,
+    actors: BTreeMap<&'static str, Actor>,
+    _db: TestDb,
+}
+
+impl World {
+    async fn new(backend: Backend) -> World {
+        let db = TestDb::new(backend).await;
+        let pool = Db::connect(&db.url, 4).await.unwrap();
+        pool.migrate().await.unwrap();
+        let clock = Arc::new(TestClock(Mutex::new(at("2020-11-30T08:00"))));
+        let app = App::new(pool, Settings::default(), clock.clone());
+        demo::seed(&app).await.unwrap();
+        let tenant_id = motcua_app::tenancy::resolve(&app, None, Some(demo::TENANT_CODE))
+            .await
+            .unwrap()
+            .id;
+        let mut actors = BTreeMap::new();
+        {
+            let mut conn = app.db.read_conn().await.unwrap();
+            for login in [
+                "motcua.chiengle",
+                "lanhdao.chiengle",
+                "chuyenvien.chiengle",
+                "congdan@example.vn",
+            ] {
+                let user = motcua_app::store::users::by_login(&mut conn, tenant_id, login)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let actor = auth::load_actor(&mut conn, tenant_id, user.id)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                actors.insert(login, actor);
+            }
+        }
+        World {
+            app,
+            clock,
+            tenant_id,
+            actors,
+            _db: db,
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        *self.clock.0.lock().unwrap()
+    }
+
+    fn advance(&self, seconds: i64) {
+        let mut t = self.clock.0.lock().unwrap();
+        *t = Timestamp::from_second(t.as_second() + seconds).unwrap();
+    }
+
+    /// A new file: at the counter, by post, or submitted online (received later, or never).
+    async fn new_file(&self, rng: &mut Rng) -> Option<i64> {
+        let procedure = PROCEDURES[rng.below(3) as usize];
+        let channel = ["counter", "post", "online"][rng.below(3) as usize];
+        if channel == "online" {
+            let s = files::submit_online(
+                &self.app,
+                &self.actors["congdan@example.vn"],
+                files::OnlineSubmission {
+                    procedure_code: procedure.into(),
+                    unit_code: CHIENG_LE.into(),
+                    applicant: None,
+                    documents: vec![],
+                    note: None,
+                },
+            )
+            .await
+            .ok()?;
+            return Some(s.id);
+        }
+        let receipt = files::receive(
+            &self.app,
+            &self.actors["motcua.chiengle"],
+            Intake {
+                procedure_code: procedure.into(),
+                unit_code: None,
+                channel: channel.into(),
+                applicant: Applicant {
+                    name: "Lò Văn Khai".into(),
+                    phone: None,
+                    email: None,
+                    address: None,
+                },
+                documents: vec![],
+                postal_tracking: None,
+                note: None,
+            },
+        )
+        .await
+        .ok()?;
+        Some(receipt.file_id)
+    }
+
+    /// Performs action number `pick` of the menu on `file`; its kind if the workflow allowed it.
+    async fn action(&self, rng: &mut Rng, file: i64, pick: usize) -> Option<&'static str> {
+        let local_date = self.now().to_zoned(jiff::tz::offset(7).to_time_zone()).date();
+        let later = local_date
+            .checked_add(jiff::Span::new().days(25 + rng.below(20) as i64))
+            .unwrap();
+        let (login, action): (&str, Value) = match KINDS[pick] {
+            "receive" => ("motcua.chiengle", json!({"kind": "receive"})),
+            "assign" => (
+                "lanhdao.chiengle",
+                json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+            ),
+            "request_supplement" => (
+                "chuyenvien.chiengle",
+                json!({"kind": "request_supplement", "missing_items": ["Bản sao CCCD"]}),
+            ),
+            "send_to_agency" => (
+                "chuyenvien.chiengle",
+                json!({"kind": "send_to_agency", "unit_code": TU_PHAP, "working_hours": 8}),
+            ),
+            "receive_from_agency" => (
+                "chuyenvien.chiengle",
+                json!({"kind": "receive_from_agency", "unit_code": TU_PHAP}),
+            ),
+            "refuse" => (
+                "lanhdao.chiengle",
+                json!({"kind": "refuse", "reasons": ["Không đủ điều kiện"]}),
+            ),
+            "hand_over" => (
+                "motcua.chiengle",
+                json!({"kind": "hand_over", "method": "counter"}),
+            ),
+            "withdraw" => (
+                "motcua.chiengle",
+                json!({"kind": "withdraw", "reason": "Công dân xin rút"}),
+            ),
+            "cancel" => (
+                "lanhdao.chiengle",
+                json!({"kind": "cancel", "reason": "Nhập trùng"}),
+            ),
+            "apologize" => (
+                "lanhdao.chiengle",
+                json!({"kind": "apologize", "reason": "Cần xác minh thêm", "new_date": later.to_string()}),
+            ),
+            "stop_processing" => (
+                "lanhdao.chiengle",
+                json!({"kind": "stop_processing", "reason": "Theo đề nghị của công dân"}),
+            ),
+            "send_back" => (
+                "lanhdao.chiengle",
+                json!({"kind": "send_back", "reason": "Cần bổ sung ý kiến"}),
+            ),
+            "approve" => ("lanhdao.chiengle", json!({"kind": "approve"})),
+            kind @ ("supplement_received" | "mark_result_ready" | "close") => {
+                ("motcua.chiengle", json!({ "kind": kind }))
+            }
+            kind => ("chuyenvien.chiengle", json!({ "kind": kind })),
+        };
+        let input: ActionInput = serde_json::from_value(action).unwrap();
+        files::act(&self.app, &self.actors[login], file, input, None, None)
+            .await
+            .ok()
+            .map(|_| KINDS[pick])
+    }
+
+    /// Compares the two sources for a period, scope and grouping; returns the report's size.
+    async fn compare(&self, from: &str, to: &str, unit: Option<&str>, subunits: bool) -> i64 {
+        let mut received = 0;
+        for group_by in [
+            GroupBy::None,
+            GroupBy::Unit,
+            GroupBy::Field,
+            GroupBy::Procedure,
+        ] {
+            for field in [None, Some("CUTRU")] {
+                let input = HandlingInput {
+                    from: from.into(),
+                    to: to.into(),
+                    unit: unit.map(Into::into),
+                    include_subunits: subunits,
+                    field: field.map(Into::into),
+                    group_by,
+                };
+                let by = By::System {
+                    tenant_id: self.tenant_id,
+                };
+                let fast = reports::handling_from(&self.app, by, &input, Source::Aggregates).await;
+                let slow = reports::handling_from(&self.app, by, &input, Source::Files).await;
+                let (fast, slow) = match (fast, slow) {
+                    (Ok(f), Ok(s)) => (f, s),
+                    // An unknown field code is refused the same way by both.
+                    (Err(a), Err(b)) => {
+                        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+                        continue;
+                    }
+                    (a, b) => panic!("{a:?} / {b:?}"),
+                };
+                let rows = |r: &reports::HandlingReport| {
+                    r.rows
+                        .iter()
+                        .map(|row| (row.code.clone(), row.figures))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    rows(&fast),
+                    rows(&slow),
+                    "{from}..{to} unit {unit:?} subunits {subunits} by {group_by:?} field {field:?} at {}",
+                    self.now()
+                );
+                assert_eq!(fast.overall, slow.overall);
+                assert_eq!(fast.totals, slow.totals);
+                for row in &fast.rows {
+                    assert_eq!(row.figures.check(), Ok(()), "{}", row.code);
+                }
+                received = received.max(slow.overall.received.total);
+            }
+        }
+        received
+    }
+
+    async fn compare_all(&self, parent: &str) -> i64 {
+        let today = self
+            .now()
+            .to_zoned(jiff::tz::offset(7).to_time_zone())
+            .date();
+        let now_period = (
+            today.first_of_month().to_string(),
+            today.last_of_month().to_string(),
+        );
+        let mut periods: Vec<(String, String)> = [
+            ("2020-12-01", "2020-12-31"),
+            ("2021-01-01", "2021-01-31"),
+            ("2021-02-01", "2021-02-28"),
+            ("2021-03-01", "2021-03-31"),
+            ("2021-01-01", "2021-03-31"),
+            ("2020-12-15", "2021-02-14"),
+            ("2021-06-01", "2021-06-30"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        periods.push(now_period);
+        periods.push((today.to_string(), today.to_string()));
+        let mut seen = 0;
+        for (from, to) in &periods {
+            seen = seen.max(self.compare(from, to, None, true).await);
+            self.compare(from, to, Some(CHIENG_LE), false).await;
+            self.compare(from, to, Some(parent), true).await;
+            self.compare(from, to, Some(parent), false).await;
+            self.compare(from, to, Some(TU_PHAP), true).await;
+        }
+        // The stored rows equal a full recount of the files.
+        let mut conn = self.app.db.read_conn().await.unwrap();
+        let stored = motcua_app::store::report_daily::stored(&mut conn, self.tenant_id)
+            .await
+            .unwrap();
+        let recount = motcua_app::store::report_daily::recount(&mut conn, self.tenant_id)
+            .await
+            .unwrap();
+        assert_eq!(stored, recount, "stored aggregates = recount at {}", self.now());
+        seen
+    }
+}
+
+async fn aggregates_equal_the_direct_count_under_random_workflows(backend: Backend) {
+    let w = World::new(backend).await;
+    let parent = {
+        let mut conn = w.app.db.read_conn().await.unwrap();
+        let units = motcua_app::store::units::list(&mut conn, w.tenant_id)
+            .await
+            .unwrap();
+        let me = units.iter().find(|u| u.code == CHIENG_LE).unwrap();
+        let parent = me.parent_id.unwrap();
+        units.iter().find(|u| u.id == parent).unwrap().code.clone()
+    };
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // (file, its plan, the next step); online files are received first.
+    let mut files: Vec<(i64, Vec<usize>, usize)> = Vec::new();
+    let mut done: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut refused = 0;
+    // About four months, in stretches; compared after each stretch.
+    for stretch in 0..4 {
+        for _ in 0..80 {
+            // Between 20 minutes and two and a half days; often across midnight.
+            w.advance(1200 + rng.below(2 * 86400 + 43200) as i64);
+            let busy: Vec<usize> = (0..files.len())
+                .filter(|i| files[*i].2 < files[*i].1.len())
+                .collect();
+            if busy.len() < 5 || rng.below(4) == 0 {
+                if let Some(id) = w.new_file(&mut rng).await {
+                    let mut plan = vec![0];
+                    plan.extend_from_slice(PLANS[rng.below(PLANS.len() as u64) as usize]);
+                    *done.entry("new").or_default() += 1;
+                    let mut step = 0;
+                    // An apology must come early: received (if online) and apologised for now.
+                    if plan[1] == 14 {
+                        if let Some(kind) = w.action(&mut rng, id, 0).await {
+                            *done.entry(kind).or_default() += 1;
+                        }
+                        step = 1;
+                        if let Some(kind) = w.action(&mut rng, id, 14).await {
+                            *done.entry(kind).or_default() += 1;
+                            step = 2;
+                        }
+                    }
+                    files.push((id, plan, step));
+                }
+            } else {
+                let i = busy[rng.below(busy.len() as u64) as usize];
+                let (id, plan, step) = files[i].clone();
+                match w.action(&mut rng, id, plan[step]).await {
+                    Some(kind) => {
+                        *done.entry(kind).or_default() += 1;
+                        files[i].2 += 1;
+                    }
+                    // `receive` of a file received at the counter already: skip it.
+                    None if step == 0 => files[i].2 += 1,
+                    None => {
+                        refused += 1;
+                        files[i].2 = plan.len();
+                    }
+                }
+            }
+        }
+        let seen = w.compare_all(&parent).await;
+        assert!(seen > 0, "stretch {stretch}: the reports were not empty");
+    }
+    // The workflows covered what the aggregates must follow.
+    assert!(refused * 10 < done.values().sum::<u32>(), "{refused} steps refused: {done:?}");
+    for kind in [
+        "new",
+        "receive",
+        "request_supplement",
+        "supplement_received",
+        "send_to_agency",
+        "receive_from_agency",
+        "approve",
+        "refuse",
+        "mark_result_ready",
+        "withdraw",
+        "cancel",
+        "apologize",
+    ] {
+        assert!(
+            done.get(kind).copied().unwrap_or(0) > 0,
+            "no successful {kind}: {done:?}"
+        );
+    }
+    // A rebuild from the files gives the rows the changes maintained.
+    let mut tx = w.app.db.begin().await.unwrap();
+    let before = motcua_app::store::report_daily::stored(&mut tx, w.tenant_id)
+        .await
+        .unwrap();
+    motcua_app::store::report_daily::rebuild(&mut tx, w.tenant_id)
+        .await
+        .unwrap();
+    let after = motcua_app::store::report_daily::stored(&mut tx, w.tenant_id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(before, after);
+    w.compare_all(&parent).await;
+}
+
+on_both_backends! {
+    random_workflows => aggregates_equal_the_direct_count_under_random_workflows,
+}
