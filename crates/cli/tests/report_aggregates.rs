@@ -92,12 +92,20 @@ const PLANS: [&[usize]; 11] = [
 ];
 const PROCEDURES: [&str; 3] = ["1.000094", "1.002755", "1.001193"];
 
+/// The files of a random run: (file, its plan, the next step); what succeeded; refusals.
+#[derive(Default)]
+struct Run {
+    files: Vec<(i64, Vec<usize>, usize)>,
+    done: BTreeMap<&'static str, u32>,
+    refused: u32,
+}
+
 struct World {
     app: App,
     clock: Arc<TestClock>,
     tenant_id: i64,
     actors: BTreeMap<&'static str, Actor>,
-    _db: TestDb,
+    db: TestDb,
 }
 
 impl World {
@@ -137,7 +145,7 @@ impl World {
             clock,
             tenant_id,
             actors,
-            _db: db,
+            db,
         }
     }
 
@@ -258,6 +266,53 @@ impl World {
             .map(|_| KINDS[pick])
     }
 
+
+    /// `steps` random steps: a new file (with a random plan) or the next step of a file's plan.
+    async fn run(&self, rng: &mut Rng, run: &mut Run, steps: usize) {
+        for _ in 0..steps {
+            // Between 20 minutes and two and a half days; often across midnight.
+            self.advance(1200 + rng.below(2 * 86400 + 43200) as i64);
+            let busy: Vec<usize> = (0..run.files.len())
+                .filter(|i| run.files[*i].2 < run.files[*i].1.len())
+                .collect();
+            if busy.len() < 5 || rng.below(4) == 0 {
+                if let Some(id) = self.new_file(rng).await {
+                    let mut plan = vec![0];
+                    plan.extend_from_slice(PLANS[rng.below(PLANS.len() as u64) as usize]);
+                    *run.done.entry("new").or_default() += 1;
+                    let mut step = 0;
+                    // An apology must come early: received (if online) and apologised for now.
+                    if plan[1] == 14 {
+                        if let Some(kind) = self.action(rng, id, 0).await {
+                            *run.done.entry(kind).or_default() += 1;
+                        }
+                        step = 1;
+                        if let Some(kind) = self.action(rng, id, 14).await {
+                            *run.done.entry(kind).or_default() += 1;
+                            step = 2;
+                        }
+                    }
+                    run.files.push((id, plan, step));
+                }
+            } else {
+                let i = busy[rng.below(busy.len() as u64) as usize];
+                let (id, plan, step) = run.files[i].clone();
+                match self.action(rng, id, plan[step]).await {
+                    Some(kind) => {
+                        *run.done.entry(kind).or_default() += 1;
+                        run.files[i].2 += 1;
+                    }
+                    // `receive` of a file received at the counter already: skip it.
+                    None if step == 0 => run.files[i].2 += 1,
+                    None => {
+                        run.refused += 1;
+                        run.files[i].2 = plan.len();
+                    }
+                }
+            }
+        }
+    }
+
     /// Compares the two sources for a period, scope and grouping; returns the report's size.
     async fn compare(&self, from: &str, to: &str, unit: Option<&str>, subunits: bool) -> i64 {
         let mut received = 0;
@@ -369,59 +424,20 @@ async fn aggregates_equal_the_direct_count_under_random_workflows(backend: Backe
         units.iter().find(|u| u.id == parent).unwrap().code.clone()
     };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    // (file, its plan, the next step); online files are received first.
-    let mut files: Vec<(i64, Vec<usize>, usize)> = Vec::new();
-    let mut done: BTreeMap<&'static str, u32> = BTreeMap::new();
-    let mut refused = 0;
-    // About four months, in stretches; compared after each stretch.
+    let mut run = Run::default();
+    // About a year, in stretches; compared after each stretch.
     for stretch in 0..4 {
-        for _ in 0..80 {
-            // Between 20 minutes and two and a half days; often across midnight.
-            w.advance(1200 + rng.below(2 * 86400 + 43200) as i64);
-            let busy: Vec<usize> = (0..files.len())
-                .filter(|i| files[*i].2 < files[*i].1.len())
-                .collect();
-            if busy.len() < 5 || rng.below(4) == 0 {
-                if let Some(id) = w.new_file(&mut rng).await {
-                    let mut plan = vec![0];
-                    plan.extend_from_slice(PLANS[rng.below(PLANS.len() as u64) as usize]);
-                    *done.entry("new").or_default() += 1;
-                    let mut step = 0;
-                    // An apology must come early: received (if online) and apologised for now.
-                    if plan[1] == 14 {
-                        if let Some(kind) = w.action(&mut rng, id, 0).await {
-                            *done.entry(kind).or_default() += 1;
-                        }
-                        step = 1;
-                        if let Some(kind) = w.action(&mut rng, id, 14).await {
-                            *done.entry(kind).or_default() += 1;
-                            step = 2;
-                        }
-                    }
-                    files.push((id, plan, step));
-                }
-            } else {
-                let i = busy[rng.below(busy.len() as u64) as usize];
-                let (id, plan, step) = files[i].clone();
-                match w.action(&mut rng, id, plan[step]).await {
-                    Some(kind) => {
-                        *done.entry(kind).or_default() += 1;
-                        files[i].2 += 1;
-                    }
-                    // `receive` of a file received at the counter already: skip it.
-                    None if step == 0 => files[i].2 += 1,
-                    None => {
-                        refused += 1;
-                        files[i].2 = plan.len();
-                    }
-                }
-            }
-        }
+        w.run(&mut rng, &mut run, 80).await;
         let seen = w.compare_all(&parent).await;
         assert!(seen > 0, "stretch {stretch}: the reports were not empty");
     }
     // The workflows covered what the aggregates must follow.
-    assert!(refused * 10 < done.values().sum::<u32>(), "{refused} steps refused: {done:?}");
+    assert!(
+        run.refused * 10 < run.done.values().sum::<u32>(),
+        "{} steps refused: {:?}",
+        run.refused,
+        run.done
+    );
     for kind in [
         "new",
         "receive",
@@ -437,8 +453,9 @@ async fn aggregates_equal_the_direct_count_under_random_workflows(backend: Backe
         "apologize",
     ] {
         assert!(
-            done.get(kind).copied().unwrap_or(0) > 0,
-            "no successful {kind}: {done:?}"
+            run.done.get(kind).copied().unwrap_or(0) > 0,
+            "no successful {kind}: {:?}",
+            run.done
         );
     }
     // A rebuild from the files gives the rows the changes maintained.
@@ -457,6 +474,72 @@ async fn aggregates_equal_the_direct_count_under_random_workflows(backend: Backe
     w.compare_all(&parent).await;
 }
 
+fn motcua(db: &TestDb, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .arg("--database-url")
+        .arg(&db.url)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run motcua");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn verify_finds_a_tampered_row_and_rebuild_repairs_it(backend: Backend) {
+    let w = World::new(backend).await;
+    let mut rng = Rng(7);
+    let mut run = Run::default();
+    w.run(&mut rng, &mut run, 60).await;
+    let range = ["--from", "2020-12-01", "--to", "2021-02-28"];
+    let verify = [&["report", "verify"][..], &range[..]].concat();
+    let (code, out, err) = motcua(&w.db, &verify);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("ok: "), "{out}");
+
+    // A row changed behind the application's back (a lost update, a hand edit).
+    let mut tx = w.app.db.begin().await.unwrap();
+    sqlx::query(
+        "UPDATE report_daily SET received_counter = received_counter + 1
+         WHERE tenant_id = $1 AND scope_kind = 0 AND day = (SELECT MIN(day) FROM report_daily WHERE tenant_id = $1
+             AND scope_kind = 0 AND received_counter > 0 AND day >= $2) AND received_counter > 0",
+    )
+    .bind(w.tenant_id)
+    .bind(at("2021-01-01T00:00").as_second().div_euclid(86400))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (code, out, err) = motcua(&w.db, &verify);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("aggregate row"), "{out}");
+    assert!(out.contains(" province by None overall: aggregates"), "{out}");
+    assert!(err.contains("differences"), "{err}");
+
+    let (code, out, err) = motcua(&w.db, &["report", "rebuild"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("rebuilt: "), "{out}");
+    let (code, out, err) = motcua(&w.db, &verify);
+    assert_eq!(code, 0, "{out}{err}");
+    // The rebuild is in the audit trail.
+    let mut conn = w.app.db.read_conn().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE tenant_id = $1 AND action = 'report.aggregates_rebuilt'",
+    )
+    .bind(w.tenant_id)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    // Bad input is refused as such.
+    let (code, _, err) = motcua(&w.db, &["report", "verify", "--from", "2021-13-01"]);
+    assert_eq!(code, 2, "{err}");
+}
+
 on_both_backends! {
     random_workflows => aggregates_equal_the_direct_count_under_random_workflows,
+    verify_and_rebuild => verify_finds_a_tampered_row_and_rebuild_repairs_it,
 }

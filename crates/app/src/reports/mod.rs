@@ -3,6 +3,7 @@
 //! `motcua_store::reports`; here the period and scope are checked and the rows labelled.
 //! Exports (XLSX, CSV; PDF through the forms crate) are in `export`.
 
+pub mod daily;
 mod export;
 
 pub use export::{csv, pdf, xlsx};
