@@ -38,6 +38,8 @@ use crate::{Conn, Result};
 pub struct Key {
     pub scope_kind: i64,
     pub unit_id: i64,
+    /// 0: `day` is a day number; 1: `day` is a bucket of [`BUCKET_DAYS`] days.
+    pub grain: i64,
     pub day: i64,
     pub due_day: i64,
     pub field_id: i64,
@@ -72,6 +74,7 @@ pub struct DailyRow {
 struct RawRow {
     scope_kind: i64,
     unit_id: i64,
+    grain: i64,
     day: i64,
     due_day: i64,
     field_id: i64,
@@ -98,6 +101,7 @@ impl From<RawRow> for DailyRow {
             key: Key {
                 scope_kind: r.scope_kind,
                 unit_id: r.unit_id,
+                grain: r.grain,
                 day: r.day,
                 due_day: r.due_day,
                 field_id: r.field_id,
@@ -143,6 +147,7 @@ sc AS (
         JOIN units a ON a.tenant_id = u.tenant_id AND u.path LIKE a.path || '%'
     WHERE fu.tenant_id = $1
 ),
+g AS (SELECT 0 AS grain UNION ALL SELECT 1),
 fl AS (
     SELECT id, field_id, procedure_id, (received_at + 25200) / 86400 AS day, -1 AS due_day,
         CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS received_online,
@@ -184,7 +189,9 @@ fl AS (
         AND closed_at IS NOT NULL AND (closed_at + 25200) / 86400 > (due_at + 25200) / 86400
 )
 SELECT CAST(sc.scope_kind AS BIGINT) AS scope_kind, CAST(sc.unit_id AS BIGINT) AS unit_id,
-    CAST(fl.day AS BIGINT) AS day, CAST(fl.due_day AS BIGINT) AS due_day,
+    CAST(g.grain AS BIGINT) AS grain,
+    CAST(CASE WHEN g.grain = 1 THEN fl.day / 32 ELSE fl.day END AS BIGINT) AS day,
+    CAST(fl.due_day AS BIGINT) AS due_day,
     CAST(fl.field_id AS BIGINT) AS field_id, CAST(fl.procedure_id AS BIGINT) AS procedure_id,
     CAST(SUM(fl.received_online) AS BIGINT) AS received_online,
     CAST(SUM(fl.received_counter) AS BIGINT) AS received_counter,
@@ -200,10 +207,11 @@ SELECT CAST(sc.scope_kind AS BIGINT) AS scope_kind, CAST(sc.unit_id AS BIGINT) A
     CAST(SUM(fl.supplement_requests) AS BIGINT) AS supplement_requests,
     CAST(SUM(fl.repeated_supplements) AS BIGINT) AS repeated_supplements,
     CAST(SUM(fl.open_due) AS BIGINT) AS open_due
-FROM fl JOIN sc ON sc.file_id = fl.id
+FROM fl JOIN sc ON sc.file_id = fl.id CROSS JOIN g
 WHERE 1 = 1
-GROUP BY sc.scope_kind, sc.unit_id, fl.day, fl.due_day, fl.field_id, fl.procedure_id
-ORDER BY sc.scope_kind, sc.unit_id, fl.day, fl.due_day, fl.field_id, fl.procedure_id";
+GROUP BY sc.scope_kind, sc.unit_id, g.grain, CASE WHEN g.grain = 1 THEN fl.day / 32 ELSE fl.day END,
+    fl.due_day, fl.field_id, fl.procedure_id
+ORDER BY 1, 2, 3, 4, 5, 6, 7";
 
 fn flows(files: &str) -> String {
     format!("WITH {}", FLOWS.replace("{files}", files))
@@ -244,6 +252,7 @@ pub async fn apply(
             .bind(tenant_id)
             .bind(key.scope_kind)
             .bind(key.unit_id)
+            .bind(key.grain)
             .bind(key.day)
             .bind(key.due_day)
             .bind(key.field_id)
@@ -262,15 +271,15 @@ fn on_conflict_add() -> String {
         .map(|c| format!("{c} = report_daily.{c} + excluded.{c}"))
         .collect();
     format!(
-        " ON CONFLICT (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id) DO UPDATE SET {}",
+        " ON CONFLICT (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id) DO UPDATE SET {}",
         sets.join(", ")
     )
 }
 
 fn upsert_sql() -> String {
-    let params: Vec<String> = (1..=21).map(|i| format!("${i}")).collect();
+    let params: Vec<String> = (1..=22).map(|i| format!("${i}")).collect();
     format!(
-        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id, {})
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {})
          VALUES ({}){}",
         COLUMNS.join(", "),
         params.join(", "),
@@ -280,8 +289,8 @@ fn upsert_sql() -> String {
 
 fn insert_select(files: &str) -> String {
     format!(
-        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id, {cols})
-         SELECT $1, scope_kind, unit_id, day, due_day, field_id, procedure_id, {cols} FROM ({flows}) AS x
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {cols})
+         SELECT $1, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {cols} FROM ({flows}) AS x
          WHERE 1 = 1{conflict}",
         cols = COLUMNS.join(", "),
         flows = flows(files),
@@ -320,8 +329,8 @@ pub async fn rebuild(conn: &mut Conn, tenant_id: i64) -> Result<u64> {
 pub async fn stored(conn: &mut Conn, tenant_id: i64) -> Result<Vec<DailyRow>> {
     let nonzero: Vec<String> = COLUMNS.iter().map(|c| format!("{c} <> 0")).collect();
     let sql = format!(
-        "SELECT scope_kind, unit_id, day, due_day, field_id, procedure_id, {} FROM report_daily
-         WHERE tenant_id = $1 AND ({}) ORDER BY scope_kind, unit_id, day, due_day, field_id, procedure_id",
+        "SELECT scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {} FROM report_daily
+         WHERE tenant_id = $1 AND ({}) ORDER BY scope_kind, unit_id, grain, day, due_day, field_id, procedure_id",
         COLUMNS.join(", "),
         nonzero.join(" OR ")
     );
@@ -375,24 +384,36 @@ struct SumRow {
     overdue: i64,
 }
 
-// $2 = first day of the period, $3 = day after the last, $4 = first day not yet judged whole.
-const DAILY_SUMS: &str = "
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_online ELSE 0 END), 0) AS BIGINT) AS new_online,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_counter ELSE 0 END), 0) AS BIGINT) AS new_counter,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.received_post ELSE 0 END), 0) AS BIGINT) AS new_post,
-    CAST(COALESCE(SUM(CASE WHEN d.day < $2 THEN d.received_online + d.received_counter + d.received_post - d.closed
-        ELSE 0 END), 0) AS BIGINT) AS carried_over,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.closed ELSE 0 END), 0) AS BIGINT) AS closed,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_early ELSE 0 END), 0) AS BIGINT) AS early,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_on_time ELSE 0 END), 0) AS BIGINT) AS on_time,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.resolved_late ELSE 0 END), 0) AS BIGINT) AS late,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.refused ELSE 0 END), 0) AS BIGINT) AS refused,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.withdrawn ELSE 0 END), 0) AS BIGINT) AS withdrawn,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.apologies ELSE 0 END), 0) AS BIGINT) AS apologies,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.late_with_apology ELSE 0 END), 0) AS BIGINT) AS late_with_apology,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.supplement_requests ELSE 0 END), 0) AS BIGINT) AS supplement_requests,
-    CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.repeated_supplements ELSE 0 END), 0) AS BIGINT) AS repeated_supplements,
-    CAST(COALESCE(SUM(CASE WHEN d.due_day < $4 THEN d.open_due ELSE 0 END), 0) AS BIGINT) AS overdue";
+// Each column over the period is B(end) − B(start), B(X) being the sum of the flows on days
+// before X: whole buckets before X's bucket (grain 1) plus the days of X's bucket before X
+// (grain 0). $2 = first day, $3 = day after the last, $4 = the day open files are judged on
+// (a day number), $5/$6 = the buckets of $2/$3, $7/$8 = their first days.
+const IN_B_START: &str = "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $7 AND d.day < $2))";
+const IN_B_END: &str = "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $8 AND d.day < $3))";
+
+fn daily_sums() -> String {
+    "
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_online ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_online ELSE 0 END), 0) AS BIGINT) AS new_online,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_counter ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_counter ELSE 0 END), 0) AS BIGINT) AS new_counter,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_post ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_post ELSE 0 END), 0) AS BIGINT) AS new_post,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.closed ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.closed ELSE 0 END), 0) AS BIGINT) AS closed,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_early ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_early ELSE 0 END), 0) AS BIGINT) AS early,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_on_time ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_on_time ELSE 0 END), 0) AS BIGINT) AS on_time,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_late ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_late ELSE 0 END), 0) AS BIGINT) AS late,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.refused ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.refused ELSE 0 END), 0) AS BIGINT) AS refused,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.withdrawn ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.withdrawn ELSE 0 END), 0) AS BIGINT) AS withdrawn,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.apologies ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.apologies ELSE 0 END), 0) AS BIGINT) AS apologies,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.late_with_apology ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.late_with_apology ELSE 0 END), 0) AS BIGINT) AS late_with_apology,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.supplement_requests ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.supplement_requests ELSE 0 END), 0) AS BIGINT) AS supplement_requests,
+    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.repeated_supplements ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.repeated_supplements ELSE 0 END), 0) AS BIGINT) AS repeated_supplements,
+    CAST(COALESCE(SUM(CASE WHEN {sd} THEN d.received_online + d.received_counter + d.received_post - d.closed ELSE 0 END), 0) AS BIGINT) AS carried_over,
+    CAST(COALESCE(SUM(CASE WHEN {ed} AND d.due_day < $4 THEN d.open_due ELSE 0 END), 0) AS BIGINT) AS overdue"
+        .replace("{ed}", IN_B_END)
+        .replace("{sd}", IN_B_START)
+}
+
+/// Days in a bucket (grain 1 rows).
+pub const BUCKET_DAYS: i64 = 32;
 
 /// The rows of the handling report read from the aggregates; the same rows as
 /// [`crate::reports::handling`] with the same query (rows with nothing received are dropped).
@@ -409,7 +430,7 @@ pub async fn handling(
         (Grouping::Unit, DailyScope::Tenant) => ("d.unit_id", " AND d.scope_kind = 1".to_owned(), ""),
         (Grouping::Unit, DailyScope::Subtree { .. }) => (
             "d.unit_id",
-            " AND d.scope_kind = 1 AND u.path LIKE $5 || '%'".to_owned(),
+            " AND d.scope_kind = 1 AND u.path LIKE $9 || '%'".to_owned(),
             " JOIN units u ON u.tenant_id = d.tenant_id AND u.id = d.unit_id",
         ),
         (grouping, scope) => {
@@ -421,16 +442,16 @@ pub async fn handling(
             };
             let filter = match scope {
                 DailyScope::Tenant => " AND d.scope_kind = 0 AND d.unit_id = 0",
-                DailyScope::Subtree { .. } => " AND d.scope_kind = 2 AND d.unit_id = $5",
-                DailyScope::Unit(_) => " AND d.scope_kind = 1 AND d.unit_id = $5",
+                DailyScope::Subtree { .. } => " AND d.scope_kind = 2 AND d.unit_id = $9",
+                DailyScope::Unit(_) => " AND d.scope_kind = 1 AND d.unit_id = $9",
             };
             (key, filter.to_owned(), "")
         }
     };
     let field_param = if matches!(scope, DailyScope::Tenant) {
-        "$5"
+        "$9"
     } else {
-        "$6"
+        "$10"
     };
     if q.field_id.is_some() {
         filter.push_str(&format!(" AND d.field_id = {field_param}"));
@@ -441,14 +462,24 @@ pub async fn handling(
         format!(" GROUP BY {key} ORDER BY {key}")
     };
     let sql = format!(
-        "SELECT CAST({key} AS BIGINT) AS key, {DAILY_SUMS} FROM report_daily d{join}
-         WHERE d.tenant_id = $1 AND d.day < $3{filter}{group}"
+        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM report_daily d{join}
+         WHERE d.tenant_id = $1 AND ((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $7 AND d.day < $2)
+             OR (d.grain = 0 AND d.day >= $8 AND d.day < $3)){filter}{group}",
+        sums = daily_sums()
+    );
+    let (start_bucket, end_bucket) = (
+        start_day.div_euclid(BUCKET_DAYS),
+        end_day.div_euclid(BUCKET_DAYS),
     );
     let mut query = sqlx::query_as::<_, SumRow>(&sql)
         .bind(tenant_id)
         .bind(start_day)
         .bind(end_day)
-        .bind(judged_day);
+        .bind(judged_day)
+        .bind(start_bucket)
+        .bind(end_bucket)
+        .bind(start_bucket * BUCKET_DAYS)
+        .bind(end_bucket * BUCKET_DAYS);
     match scope {
         DailyScope::Tenant => {}
         DailyScope::Subtree { unit_id, path } => {
@@ -502,4 +533,88 @@ pub async fn handling(
         })
         .filter(|r| r.received > 0)
         .collect())
+}
+
+/// A locked reporting period.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LockedPeriod {
+    pub from_date: String,
+    pub to_date: String,
+    pub locked_at: i64,
+    pub locked_by: Option<i64>,
+    pub data_version: i64,
+    pub figures_json: String,
+}
+
+const PERIOD_COLUMNS: &str =
+    "from_date, to_date, locked_at, locked_by, data_version, figures_json";
+
+/// The data version of a tenant: how many file events (changes) have been recorded.
+pub async fn data_version(conn: &mut Conn, tenant_id: i64) -> Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM file_events WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n)
+}
+
+/// Locked periods overlapping `[from, to]` (dates `YYYY-MM-DD`).
+pub async fn overlapping_periods(
+    conn: &mut Conn,
+    tenant_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<LockedPeriod>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PERIOD_COLUMNS} FROM report_periods
+         WHERE tenant_id = $1 AND from_date <= $3 AND to_date >= $2 ORDER BY from_date"
+    ))
+    .bind(tenant_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The locked period ending on `to` (the one just before a period starting the day after).
+pub async fn period_ending(
+    conn: &mut Conn,
+    tenant_id: i64,
+    to: &str,
+) -> Result<Option<LockedPeriod>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PERIOD_COLUMNS} FROM report_periods WHERE tenant_id = $1 AND to_date = $2
+         ORDER BY from_date LIMIT 1"
+    ))
+    .bind(tenant_id)
+    .bind(to)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn periods(conn: &mut Conn, tenant_id: i64) -> Result<Vec<LockedPeriod>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PERIOD_COLUMNS} FROM report_periods WHERE tenant_id = $1 ORDER BY from_date DESC"
+    ))
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn insert_period(conn: &mut Conn, tenant_id: i64, p: &LockedPeriod) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO report_periods (tenant_id, from_date, to_date, locked_at, locked_by, data_version, figures_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant_id)
+    .bind(&p.from_date)
+    .bind(&p.to_date)
+    .bind(p.locked_at)
+    .bind(p.locked_by)
+    .bind(p.data_version)
+    .bind(&p.figures_json)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

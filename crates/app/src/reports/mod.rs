@@ -5,6 +5,7 @@
 
 pub mod daily;
 mod export;
+pub mod periods;
 
 pub use export::{csv, pdf, xlsx};
 
@@ -96,6 +97,10 @@ pub struct HandlingReport {
     /// and some files went through several units (inter-agency files).
     pub overall: Figures,
     pub overall_rates: Rates,
+    /// When the period just before this one is locked (and the scope is the province or one
+    /// unit alone, without a field filter): the locked figures, the same period recounted
+    /// now, and the difference, i.e. the corrections made after it was closed.
+    pub adjustments: Option<periods::Adjustment>,
 }
 
 fn parse_date(field: &str, s: &str) -> Result<Date> {
@@ -132,7 +137,7 @@ fn authorize(by: By<'_>, units: &[&Unit]) -> Result<()> {
     }
 }
 
-fn figures(r: &FigureRow) -> Figures {
+fn figures_of(r: &FigureRow) -> Figures {
     Figures {
         received: Received {
             total: r.received,
@@ -284,7 +289,7 @@ pub async fn handling_from(
                 .find(|(id, _, _)| *id == r.key)
                 .map(|(_, c, n)| (c.clone(), n.clone()))
                 .unwrap_or_default();
-            let figures = figures(r);
+            let figures = figures_of(r);
             ReportRow {
                 code,
                 name,
@@ -319,12 +324,20 @@ pub async fn handling_from(
         rows_from(&mut conn, tenant_id, &query, &daily_scope, source)
             .await?
             .first()
-            .map(figures)
+            .map(figures_of)
             .unwrap_or_default()
     } else {
         totals
     };
+    let adjustments = match (&field, unit) {
+        (None, None) => adjustment(&mut conn, tenant_id, &period, None, now, source).await?,
+        (None, Some(u)) if !input.include_subunits => {
+            adjustment(&mut conn, tenant_id, &period, Some(u), now, source).await?
+        }
+        _ => None,
+    };
     Ok(HandlingReport {
+        adjustments,
         from: period.from,
         to: period.to,
         unit: unit.map(|u| Label {
@@ -344,6 +357,52 @@ pub async fn handling_from(
         overall_rates: overall.rates(),
         overall,
     })
+}
+
+/// The adjustment of the locked period just before `period`, for the province or one unit.
+async fn adjustment(
+    conn: &mut Conn,
+    tenant_id: i64,
+    period: &Period,
+    unit: Option<&Unit>,
+    now: i64,
+    source: Source,
+) -> Result<Option<periods::Adjustment>> {
+    let label = unit.map(|u| Label {
+        code: u.code.clone(),
+        name: u.name.clone(),
+    });
+    let Some((locked, figures)) =
+        periods::previous_locked(conn, tenant_id, period.from, label.as_ref()).await?
+    else {
+        return Ok(None);
+    };
+    let before = Period::new(locked.from, locked.to)
+        .map_err(|e| AppError::Internal(format!("locked period: {e}")))?;
+    let query = HandlingQuery {
+        start: before.start,
+        end: before.end,
+        judged_at: before.judged_at(now),
+        scope: unit.map_or(Scope::Tenant, |u| Scope::Unit(u.id)),
+        field_id: None,
+        grouping: Grouping::None,
+    };
+    let daily_scope = unit.map_or(DailyScope::Tenant, |u| DailyScope::Unit(u.id));
+    let recount = rows_from(conn, tenant_id, &query, &daily_scope, source)
+        .await?
+        .first()
+        .map(figures_of)
+        .unwrap_or_default();
+    let difference = recount.minus(&figures);
+    Ok(Some(periods::Adjustment {
+        locked_from: locked.from,
+        locked_to: locked.to,
+        data_version: locked.data_version,
+        locked: figures,
+        now: recount,
+        changed: difference != Figures::default(),
+        difference,
+    }))
 }
 
 /// The report as a PDF issued in the name of the scope's unit (the province's top unit for a

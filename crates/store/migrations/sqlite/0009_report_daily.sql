@@ -3,12 +3,14 @@
 -- that occurs. scope_kind 0 = the whole tenant (unit_id 0, each file once), 1 = one unit
 -- (every unit in file_units), 2 = a unit's subtree (each file once per ancestor-or-self of
 -- its units). day and due_day are local (UTC+7) day numbers since 1970-01-01; due_day is -1
--- except on open_due rows. Each column is a flow on that day: a report for a period sums
--- them (see report_daily.rs for the rule of each column).
+-- except on open_due rows. Every flow is stored twice: grain 0 on its day, grain 1 in its
+-- 32-day bucket (day = day number / 32), so a report reads whole buckets for the history and
+-- single days only at the period's edges (see report_daily.rs for the rule of each column).
 CREATE TABLE report_daily (
     tenant_id             INTEGER NOT NULL,
     scope_kind            INTEGER NOT NULL,
     unit_id               INTEGER NOT NULL,
+    grain                 INTEGER NOT NULL,
     day                   INTEGER NOT NULL,
     due_day               INTEGER NOT NULL,
     field_id              INTEGER NOT NULL,
@@ -27,5 +29,22 @@ CREATE TABLE report_daily (
     supplement_requests   INTEGER NOT NULL DEFAULT 0,
     repeated_supplements  INTEGER NOT NULL DEFAULT 0,
     open_due              INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, scope_kind, unit_id, day, due_day, field_id, procedure_id)
+    PRIMARY KEY (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id)
+);
+-- Reports grouped by unit read every unit's rows of a few day ranges.
+CREATE INDEX report_daily_by_day ON report_daily (tenant_id, scope_kind, grain, day);
+
+-- Closed (locked) reporting periods (store/src/report_daily.rs, app/src/reports/periods.rs):
+-- the figures as they were when the reform office locked the period, with the data version
+-- they came from (the number of file events recorded then). Never updated: later changes
+-- that touch a locked period appear as adjustments in the next period's report.
+CREATE TABLE report_periods (
+    tenant_id     INTEGER NOT NULL,
+    from_date     TEXT NOT NULL,
+    to_date       TEXT NOT NULL,
+    locked_at     INTEGER NOT NULL,
+    locked_by     INTEGER,
+    data_version  INTEGER NOT NULL,
+    figures_json  TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, from_date, to_date)
 );
