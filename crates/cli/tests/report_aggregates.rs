@@ -539,7 +539,183 @@ async fn verify_finds_a_tampered_row_and_rebuild_repairs_it(backend: Backend) {
     assert_eq!(code, 2, "{err}");
 }
 
+/// Serves `w.app` (with its test clock) on a random port; returns the base address.
+async fn serve(w: &World) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = motcua_web::WebConfig {
+        default_tenant: Some(demo::TENANT_CODE.into()),
+        ..Default::default()
+    };
+    let router = motcua_web::router(w.app.clone(), config);
+    tokio::spawn(motcua_web::serve(listener, router, std::future::pending()));
+    base
+}
+
+/// A signed-in client and its CSRF token.
+async fn login(base: &str, login: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "login": login, "password": demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    (client, body["csrf_token"].as_str().unwrap().to_owned())
+}
+
+async fn problem(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let media = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(media, "application/problem+json", "{status} {body}");
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Runs `kind` on a file as `login` now; panics if the workflow refuses it.
+async fn must(w: &World, file: i64, login: &str, action: Value) {
+    let input: ActionInput = serde_json::from_value(action.clone()).unwrap();
+    files::act(&w.app, &w.actors[login], file, input, None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e:?}"));
+}
+
+async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments(
+    backend: Backend,
+) {
+    let w = World::new(backend).await;
+    // Received 2 December, examined, then left: overdue at the end of December.
+    *w.clock.0.lock().unwrap() = at("2020-12-02T09:00");
+    let mut rng = Rng(3);
+    let file = loop {
+        // A counter or post file (an online one would wait to be received).
+        if let Some(id) = w.new_file(&mut rng).await {
+            if w.action(&mut rng, id, 0).await.is_none() {
+                break id;
+            }
+        }
+    };
+    must(
+        &w,
+        file,
+        "lanhdao.chiengle",
+        json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
+    )
+    .await;
+    must(&w, file, "chuyenvien.chiengle", json!({"kind": "start_examination"})).await;
+    *w.clock.0.lock().unwrap() = at("2021-01-05T09:00");
+    let base = serve(&w).await;
+    let (cchc, token) = login(&base, "cchc").await;
+    let december = json!({"from": "2020-12-01", "to": "2020-12-31"});
+    let url = format!("{base}/api/v1/reports/periods");
+
+    // Only the reform office locks; a period not over, or reversed, is refused.
+    let (leader, leader_token) = login(&base, "lanhdao.chiengle").await;
+    let r = leader
+        .post(&url)
+        .header("x-csrf-token", &leader_token)
+        .json(&december)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await, (403, "forbidden".to_owned()));
+    let r = cchc
+        .post(&url)
+        .header("x-csrf-token", &token)
+        .json(&json!({"from": "2021-01-01", "to": "2021-01-31"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 422);
+
+    let r = cchc
+        .post(&url)
+        .header("x-csrf-token", &token)
+        .json(&december)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let locked: Value = r.json().await.unwrap();
+    let overdue = locked["figures"]["overall"]["pending"]["overdue"].as_i64().unwrap();
+    assert!(overdue >= 1, "{locked}");
+    assert!(locked["data_version"].as_i64().unwrap() > 0);
+    assert!(
+        locked["figures"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["code"] == CHIENG_LE)
+    );
+    // Overlapping: refused as a conflict.
+    let r = cchc
+        .post(&url)
+        .header("x-csrf-token", &token)
+        .json(&json!({"from": "2020-12-15", "to": "2021-01-02"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await, (409, "report.period_locked".to_owned()));
+
+    // January, before any later change: the adjustment is explicit and zero.
+    let january = format!("{base}/api/v1/reports/handling?from=2021-01-01&to=2021-01-31");
+    let body: Value = cchc.get(&january).send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["adjustments"]["changed"], false, "{body}");
+    assert_eq!(body["adjustments"]["locked_to"], "2020-12-31");
+
+    // In January the file waits for the applicant: by the report's rule it is no longer
+    // overdue at the end of December. The locked figures do not move; January shows it.
+    must(
+        &w,
+        file,
+        "chuyenvien.chiengle",
+        json!({"kind": "request_supplement", "missing_items": ["Bản sao CCCD"]}),
+    )
+    .await;
+    let body: Value = cchc.get(&january).send().await.unwrap().json().await.unwrap();
+    let adj = &body["adjustments"];
+    assert_eq!(adj["changed"], true, "{body}");
+    assert_eq!(adj["locked"]["pending"]["overdue"], overdue);
+    assert_eq!(adj["now"]["pending"]["overdue"], overdue - 1);
+    assert_eq!(adj["difference"]["pending"]["overdue"], -1);
+    assert_eq!(adj["difference"]["pending"]["in_time"], 1);
+    // The same for the unit alone; a sub-tree or a field filter has no locked figures.
+    let unit_url = format!("{january}&unit={CHIENG_LE}&subunits=false");
+    let body: Value = cchc.get(&unit_url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["adjustments"]["difference"]["pending"]["overdue"], -1, "{body}");
+    let body: Value = cchc
+        .get(format!("{january}&field=CUTRU"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["adjustments"].is_null());
+    let listed: Value = cchc.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed[0]["figures"], locked["figures"], "stored figures never change");
+    // Audited.
+    let mut conn = w.app.db.read_conn().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE tenant_id = $1 AND action = 'report.period_locked'",
+    )
+    .bind(w.tenant_id)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
 on_both_backends! {
+    periods => a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments,
     random_workflows => aggregates_equal_the_direct_count_under_random_workflows,
     verify_and_rebuild => verify_finds_a_tampered_row_and_rebuild_repairs_it,
 }

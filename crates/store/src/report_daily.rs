@@ -41,12 +41,11 @@ pub struct Key {
     /// 0: `day` is a day number; 1: `day` is a bucket of [`BUCKET_DAYS`] days.
     pub grain: i64,
     pub day: i64,
-    pub due_day: i64,
     pub field_id: i64,
     pub procedure_id: i64,
 }
 
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     "received_online",
     "received_counter",
     "received_post",
@@ -60,14 +59,15 @@ pub const COLUMNS: [&str; 14] = [
     "late_with_apology",
     "supplement_requests",
     "repeated_supplements",
-    "open_due",
+    "fell_due",
+    "closed_after_due",
 ];
 
 /// One aggregate row: its key and the 14 flows in the order of [`COLUMNS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyRow {
     pub key: Key,
-    pub values: [i64; 14],
+    pub values: [i64; 15],
 }
 
 #[derive(sqlx::FromRow)]
@@ -76,7 +76,6 @@ struct RawRow {
     unit_id: i64,
     grain: i64,
     day: i64,
-    due_day: i64,
     field_id: i64,
     procedure_id: i64,
     received_online: i64,
@@ -92,7 +91,8 @@ struct RawRow {
     late_with_apology: i64,
     supplement_requests: i64,
     repeated_supplements: i64,
-    open_due: i64,
+    fell_due: i64,
+    closed_after_due: i64,
 }
 
 impl From<RawRow> for DailyRow {
@@ -103,7 +103,6 @@ impl From<RawRow> for DailyRow {
                 unit_id: r.unit_id,
                 grain: r.grain,
                 day: r.day,
-                due_day: r.due_day,
                 field_id: r.field_id,
                 procedure_id: r.procedure_id,
             },
@@ -121,7 +120,8 @@ impl From<RawRow> for DailyRow {
                 r.late_with_apology,
                 r.supplement_requests,
                 r.repeated_supplements,
-                r.open_due,
+                r.fell_due,
+                r.closed_after_due,
             ],
         }
     }
@@ -149,16 +149,16 @@ sc AS (
 ),
 g AS (SELECT 0 AS grain UNION ALL SELECT 1),
 fl AS (
-    SELECT id, field_id, procedure_id, (received_at + 25200) / 86400 AS day, -1 AS due_day,
+    SELECT id, field_id, procedure_id, (received_at + 25200) / 86400 AS day,
         CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS received_online,
         CASE WHEN channel = 'counter' THEN 1 ELSE 0 END AS received_counter,
         CASE WHEN channel = 'post' THEN 1 ELSE 0 END AS received_post,
         0 AS closed, 0 AS resolved_early, 0 AS resolved_on_time, 0 AS resolved_late, 0 AS refused,
         0 AS withdrawn, 0 AS apologies, 0 AS late_with_apology, CAST(0 AS BIGINT) AS supplement_requests,
-        0 AS repeated_supplements, 0 AS open_due
+        0 AS repeated_supplements, 0 AS fell_due, 0 AS closed_after_due
     FROM fs
     UNION ALL
-    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400, -1, 0, 0, 0, 1,
+    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400, 0, 0, 0, 1,
         CASE WHEN finished_at IS NOT NULL AND finished_at <= legal_due_at
             AND (finished_at + 25200) / 86400 < (legal_due_at + 25200) / 86400 THEN 1 ELSE 0 END,
         CASE WHEN finished_at IS NOT NULL AND finished_at <= legal_due_at
@@ -171,27 +171,26 @@ fl AS (
             AND apology_at IS NOT NULL THEN 1 ELSE 0 END,
         supplement_count,
         CASE WHEN supplement_count > 1 THEN 1 ELSE 0 END,
-        0
+        0, 0
     FROM fs WHERE closed_at IS NOT NULL
     UNION ALL
-    SELECT id, field_id, procedure_id, (apology_at + 25200) / 86400, -1, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 1, 0, 0, 0, 0
+    SELECT id, field_id, procedure_id, (apology_at + 25200) / 86400, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 1, 0, 0, 0, 0, 0
     FROM fs WHERE apology_at IS NOT NULL
     UNION ALL
-    SELECT id, field_id, procedure_id, (received_at + 25200) / 86400, (due_at + 25200) / 86400,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+    SELECT id, field_id, procedure_id, (due_at + 25200) / 86400,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0
     FROM fs WHERE state <> 'awaiting_supplement' AND due_at IS NOT NULL
         AND (closed_at IS NULL OR (closed_at + 25200) / 86400 > (due_at + 25200) / 86400)
     UNION ALL
-    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400, (due_at + 25200) / 86400,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1
+    SELECT id, field_id, procedure_id, (closed_at + 25200) / 86400,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
     FROM fs WHERE state <> 'awaiting_supplement' AND due_at IS NOT NULL
         AND closed_at IS NOT NULL AND (closed_at + 25200) / 86400 > (due_at + 25200) / 86400
 )
 SELECT CAST(sc.scope_kind AS BIGINT) AS scope_kind, CAST(sc.unit_id AS BIGINT) AS unit_id,
     CAST(g.grain AS BIGINT) AS grain,
     CAST(CASE WHEN g.grain = 1 THEN fl.day / 32 ELSE fl.day END AS BIGINT) AS day,
-    CAST(fl.due_day AS BIGINT) AS due_day,
     CAST(fl.field_id AS BIGINT) AS field_id, CAST(fl.procedure_id AS BIGINT) AS procedure_id,
     CAST(SUM(fl.received_online) AS BIGINT) AS received_online,
     CAST(SUM(fl.received_counter) AS BIGINT) AS received_counter,
@@ -206,12 +205,13 @@ SELECT CAST(sc.scope_kind AS BIGINT) AS scope_kind, CAST(sc.unit_id AS BIGINT) A
     CAST(SUM(fl.late_with_apology) AS BIGINT) AS late_with_apology,
     CAST(SUM(fl.supplement_requests) AS BIGINT) AS supplement_requests,
     CAST(SUM(fl.repeated_supplements) AS BIGINT) AS repeated_supplements,
-    CAST(SUM(fl.open_due) AS BIGINT) AS open_due
+    CAST(SUM(fl.fell_due) AS BIGINT) AS fell_due,
+    CAST(SUM(fl.closed_after_due) AS BIGINT) AS closed_after_due
 FROM fl JOIN sc ON sc.file_id = fl.id CROSS JOIN g
 WHERE 1 = 1
 GROUP BY sc.scope_kind, sc.unit_id, g.grain, CASE WHEN g.grain = 1 THEN fl.day / 32 ELSE fl.day END,
-    fl.due_day, fl.field_id, fl.procedure_id
-ORDER BY 1, 2, 3, 4, 5, 6, 7";
+    fl.field_id, fl.procedure_id
+ORDER BY 1, 2, 3, 4, 5, 6";
 
 fn flows(files: &str) -> String {
     format!("WITH {}", FLOWS.replace("{files}", files))
@@ -234,10 +234,10 @@ pub async fn apply(
     before: &[DailyRow],
     after: &[DailyRow],
 ) -> Result<()> {
-    let mut delta: BTreeMap<Key, [i64; 14]> = BTreeMap::new();
+    let mut delta: BTreeMap<Key, [i64; 15]> = BTreeMap::new();
     for (rows, sign) in [(after, 1), (before, -1)] {
         for r in rows {
-            let d = delta.entry(r.key).or_insert([0; 14]);
+            let d = delta.entry(r.key).or_insert([0; 15]);
             for (x, v) in d.iter_mut().zip(r.values) {
                 *x += sign * v;
             }
@@ -254,7 +254,6 @@ pub async fn apply(
             .bind(key.unit_id)
             .bind(key.grain)
             .bind(key.day)
-            .bind(key.due_day)
             .bind(key.field_id)
             .bind(key.procedure_id);
         for v in values {
@@ -271,7 +270,7 @@ fn on_conflict_add() -> String {
         .map(|c| format!("{c} = report_daily.{c} + excluded.{c}"))
         .collect();
     format!(
-        " ON CONFLICT (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id) DO UPDATE SET {}",
+        " ON CONFLICT (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id) DO UPDATE SET {}",
         sets.join(", ")
     )
 }
@@ -279,7 +278,7 @@ fn on_conflict_add() -> String {
 fn upsert_sql() -> String {
     let params: Vec<String> = (1..=22).map(|i| format!("${i}")).collect();
     format!(
-        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {})
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id, {})
          VALUES ({}){}",
         COLUMNS.join(", "),
         params.join(", "),
@@ -289,8 +288,8 @@ fn upsert_sql() -> String {
 
 fn insert_select(files: &str) -> String {
     format!(
-        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {cols})
-         SELECT $1, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {cols} FROM ({flows}) AS x
+        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id, {cols})
+         SELECT $1, scope_kind, unit_id, grain, day, field_id, procedure_id, {cols} FROM ({flows}) AS x
          WHERE 1 = 1{conflict}",
         cols = COLUMNS.join(", "),
         flows = flows(files),
@@ -329,8 +328,8 @@ pub async fn rebuild(conn: &mut Conn, tenant_id: i64) -> Result<u64> {
 pub async fn stored(conn: &mut Conn, tenant_id: i64) -> Result<Vec<DailyRow>> {
     let nonzero: Vec<String> = COLUMNS.iter().map(|c| format!("{c} <> 0")).collect();
     let sql = format!(
-        "SELECT scope_kind, unit_id, grain, day, due_day, field_id, procedure_id, {} FROM report_daily
-         WHERE tenant_id = $1 AND ({}) ORDER BY scope_kind, unit_id, grain, day, due_day, field_id, procedure_id",
+        "SELECT scope_kind, unit_id, grain, day, field_id, procedure_id, {} FROM report_daily
+         WHERE tenant_id = $1 AND ({}) ORDER BY scope_kind, unit_id, grain, day, field_id, procedure_id",
         COLUMNS.join(", "),
         nonzero.join(" OR ")
     );
@@ -386,34 +385,69 @@ struct SumRow {
 
 // Each column over the period is B(end) − B(start), B(X) being the sum of the flows on days
 // before X: whole buckets before X's bucket (grain 1) plus the days of X's bucket before X
-// (grain 0). $2 = first day, $3 = day after the last, $4 = the day open files are judged on
-// (a day number), $5/$6 = the buckets of $2/$3, $7/$8 = their first days.
-const IN_B_START: &str = "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $7 AND d.day < $2))";
-const IN_B_END: &str = "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $8 AND d.day < $3))";
+// (grain 0). $2/$3/$4 = the first day, the day after the last, the day open files are judged
+// on; $5/$6/$7 = their buckets; $8/$9/$10 = the buckets' first days.
+const IN_B_START: &str = "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $8 AND d.day < $2))";
+const IN_B_END: &str = "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $9 AND d.day < $3))";
+const IN_B_JUDGED: &str = "((d.grain = 1 AND d.day < $7) OR (d.grain = 0 AND d.day >= $10 AND d.day < $4))";
 
 fn daily_sums() -> String {
-    "
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_online ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_online ELSE 0 END), 0) AS BIGINT) AS new_online,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_counter ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_counter ELSE 0 END), 0) AS BIGINT) AS new_counter,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.received_post ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.received_post ELSE 0 END), 0) AS BIGINT) AS new_post,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.closed ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.closed ELSE 0 END), 0) AS BIGINT) AS closed,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_early ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_early ELSE 0 END), 0) AS BIGINT) AS early,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_on_time ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_on_time ELSE 0 END), 0) AS BIGINT) AS on_time,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.resolved_late ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.resolved_late ELSE 0 END), 0) AS BIGINT) AS late,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.refused ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.refused ELSE 0 END), 0) AS BIGINT) AS refused,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.withdrawn ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.withdrawn ELSE 0 END), 0) AS BIGINT) AS withdrawn,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.apologies ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.apologies ELSE 0 END), 0) AS BIGINT) AS apologies,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.late_with_apology ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.late_with_apology ELSE 0 END), 0) AS BIGINT) AS late_with_apology,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.supplement_requests ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.supplement_requests ELSE 0 END), 0) AS BIGINT) AS supplement_requests,
-    CAST(COALESCE(SUM(CASE WHEN {ed} THEN d.repeated_supplements ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN {sd} THEN d.repeated_supplements ELSE 0 END), 0) AS BIGINT) AS repeated_supplements,
-    CAST(COALESCE(SUM(CASE WHEN {sd} THEN d.received_online + d.received_counter + d.received_post - d.closed ELSE 0 END), 0) AS BIGINT) AS carried_over,
-    CAST(COALESCE(SUM(CASE WHEN {ed} AND d.due_day < $4 THEN d.open_due ELSE 0 END), 0) AS BIGINT) AS overdue"
-        .replace("{ed}", IN_B_END)
-        .replace("{sd}", IN_B_START)
+    let mut cols: Vec<String> = [
+        ("new_online", "received_online"),
+        ("new_counter", "received_counter"),
+        ("new_post", "received_post"),
+        ("closed", "closed"),
+        ("early", "resolved_early"),
+        ("on_time", "resolved_on_time"),
+        ("late", "resolved_late"),
+        ("refused", "refused"),
+        ("withdrawn", "withdrawn"),
+        ("apologies", "apologies"),
+        ("late_with_apology", "late_with_apology"),
+        ("supplement_requests", "supplement_requests"),
+        ("repeated_supplements", "repeated_supplements"),
+    ]
+    .iter()
+    .map(|(name, x)| {
+        format!(
+            "CAST(COALESCE(SUM(CASE WHEN {IN_B_END} THEN d.{x} ELSE 0 END), 0)
+                - COALESCE(SUM(CASE WHEN {IN_B_START} THEN d.{x} ELSE 0 END), 0) AS BIGINT) AS {name}"
+        )
+    })
+    .collect();
+    cols.push(format!(
+        "CAST(COALESCE(SUM(CASE WHEN {IN_B_START}
+            THEN d.received_online + d.received_counter + d.received_post - d.closed ELSE 0 END), 0) AS BIGINT) AS carried_over"
+    ));
+    // Open at the end and due before the judging day: fell due before it, minus those closed
+    // (after their due day) before the end.
+    cols.push(format!(
+        "CAST(COALESCE(SUM(CASE WHEN {IN_B_JUDGED} THEN d.fell_due ELSE 0 END), 0)
+            - COALESCE(SUM(CASE WHEN {IN_B_END} THEN d.closed_after_due ELSE 0 END), 0) AS BIGINT) AS overdue"
+    ));
+    cols.join(",\n    ")
 }
 
 /// Days in a bucket (grain 1 rows).
 pub const BUCKET_DAYS: i64 = 32;
+
+/// `[a, b)` day ranges merged into at most three disjoint ones (padded with empty ranges).
+fn disjoint(mut ranges: Vec<(i64, i64)>) -> [(i64, i64); 3] {
+    ranges.retain(|(a, b)| a < b);
+    ranges.sort();
+    let mut merged: Vec<(i64, i64)> = Vec::new();
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let mut out = [(0, 0); 3];
+    for (slot, r) in out.iter_mut().zip(merged) {
+        *slot = r;
+    }
+    out
+}
 
 /// The rows of the handling report read from the aggregates; the same rows as
 /// [`crate::reports::handling`] with the same query (rows with nothing received are dropped).
@@ -425,13 +459,14 @@ pub async fn handling(
 ) -> Result<Vec<FigureRow>> {
     let start_day = day_of(q.start);
     let end_day = day_of(q.end);
-    let judged_day = day_of(q.judged_at);
+    let judged_day = day_of(q.judged_at).min(end_day);
+    // Scope parameters start at $17.
     let (key, mut filter, join) = match (q.grouping, scope) {
-        (Grouping::Unit, DailyScope::Tenant) => ("d.unit_id", " AND d.scope_kind = 1".to_owned(), ""),
+        (Grouping::Unit, DailyScope::Tenant) => ("d.unit_id", " AND r.scope_kind = 1".to_owned(), ""),
         (Grouping::Unit, DailyScope::Subtree { .. }) => (
             "d.unit_id",
-            " AND d.scope_kind = 1 AND u.path LIKE $9 || '%'".to_owned(),
-            " JOIN units u ON u.tenant_id = d.tenant_id AND u.id = d.unit_id",
+            " AND r.scope_kind = 1".to_owned(),
+            " JOIN units u ON u.tenant_id = d.tenant_id AND u.id = d.unit_id AND u.path LIKE $17 || '%'",
         ),
         (grouping, scope) => {
             let key = match grouping {
@@ -441,45 +476,61 @@ pub async fn handling(
                 Grouping::None => "0",
             };
             let filter = match scope {
-                DailyScope::Tenant => " AND d.scope_kind = 0 AND d.unit_id = 0",
-                DailyScope::Subtree { .. } => " AND d.scope_kind = 2 AND d.unit_id = $9",
-                DailyScope::Unit(_) => " AND d.scope_kind = 1 AND d.unit_id = $9",
+                DailyScope::Tenant => " AND r.scope_kind = 0 AND r.unit_id = 0",
+                DailyScope::Subtree { .. } => " AND r.scope_kind = 2 AND r.unit_id = $17",
+                DailyScope::Unit(_) => " AND r.scope_kind = 1 AND r.unit_id = $17",
             };
             (key, filter.to_owned(), "")
         }
     };
     let field_param = if matches!(scope, DailyScope::Tenant) {
-        "$9"
+        "$17"
     } else {
-        "$10"
+        "$18"
     };
     if q.field_id.is_some() {
-        filter.push_str(&format!(" AND d.field_id = {field_param}"));
+        filter.push_str(&format!(" AND r.field_id = {field_param}"));
     }
     let group = if q.grouping == Grouping::None {
         String::new()
     } else {
         format!(" GROUP BY {key} ORDER BY {key}")
     };
+    // Each range its own index scan: whole buckets, then up to three runs of single days.
+    let part = |range: &str| {
+        format!("SELECT * FROM report_daily r WHERE r.tenant_id = $1{filter} AND {range}")
+    };
+    let rows = [
+        part("r.grain = 1 AND r.day < $6"),
+        part("r.grain = 0 AND r.day >= $11 AND r.day < $12"),
+        part("r.grain = 0 AND r.day >= $13 AND r.day < $14"),
+        part("r.grain = 0 AND r.day >= $15 AND r.day < $16"),
+    ]
+    .join(" UNION ALL ");
     let sql = format!(
-        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM report_daily d{join}
-         WHERE d.tenant_id = $1 AND ((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $7 AND d.day < $2)
-             OR (d.grain = 0 AND d.day >= $8 AND d.day < $3)){filter}{group}",
+        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM ({rows}) d{join}{group}",
         sums = daily_sums()
     );
-    let (start_bucket, end_bucket) = (
-        start_day.div_euclid(BUCKET_DAYS),
-        end_day.div_euclid(BUCKET_DAYS),
-    );
+    let bucket = |day: i64| day.div_euclid(BUCKET_DAYS);
+    let days = disjoint(vec![
+        (bucket(start_day) * BUCKET_DAYS, start_day),
+        (bucket(end_day) * BUCKET_DAYS, end_day),
+        (bucket(judged_day) * BUCKET_DAYS, judged_day),
+    ]);
     let mut query = sqlx::query_as::<_, SumRow>(&sql)
         .bind(tenant_id)
         .bind(start_day)
         .bind(end_day)
         .bind(judged_day)
-        .bind(start_bucket)
-        .bind(end_bucket)
-        .bind(start_bucket * BUCKET_DAYS)
-        .bind(end_bucket * BUCKET_DAYS);
+        .bind(bucket(start_day))
+        .bind(bucket(end_day))
+        .bind(bucket(judged_day))
+        .bind(bucket(start_day) * BUCKET_DAYS)
+        .bind(bucket(end_day) * BUCKET_DAYS)
+        .bind(bucket(judged_day) * BUCKET_DAYS);
+    for (a, b) in days {
+        query = query.bind(a).bind(b);
+    }
     match scope {
         DailyScope::Tenant => {}
         DailyScope::Subtree { unit_id, path } => {

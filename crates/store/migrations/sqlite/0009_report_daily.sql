@@ -1,18 +1,16 @@
 -- Daily flow aggregates of the handling report (store/src/report_daily.rs), maintained in the
--- same transaction as every file change. One row per (scope, day, due day, field, procedure)
--- that occurs. scope_kind 0 = the whole tenant (unit_id 0, each file once), 1 = one unit
+-- same transaction as every file change. One row per (scope, day, field, procedure)
+-- that occurs (see report_daily.rs for the rule of each column). scope_kind 0 = the whole tenant (unit_id 0, each file once), 1 = one unit
 -- (every unit in file_units), 2 = a unit's subtree (each file once per ancestor-or-self of
--- its units). day and due_day are local (UTC+7) day numbers since 1970-01-01; due_day is -1
--- except on open_due rows. Every flow is stored twice: grain 0 on its day, grain 1 in its
+-- its units). day is a local (UTC+7) day number since 1970-01-01. Every flow is stored twice: grain 0 on its day, grain 1 in its
 -- 32-day bucket (day = day number / 32), so a report reads whole buckets for the history and
--- single days only at the period's edges (see report_daily.rs for the rule of each column).
+-- single days only at the period's edges.
 CREATE TABLE report_daily (
     tenant_id             INTEGER NOT NULL,
     scope_kind            INTEGER NOT NULL,
     unit_id               INTEGER NOT NULL,
     grain                 INTEGER NOT NULL,
     day                   INTEGER NOT NULL,
-    due_day               INTEGER NOT NULL,
     field_id              INTEGER NOT NULL,
     procedure_id          INTEGER NOT NULL,
     received_online       INTEGER NOT NULL DEFAULT 0,
@@ -28,8 +26,9 @@ CREATE TABLE report_daily (
     late_with_apology     INTEGER NOT NULL DEFAULT 0,
     supplement_requests   INTEGER NOT NULL DEFAULT 0,
     repeated_supplements  INTEGER NOT NULL DEFAULT 0,
-    open_due              INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, scope_kind, unit_id, grain, day, due_day, field_id, procedure_id)
+    fell_due              INTEGER NOT NULL DEFAULT 0,
+    closed_after_due      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id)
 );
 -- Reports grouped by unit read every unit's rows of a few day ranges.
 CREATE INDEX report_daily_by_day ON report_daily (tenant_id, scope_kind, grain, day);
