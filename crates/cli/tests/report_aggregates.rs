@@ -714,7 +714,109 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
     assert_eq!(n, 1);
 }
 
+async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend) {
+    let w = World::new(backend).await;
+    let mut rng = Rng(11);
+    w.run(&mut rng, &mut Run::default(), 30).await;
+    let base = serve(&w).await;
+    let page = format!("{base}/bao-cao/ky-bao-cao");
+    let (cchc, token) = login(&base, "cchc").await;
+    let html = cchc.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Chưa có kỳ báo cáo nào được khóa."), "{html}");
+    assert!(html.contains("Khóa kỳ báo cáo</button>"));
+
+    let form = |from: &str, to: &str, token: &str| {
+        vec![
+            ("csrf_token".to_owned(), token.to_owned()),
+            ("from".to_owned(), from.to_owned()),
+            ("to".to_owned(), to.to_owned()),
+        ]
+    };
+    let r = cchc
+        .post(&page)
+        .form(&form("2020-12-01", "2020-12-31", &token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "after the redirect");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Đã khóa kỳ báo cáo 01/12/2020 – 31/12/2020."), "{html}");
+    assert!(html.contains("<td>01/12/2020 – 31/12/2020</td>"), "{html}");
+    // The figures shown are the locked ones, as the API gives them.
+    let api: Value = cchc
+        .get(format!("{base}/api/v1/reports/periods"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let received = api[0]["figures"]["overall"]["received"]["total"].as_i64().unwrap();
+    assert!(received > 0);
+    assert!(html.contains(&format!("<td>{received}</td>")), "{html}");
+
+    // Overlap, a period not over, a stale form: Vietnamese messages, nothing locked.
+    let r = cchc
+        .post(&page)
+        .form(&form("2020-12-20", "2021-01-10", &token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Kỳ này trùng với một kỳ báo cáo đã khóa."));
+    let far = "2099-01-31";
+    let r = cchc
+        .post(&page)
+        .form(&form("2099-01-01", far, &token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Chỉ khóa được kỳ báo cáo đã kết thúc."));
+    let r = cchc
+        .post(&page)
+        .form(&form("2021-01-01", "2021-01-31", "sai"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Biểu mẫu đã hết hạn"));
+
+    // A leader reads the list but has no form and may not lock; a counter officer may not read.
+    let (leader, leader_token) = login(&base, "lanhdao.chiengle").await;
+    let html = leader.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("01/12/2020 – 31/12/2020"));
+    assert!(!html.contains("Khóa kỳ báo cáo</button>"));
+    let r = leader
+        .post(&page)
+        .form(&form("2021-01-01", "2021-01-31", &leader_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Bạn không có quyền"));
+    let (counter, _) = login(&base, "motcua.chiengle").await;
+    assert_eq!(counter.get(&page).send().await.unwrap().status(), 403);
+    let listed: Value = cchc
+        .get(format!("{base}/api/v1/reports/periods"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    // A stranger is sent to sign in.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = stranger.get(&page).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+}
+
 on_both_backends! {
+    periods_page => the_periods_page_locks_a_period_for_the_reform_office,
     periods => a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments,
     random_workflows => aggregates_equal_the_direct_count_under_random_workflows,
     verify_and_rebuild => verify_finds_a_tampered_row_and_rebuild_repairs_it,
