@@ -320,7 +320,10 @@ async fn time_reports(
     ];
     println!("backend: {:?}", app.db.backend());
     let sources: &[(Source, &str)] = if direct {
-        &[(Source::Aggregates, "aggregates"), (Source::Files, "direct")]
+        &[
+            (Source::Aggregates, "aggregates"),
+            (Source::Files, "direct"),
+        ]
     } else {
         &[(Source::Aggregates, "aggregates")]
     };

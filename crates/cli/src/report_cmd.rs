@@ -160,7 +160,10 @@ async fn verify(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<(), Failure> {
-    let today = app.now().to_zoned(jiff::tz::offset(7).to_time_zone()).date();
+    let today = app
+        .now()
+        .to_zoned(jiff::tz::offset(7).to_time_zone())
+        .date();
     let from = from.unwrap_or_else(|| today.first_of_year().to_string());
     let to = to.unwrap_or_else(|| today.to_string());
     let v = reports::daily::verify(app, tenant_id, &from, &to).await?;

@@ -203,7 +203,10 @@ impl World {
 
     /// Performs action number `pick` of the menu on `file`; its kind if the workflow allowed it.
     async fn action(&self, rng: &mut Rng, file: i64, pick: usize) -> Option<&'static str> {
-        let local_date = self.now().to_zoned(jiff::tz::offset(7).to_time_zone()).date();
+        let local_date = self
+            .now()
+            .to_zoned(jiff::tz::offset(7).to_time_zone())
+            .date();
         let later = local_date
             .checked_add(jiff::Span::new().days(25 + rng.below(20) as i64))
             .unwrap();
@@ -265,7 +268,6 @@ impl World {
             .ok()
             .map(|_| KINDS[pick])
     }
-
 
     /// `steps` random steps: a new file (with a random plan) or the next step of a file's plan.
     async fn run(&self, rng: &mut Rng, run: &mut Run, steps: usize) {
@@ -407,7 +409,12 @@ impl World {
         let recount = motcua_app::store::report_daily::recount(&mut conn, self.tenant_id)
             .await
             .unwrap();
-        assert_eq!(stored, recount, "stored aggregates = recount at {}", self.now());
+        assert_eq!(
+            stored,
+            recount,
+            "stored aggregates = recount at {}",
+            self.now()
+        );
         seen
     }
 }
@@ -516,7 +523,10 @@ async fn verify_finds_a_tampered_row_and_rebuild_repairs_it(backend: Backend) {
     let (code, out, err) = motcua(&w.db, &verify);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("aggregate row"), "{out}");
-    assert!(out.contains(" province by None overall: aggregates"), "{out}");
+    assert!(
+        out.contains(" province by None overall: aggregates"),
+        "{out}"
+    );
     assert!(err.contains("differences"), "{err}");
 
     let (code, out, err) = motcua(&w.db, &["report", "rebuild"]);
@@ -588,9 +598,7 @@ async fn must(w: &World, file: i64, login: &str, action: Value) {
         .unwrap_or_else(|e| panic!("{action}: {e:?}"));
 }
 
-async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments(
-    backend: Backend,
-) {
+async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments(backend: Backend) {
     let w = World::new(backend).await;
     // Received 2 December, examined, then left: overdue at the end of December.
     *w.clock.0.lock().unwrap() = at("2020-12-02T09:00");
@@ -610,7 +618,13 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
         json!({"kind": "assign", "assignee": "chuyenvien.chiengle"}),
     )
     .await;
-    must(&w, file, "chuyenvien.chiengle", json!({"kind": "start_examination"})).await;
+    must(
+        &w,
+        file,
+        "chuyenvien.chiengle",
+        json!({"kind": "start_examination"}),
+    )
+    .await;
     *w.clock.0.lock().unwrap() = at("2021-01-05T09:00");
     let base = serve(&w).await;
     let (cchc, token) = login(&base, "cchc").await;
@@ -645,7 +659,9 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
         .unwrap();
     assert_eq!(r.status(), 201);
     let locked: Value = r.json().await.unwrap();
-    let overdue = locked["figures"]["overall"]["pending"]["overdue"].as_i64().unwrap();
+    let overdue = locked["figures"]["overall"]["pending"]["overdue"]
+        .as_i64()
+        .unwrap();
     assert!(overdue >= 1, "{locked}");
     assert!(locked["data_version"].as_i64().unwrap() > 0);
     assert!(
@@ -667,7 +683,14 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
 
     // January, before any later change: the adjustment is explicit and zero.
     let january = format!("{base}/api/v1/reports/handling?from=2021-01-01&to=2021-01-31");
-    let body: Value = cchc.get(&january).send().await.unwrap().json().await.unwrap();
+    let body: Value = cchc
+        .get(&january)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["adjustments"]["changed"], false, "{body}");
     assert_eq!(body["adjustments"]["locked_to"], "2020-12-31");
 
@@ -680,7 +703,14 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
         json!({"kind": "request_supplement", "missing_items": ["Bản sao CCCD"]}),
     )
     .await;
-    let body: Value = cchc.get(&january).send().await.unwrap().json().await.unwrap();
+    let body: Value = cchc
+        .get(&january)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let adj = &body["adjustments"];
     assert_eq!(adj["changed"], true, "{body}");
     assert_eq!(adj["locked"]["pending"]["overdue"], overdue);
@@ -689,8 +719,18 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
     assert_eq!(adj["difference"]["pending"]["in_time"], 1);
     // The same for the unit alone; a sub-tree or a field filter has no locked figures.
     let unit_url = format!("{january}&unit={CHIENG_LE}&subunits=false");
-    let body: Value = cchc.get(&unit_url).send().await.unwrap().json().await.unwrap();
-    assert_eq!(body["adjustments"]["difference"]["pending"]["overdue"], -1, "{body}");
+    let body: Value = cchc
+        .get(&unit_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        body["adjustments"]["difference"]["pending"]["overdue"], -1,
+        "{body}"
+    );
     let body: Value = cchc
         .get(format!("{january}&field=CUTRU"))
         .send()
@@ -701,7 +741,10 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
         .unwrap();
     assert!(body["adjustments"].is_null());
     let listed: Value = cchc.get(&url).send().await.unwrap().json().await.unwrap();
-    assert_eq!(listed[0]["figures"], locked["figures"], "stored figures never change");
+    assert_eq!(
+        listed[0]["figures"], locked["figures"],
+        "stored figures never change"
+    );
     // Audited.
     let mut conn = w.app.db.read_conn().await.unwrap();
     let (n,): (i64,) = sqlx::query_as(
@@ -740,7 +783,10 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
         .unwrap();
     assert_eq!(r.status(), 200, "after the redirect");
     let html = r.text().await.unwrap();
-    assert!(html.contains("Đã khóa kỳ báo cáo 01/12/2020 – 31/12/2020."), "{html}");
+    assert!(
+        html.contains("Đã khóa kỳ báo cáo 01/12/2020 – 31/12/2020."),
+        "{html}"
+    );
     assert!(html.contains("<td>01/12/2020 – 31/12/2020</td>"), "{html}");
     // The figures shown are the locked ones, as the API gives them.
     let api: Value = cchc
@@ -751,7 +797,9 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
         .json()
         .await
         .unwrap();
-    let received = api[0]["figures"]["overall"]["received"]["total"].as_i64().unwrap();
+    let received = api[0]["figures"]["overall"]["received"]["total"]
+        .as_i64()
+        .unwrap();
     assert!(received > 0);
     assert!(html.contains(&format!("<td>{received}</td>")), "{html}");
 
@@ -763,7 +811,12 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
-    assert!(r.text().await.unwrap().contains("Kỳ này trùng với một kỳ báo cáo đã khóa."));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Kỳ này trùng với một kỳ báo cáo đã khóa.")
+    );
     let far = "2099-01-31";
     let r = cchc
         .post(&page)
@@ -772,7 +825,12 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("Chỉ khóa được kỳ báo cáo đã kết thúc."));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Chỉ khóa được kỳ báo cáo đã kết thúc.")
+    );
     let r = cchc
         .post(&page)
         .form(&form("2021-01-01", "2021-01-31", "sai"))
@@ -784,7 +842,14 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
 
     // A leader reads the list but has no form and may not lock; a counter officer may not read.
     let (leader, leader_token) = login(&base, "lanhdao.chiengle").await;
-    let html = leader.get(&page).send().await.unwrap().text().await.unwrap();
+    let html = leader
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("01/12/2020 – 31/12/2020"));
     assert!(!html.contains("Khóa kỳ báo cáo</button>"));
     let r = leader

@@ -387,9 +387,12 @@ struct SumRow {
 // before X: whole buckets before X's bucket (grain 1) plus the days of X's bucket before X
 // (grain 0). $2/$3/$4 = the first day, the day after the last, the day open files are judged
 // on; $5/$6/$7 = their buckets; $8/$9/$10 = the buckets' first days.
-const IN_B_START: &str = "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $8 AND d.day < $2))";
-const IN_B_END: &str = "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $9 AND d.day < $3))";
-const IN_B_JUDGED: &str = "((d.grain = 1 AND d.day < $7) OR (d.grain = 0 AND d.day >= $10 AND d.day < $4))";
+const IN_B_START: &str =
+    "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $8 AND d.day < $2))";
+const IN_B_END: &str =
+    "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $9 AND d.day < $3))";
+const IN_B_JUDGED: &str =
+    "((d.grain = 1 AND d.day < $7) OR (d.grain = 0 AND d.day >= $10 AND d.day < $4))";
 
 fn daily_sums() -> String {
     let mut cols: Vec<String> = [
@@ -462,7 +465,9 @@ pub async fn handling(
     let judged_day = day_of(q.judged_at).min(end_day);
     // Scope parameters start at $17.
     let (key, mut filter, join) = match (q.grouping, scope) {
-        (Grouping::Unit, DailyScope::Tenant) => ("d.unit_id", " AND r.scope_kind = 1".to_owned(), ""),
+        (Grouping::Unit, DailyScope::Tenant) => {
+            ("d.unit_id", " AND r.scope_kind = 1".to_owned(), "")
+        }
         (Grouping::Unit, DailyScope::Subtree { .. }) => (
             "d.unit_id",
             " AND r.scope_kind = 1".to_owned(),
@@ -597,8 +602,7 @@ pub struct LockedPeriod {
     pub figures_json: String,
 }
 
-const PERIOD_COLUMNS: &str =
-    "from_date, to_date, locked_at, locked_by, data_version, figures_json";
+const PERIOD_COLUMNS: &str = "from_date, to_date, locked_at, locked_by, data_version, figures_json";
 
 /// The data version of a tenant: how many file events (changes) have been recorded.
 pub async fn data_version(conn: &mut Conn, tenant_id: i64) -> Result<i64> {

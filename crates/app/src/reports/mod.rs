@@ -14,9 +14,9 @@ use crate::{App, AppError, Result};
 use jiff::civil::Date;
 use motcua_domain::permission::Action;
 use motcua_domain::report::{Figures, Pending, Period, PeriodError, Rates, Received, Resolved};
+use motcua_store::report_daily::{self, DailyScope};
 use motcua_store::reports::{self as store, FigureRow, Grouping, HandlingQuery, Scope};
 use motcua_store::units::{self, Unit};
-use motcua_store::report_daily::{self, DailyScope};
 use motcua_store::{Conn, catalogue};
 use serde::{Deserialize, Serialize};
 

@@ -67,8 +67,14 @@ pub struct Adjustment {
 fn parse(p: LockedPeriod) -> Result<ReportPeriod> {
     let bad = |e: String| AppError::Internal(format!("report period {}: {e}", p.from_date));
     Ok(ReportPeriod {
-        from: p.from_date.parse().map_err(|e: jiff::Error| bad(e.to_string()))?,
-        to: p.to_date.parse().map_err(|e: jiff::Error| bad(e.to_string()))?,
+        from: p
+            .from_date
+            .parse()
+            .map_err(|e: jiff::Error| bad(e.to_string()))?,
+        to: p
+            .to_date
+            .parse()
+            .map_err(|e: jiff::Error| bad(e.to_string()))?,
         locked_at: jiff::Timestamp::from_second(p.locked_at).unwrap_or_default(),
         data_version: p.data_version,
         figures: serde_json::from_str(&p.figures_json).map_err(|e| bad(e.to_string()))?,

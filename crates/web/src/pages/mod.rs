@@ -49,7 +49,10 @@ pub fn router() -> Router<AppState> {
             "/quan-tri/nguoi-dung",
             get(admin::users).post(admin::create_user),
         )
-        .route("/bao-cao/ky-bao-cao", get(reports::list).post(reports::lock))
+        .route(
+            "/bao-cao/ky-bao-cao",
+            get(reports::list).post(reports::lock),
+        )
         .fallback(not_found)
 }
 

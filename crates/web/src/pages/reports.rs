@@ -114,7 +114,16 @@ pub async fn list(
         .locked
         .filter(|s| !s.is_empty())
         .map(|p| format!("Đã khóa kỳ báo cáo {p}. Số liệu của kỳ được lưu và không thay đổi."));
-    page(&state, &ctx, StatusCode::OK, String::new(), String::new(), None, notice).await
+    page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        String::new(),
+        String::new(),
+        None,
+        notice,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -144,7 +153,16 @@ pub async fn lock(
                 motcua_app::AppError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            page(&state, &ctx, status, form.from, form.to, Some(message_vi(&e)), None).await
+            page(
+                &state,
+                &ctx,
+                status,
+                form.from,
+                form.to,
+                Some(message_vi(&e)),
+                None,
+            )
+            .await
         }
     }
 }
