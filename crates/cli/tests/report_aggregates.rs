@@ -880,7 +880,55 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
     assert_eq!(r.status(), 303);
 }
 
+/// An imported history (the CSV import adds each batch's aggregates set-based) reports the
+/// same from the aggregates as from the files.
+async fn imported_files_are_in_the_aggregates(backend: Backend) {
+    let w = World::new(backend).await;
+    let rows = [
+        "code,procedure_code,unit_code,channel,received_at,due_at,finished_at,returned_at,outcome,apology_at",
+        "IMP-0001,1.001193,000.21.20.H48,counter,2026-03-02T09:00:00+07:00,2026-03-05T09:00:00+07:00,2026-03-10T09:00:00+07:00,2026-03-11T09:00:00+07:00,resolved,2026-03-03T09:00:00+07:00",
+        "IMP-0002,1.001193,000.21.20.H48,online,2026-06-01T08:00:00+07:00,2026-06-05T17:00:00+07:00,2026-06-01T10:00:00+07:00,,resolved,",
+        "IMP-0003,1.001193,000.21.20.H48,post,2026-04-01T09:00:00Z,,2026-04-02T09:00:00Z,,refused,",
+        "IMP-0004,1.001193,000.21.20.H48,counter,2025-03-03T09:00:00+07:00,,2025-03-04T09:00:00+07:00,,withdrawn,",
+        "IMP-0005,1.001193,000.21.20.H48,counter,2026-10-01T09:00:00+07:00,,,,pending,",
+    ];
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report_aggregates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("import-{backend:?}.csv"));
+    std::fs::write(&path, rows.join("\n") + "\n").unwrap();
+    let (code, out, err) = motcua(&w.db, &["import", "files", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = motcua(
+        &w.db,
+        &[
+            "report",
+            "verify",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-10-31",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = motcua(
+        &w.db,
+        &[
+            "report",
+            "summary",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-10-31",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["received"]["total"].as_i64().unwrap() >= 4, "{v}");
+}
+
 on_both_backends! {
+    imported => imported_files_are_in_the_aggregates,
     periods_page => the_periods_page_locks_a_period_for_the_reform_office,
     periods => a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments,
     random_workflows => aggregates_equal_the_direct_count_under_random_workflows,
