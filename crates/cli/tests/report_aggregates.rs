@@ -764,6 +764,18 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
     let base = serve(&w).await;
     let page = format!("{base}/bao-cao/ky-bao-cao");
     let (cchc, token) = login(&base, "cchc").await;
+    let account = cchc
+        .get(format!("{base}/tai-khoan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        account.contains("href=\"/bao-cao/ky-bao-cao\""),
+        "{account}"
+    );
     let html = cchc.get(&page).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Chưa có kỳ báo cáo nào được khóa."), "{html}");
     assert!(html.contains("Khóa kỳ báo cáo</button>"));
@@ -862,6 +874,15 @@ async fn the_periods_page_locks_a_period_for_the_reform_office(backend: Backend)
     assert!(r.text().await.unwrap().contains("Bạn không có quyền"));
     let (counter, _) = login(&base, "motcua.chiengle").await;
     assert_eq!(counter.get(&page).send().await.unwrap().status(), 403);
+    let account = counter
+        .get(format!("{base}/tai-khoan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!account.contains("/bao-cao/ky-bao-cao"));
     let listed: Value = cchc
         .get(format!("{base}/api/v1/reports/periods"))
         .send()
