@@ -605,10 +605,10 @@ async fn a_locked_period_keeps_its_figures_and_later_changes_show_as_adjustments
     let mut rng = Rng(3);
     let file = loop {
         // A counter or post file (an online one would wait to be received).
-        if let Some(id) = w.new_file(&mut rng).await {
-            if w.action(&mut rng, id, 0).await.is_none() {
-                break id;
-            }
+        if let Some(id) = w.new_file(&mut rng).await
+            && w.action(&mut rng, id, 0).await.is_none()
+        {
+            break id;
         }
     };
     must(
