@@ -44,6 +44,20 @@ pub enum ReportCommand {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
+    /// Recount the tenant from its files and compare with the daily aggregates the reports
+    /// read: the stored rows, and every month of the range (default: this year up to today)
+    /// in every grouping and scope. Prints each difference; exit 1 if there is any.
+    Verify {
+        /// First day, YYYY-MM-DD (default: 1 January of this year).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Recompute the tenant's daily aggregates from its files (after a bulk load or restore,
+    /// or to repair a difference `verify` found).
+    Rebuild,
 }
 
 #[derive(Serialize)]
@@ -140,18 +154,59 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     })
 }
 
+async fn verify(
+    app: &App,
+    tenant_id: i64,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<(), Failure> {
+    let today = app
+        .now()
+        .to_zoned(jiff::tz::offset(7).to_time_zone())
+        .date();
+    let from = from.unwrap_or_else(|| today.first_of_year().to_string());
+    let to = to.unwrap_or_else(|| today.to_string());
+    let v = reports::daily::verify(app, tenant_id, &from, &to).await?;
+    for d in &v.differences {
+        println!("{d}");
+    }
+    if v.differences.is_empty() {
+        println!(
+            "ok: {} aggregate rows and {} reports from {from} to {to} agree with a recount of the files",
+            v.rows, v.reports
+        );
+        Ok(())
+    } else {
+        Err(Failure {
+            message: format!(
+                "{} differences between the aggregates and the files (`motcua report rebuild` recomputes them)",
+                v.differences.len()
+            ),
+            code: 1,
+        })
+    }
+}
+
 pub async fn run(app: &App, tenant_id: i64, cmd: ReportCommand) -> Result<(), Failure> {
-    let ReportCommand::Summary {
-        from,
-        to,
-        unit,
-        unit_only,
-        field,
-        group_by,
-        json,
-        xlsx,
-        pdf,
-    } = cmd;
+    let (from, to, unit, unit_only, field, group_by, json, xlsx, pdf) = match cmd {
+        ReportCommand::Verify { from, to } => return verify(app, tenant_id, from, to).await,
+        ReportCommand::Rebuild => {
+            let rows = reports::daily::rebuild(app, tenant_id).await?;
+            println!("rebuilt: {rows} aggregate rows");
+            return Ok(());
+        }
+        ReportCommand::Summary {
+            from,
+            to,
+            unit,
+            unit_only,
+            field,
+            group_by,
+            json,
+            xlsx,
+            pdf,
+        } => (from, to, unit, unit_only, field, group_by, json, xlsx, pdf),
+    };
     let group_by = GroupBy::parse(&group_by)
         .ok_or_else(|| Failure::input("--group-by: none, unit, field or procedure"))?;
     let input = HandlingInput {

@@ -14,6 +14,7 @@ pub mod file_import;
 pub mod files;
 pub mod jobs;
 pub mod reform_index;
+pub mod report_daily;
 pub mod reports;
 pub mod sessions;
 pub mod tenants;

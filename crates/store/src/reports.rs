@@ -98,7 +98,59 @@ pub async fn handling(
     tenant_id: i64,
     q: &HandlingQuery,
 ) -> Result<Vec<FigureRow>> {
-    // The SQL is assembled from the constant fragments above only; every value is bound.
+    let sql = select(q, SUMS, "");
+    let mut query = sqlx::query_as::<_, FigureRow>(&sql)
+        .bind(tenant_id)
+        .bind(q.start)
+        .bind(q.end)
+        .bind(q.judged_at);
+    match &q.scope {
+        Scope::Tenant => {}
+        Scope::Subtree(path) => query = query.bind(path.clone()),
+        Scope::Unit(id) => query = query.bind(*id),
+    }
+    if let Some(field) = q.field_id {
+        query = query.bind(field);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows.into_iter().filter(|r| r.received > 0).collect())
+}
+
+/// Per row key: the files of the period still open at its end that fall due in
+/// `[since, judged_at)` (the part of today the daily aggregates do not know yet).
+pub async fn overdue_since(
+    conn: &mut Conn,
+    tenant_id: i64,
+    q: &HandlingQuery,
+    since: i64,
+) -> Result<Vec<(i64, i64)>> {
+    // $2 is `since` here: files open at the end were not closed before it either.
+    let sql = select(
+        q,
+        "COALESCE(CAST(SUM(1) AS BIGINT), 0) AS n",
+        " AND (COALESCE(f.finished_at, f.ended_at) IS NULL OR COALESCE(f.finished_at, f.ended_at) >= $3)
+          AND f.state <> 'awaiting_supplement' AND f.due_at >= $2 AND f.due_at < $4",
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql)
+        .bind(tenant_id)
+        .bind(since)
+        .bind(q.end)
+        .bind(q.judged_at);
+    match &q.scope {
+        Scope::Tenant => {}
+        Scope::Subtree(path) => query = query.bind(path.clone()),
+        Scope::Unit(id) => query = query.bind(*id),
+    }
+    if let Some(field) = q.field_id {
+        query = query.bind(field);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows.into_iter().filter(|r| r.1 > 0).collect())
+}
+
+/// The SQL of a report query over the files: `sums` selected per row key, `extra` added to
+/// the period's condition. Assembled from constant fragments only; every value is bound.
+fn select(q: &HandlingQuery, sums: &str, extra: &str) -> String {
     let mut next = 5;
     let mut param = || {
         let p = format!("${next}");
@@ -149,24 +201,9 @@ pub async fn handling(
     } else {
         format!(" GROUP BY {key} ORDER BY {key}")
     };
-    let sql = format!(
-        "SELECT CAST({key} AS BIGINT) AS key, {SUMS} FROM {from} WHERE {IN_PERIOD}{filter}{group}"
-    );
-    let mut query = sqlx::query_as::<_, FigureRow>(&sql)
-        .bind(tenant_id)
-        .bind(q.start)
-        .bind(q.end)
-        .bind(q.judged_at);
-    match &q.scope {
-        Scope::Tenant => {}
-        Scope::Subtree(path) => query = query.bind(path.clone()),
-        Scope::Unit(id) => query = query.bind(*id),
-    }
-    if let Some(field) = q.field_id {
-        query = query.bind(field);
-    }
-    let rows = query.fetch_all(conn).await?;
-    Ok(rows.into_iter().filter(|r| r.received > 0).collect())
+    format!(
+        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM {from} WHERE {IN_PERIOD}{extra}{filter}{group}"
+    )
 }
 
 /// The report columns of every file of a tenant, for tests that recount a report file by file.

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         api::files::rate_by_receipt, api::files::rate_own, api::files::attach, api::files::attachments,
         api::files::download,
         api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
+        api::reports::lock_period, api::reports::periods,
         api::audit::recent, api::audit::verify,
         api::jobs::list, api::jobs::retry,
         api::reform_index::list_sets, api::reform_index::create_set, api::reform_index::import_set,

@@ -13,7 +13,7 @@ use motcua_domain::file::{
 use motcua_domain::permission;
 use motcua_domain::rules::RuleSet;
 use motcua_store::files as store;
-use motcua_store::{Conn, commit, units, users};
+use motcua_store::{Conn, commit, report_daily, units, users};
 use serde::Deserialize;
 
 /// An action as API callers name it: units by code and people by user name.
@@ -257,6 +257,8 @@ pub async fn act(
     }
     let columns = Columns::of(new)?;
     let now_secs = now.as_second();
+    // The file's part of the report aggregates before the change (subtracted below).
+    let report_before = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
     store::update_file(
         &mut tx,
         tenant_id,
@@ -275,6 +277,8 @@ pub async fn act(
         now_secs,
     )
     .await?;
+    let report_after = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
+    report_daily::apply(&mut tx, tenant_id, &report_before, &report_after).await?;
     audit::record(
         &mut tx,
         tenant_id,

@@ -633,6 +633,8 @@ async fn write_batch(
         .map(|((unit, day), seq)| (unit, day.to_owned(), seq))
         .collect();
     store::raise_code_sequences(&mut tx, app.db.backend(), tenant_id, &sequences).await?;
+    let ids: Vec<i64> = inserted.iter().map(|(id, _)| *id).collect();
+    motcua_store::report_daily::add_files(&mut tx, tenant_id, &ids).await?;
     let first_id = inserted.iter().map(|(id, _)| *id).min();
     let last_id = inserted.iter().map(|(id, _)| *id).max();
     audit::record(

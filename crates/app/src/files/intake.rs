@@ -14,7 +14,7 @@ use motcua_domain::file::{
 use motcua_domain::rules::RuleSet;
 use motcua_store::catalogue as procedures;
 use motcua_store::files::{self as store, NewFileRow};
-use motcua_store::{commit, units};
+use motcua_store::{commit, report_daily, units};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -342,6 +342,8 @@ pub(crate) async fn store_new_file(
         now_secs,
     )
     .await?;
+    let report = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
+    report_daily::apply(&mut tx, tenant_id, &[], &report).await?;
     audit::record(
         &mut tx,
         tenant_id,

@@ -3,7 +3,9 @@
 //! `motcua_store::reports`; here the period and scope are checked and the rows labelled.
 //! Exports (XLSX, CSV; PDF through the forms crate) are in `export`.
 
+pub mod daily;
 mod export;
+pub mod periods;
 
 pub use export::{csv, pdf, xlsx};
 
@@ -12,6 +14,7 @@ use crate::{App, AppError, Result};
 use jiff::civil::Date;
 use motcua_domain::permission::Action;
 use motcua_domain::report::{Figures, Pending, Period, PeriodError, Rates, Received, Resolved};
+use motcua_store::report_daily::{self, DailyScope};
 use motcua_store::reports::{self as store, FigureRow, Grouping, HandlingQuery, Scope};
 use motcua_store::units::{self, Unit};
 use motcua_store::{Conn, catalogue};
@@ -94,6 +97,10 @@ pub struct HandlingReport {
     /// and some files went through several units (inter-agency files).
     pub overall: Figures,
     pub overall_rates: Rates,
+    /// When the period just before this one is locked (and the scope is the province or one
+    /// unit alone, without a field filter): the locked figures, the same period recounted
+    /// now, and the difference, i.e. the corrections made after it was closed.
+    pub adjustments: Option<periods::Adjustment>,
 }
 
 fn parse_date(field: &str, s: &str) -> Result<Date> {
@@ -130,7 +137,7 @@ fn authorize(by: By<'_>, units: &[&Unit]) -> Result<()> {
     }
 }
 
-fn figures(r: &FigureRow) -> Figures {
+fn figures_of(r: &FigureRow) -> Figures {
     Figures {
         received: Received {
             total: r.received,
@@ -176,8 +183,40 @@ async fn labels(
     })
 }
 
+/// Where the counts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The daily aggregates (`report_daily`), maintained with every file change: what users get.
+    Aggregates,
+    /// One pass over the files themselves: the reference the aggregates are checked against.
+    Files,
+}
+
+async fn rows_from(
+    conn: &mut Conn,
+    tenant_id: i64,
+    query: &HandlingQuery,
+    daily_scope: &DailyScope,
+    source: Source,
+) -> Result<Vec<FigureRow>> {
+    Ok(match source {
+        Source::Aggregates => report_daily::handling(conn, tenant_id, daily_scope, query).await?,
+        Source::Files => store::handling(conn, tenant_id, query).await?,
+    })
+}
+
 /// The handling report for a period, scope and grouping.
 pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<HandlingReport> {
+    handling_from(app, by, input, Source::Aggregates).await
+}
+
+/// The handling report counted from `source`.
+pub async fn handling_from(
+    app: &App,
+    by: By<'_>,
+    input: &HandlingInput,
+    source: Source,
+) -> Result<HandlingReport> {
     if let By::User(actor) = by {
         actor.require(Action::ViewReports)?;
     }
@@ -203,6 +242,14 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
                     AppError::invalid("field", format!("no field with code `{code}`"))
                 })?,
         ),
+    };
+    let daily_scope = match unit {
+        None => DailyScope::Tenant,
+        Some(u) if input.include_subunits => DailyScope::Subtree {
+            unit_id: u.id,
+            path: u.path.clone(),
+        },
+        Some(u) => DailyScope::Unit(u.id),
     };
     let (scope, covered): (Scope, Vec<&Unit>) = match unit {
         None => (Scope::Tenant, all_units.iter().collect()),
@@ -232,7 +279,7 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
         field_id: field.as_ref().map(|f| f.id),
         grouping,
     };
-    let found = store::handling(&mut conn, tenant_id, &query).await?;
+    let found = rows_from(&mut conn, tenant_id, &query, &daily_scope, source).await?;
     let names = labels(&mut conn, tenant_id, input.group_by, &all_units).await?;
     let mut rows: Vec<ReportRow> = found
         .iter()
@@ -242,7 +289,7 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
                 .find(|(id, _, _)| *id == r.key)
                 .map(|(_, c, n)| (c.clone(), n.clone()))
                 .unwrap_or_default();
-            let figures = figures(r);
+            let figures = figures_of(r);
             ReportRow {
                 code,
                 name,
@@ -274,15 +321,23 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
     }
     let overall = if input.group_by == GroupBy::Unit {
         query.grouping = Grouping::None;
-        store::handling(&mut conn, tenant_id, &query)
+        rows_from(&mut conn, tenant_id, &query, &daily_scope, source)
             .await?
             .first()
-            .map(figures)
+            .map(figures_of)
             .unwrap_or_default()
     } else {
         totals
     };
+    let adjustments = match (&field, unit) {
+        (None, None) => adjustment(&mut conn, tenant_id, &period, None, now, source).await?,
+        (None, Some(u)) if !input.include_subunits => {
+            adjustment(&mut conn, tenant_id, &period, Some(u), now, source).await?
+        }
+        _ => None,
+    };
     Ok(HandlingReport {
+        adjustments,
         from: period.from,
         to: period.to,
         unit: unit.map(|u| Label {
@@ -302,6 +357,52 @@ pub async fn handling(app: &App, by: By<'_>, input: &HandlingInput) -> Result<Ha
         overall_rates: overall.rates(),
         overall,
     })
+}
+
+/// The adjustment of the locked period just before `period`, for the province or one unit.
+async fn adjustment(
+    conn: &mut Conn,
+    tenant_id: i64,
+    period: &Period,
+    unit: Option<&Unit>,
+    now: i64,
+    source: Source,
+) -> Result<Option<periods::Adjustment>> {
+    let label = unit.map(|u| Label {
+        code: u.code.clone(),
+        name: u.name.clone(),
+    });
+    let Some((locked, figures)) =
+        periods::previous_locked(conn, tenant_id, period.from, label.as_ref()).await?
+    else {
+        return Ok(None);
+    };
+    let before = Period::new(locked.from, locked.to)
+        .map_err(|e| AppError::Internal(format!("locked period: {e}")))?;
+    let query = HandlingQuery {
+        start: before.start,
+        end: before.end,
+        judged_at: before.judged_at(now),
+        scope: unit.map_or(Scope::Tenant, |u| Scope::Unit(u.id)),
+        field_id: None,
+        grouping: Grouping::None,
+    };
+    let daily_scope = unit.map_or(DailyScope::Tenant, |u| DailyScope::Unit(u.id));
+    let recount = rows_from(conn, tenant_id, &query, &daily_scope, source)
+        .await?
+        .first()
+        .map(figures_of)
+        .unwrap_or_default();
+    let difference = recount.minus(&figures);
+    Ok(Some(periods::Adjustment {
+        locked_from: locked.from,
+        locked_to: locked.to,
+        data_version: locked.data_version,
+        locked: figures,
+        now: recount,
+        changed: difference != Figures::default(),
+        difference,
+    }))
 }
 
 /// The report as a PDF issued in the name of the scope's unit (the province's top unit for a

@@ -82,6 +82,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/handling.xlsx", get(reports::handling_xlsx))
         .route("/reports/handling.csv", get(reports::handling_csv))
         .route("/reports/handling.pdf", get(reports::handling_pdf))
+        .route(
+            "/reports/periods",
+            get(reports::periods).post(reports::lock_period),
+        )
         .route("/audit", get(audit::recent))
         .route("/audit/verify", get(audit::verify))
         .route("/admin/jobs", get(jobs::list))

@@ -1,7 +1,7 @@
 //! Reports: the handling report (Biểu 06) as JSON, XLSX, CSV and PDF.
 
 use crate::ctx::Ctx;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
@@ -134,4 +134,44 @@ pub async fn handling_pdf(
     let r = report(&state, &ctx, q).await?;
     let pdf = reports::handling_pdf(&state.app, ctx.tenant.id, &r).await?;
     Ok(attachment("application/pdf", file_name(&r, "pdf"), pdf))
+}
+
+/// A period to lock: local dates, inclusive.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct LockRequest {
+    /// First day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD`; the period must be over.
+    pub to: String,
+}
+
+/// Locks (closes) a past reporting period: the province's and each unit's figures are stored
+/// with the data version they came from and never change; later corrections appear as
+/// `adjustments` in the report of the next period. Reform office only; overlapping periods
+/// are refused (409 `report.period_locked`).
+#[utoipa::path(post, path = "/api/v1/reports/periods", tag = "reports", request_body = LockRequest,
+    responses((status = 201, body = reports::periods::ReportPeriod), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn lock_period(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<LockRequest>,
+) -> ApiResult<(StatusCode, Json<reports::periods::ReportPeriod>)> {
+    let period = reports::periods::lock(&state.app, ctx.actor()?, &input.from, &input.to).await?;
+    Ok((StatusCode::CREATED, Json(period)))
+}
+
+/// The locked reporting periods, newest first, with their stored figures.
+#[utoipa::path(get, path = "/api/v1/reports/periods", tag = "reports",
+    responses((status = 200, body = Vec<reports::periods::ReportPeriod>), (status = 403, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn periods(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<reports::periods::ReportPeriod>>> {
+    let actor = ctx.actor()?;
+    Ok(Json(
+        reports::periods::list(&state.app, By::User(actor)).await?,
+    ))
 }

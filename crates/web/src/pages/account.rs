@@ -236,6 +236,8 @@ struct Dashboard {
     /// A citizen's own files.
     files: Vec<motcua_app::files::QueueItem>,
     just_submitted: bool,
+    /// May read reports: the link to the reporting periods is shown.
+    can_report: bool,
 }
 
 impl Dashboard {
@@ -289,6 +291,7 @@ pub async fn dashboard(
         display_name: actor.display_name.clone(),
         username: actor.username.clone(),
         is_citizen: actor.is_citizen,
+        can_report: actor.can(motcua_domain::permission::Action::ViewReports),
         grants,
         files,
         just_submitted: query.is_ok_and(|q| q.0.submitted.is_some()),

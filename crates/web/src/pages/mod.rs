@@ -8,6 +8,7 @@ pub mod files;
 pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
+pub mod reports;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
@@ -50,6 +51,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-tri/nguoi-dung",
             get(admin::users).post(admin::create_user),
+        )
+        .route(
+            "/bao-cao/ky-bao-cao",
+            get(reports::list).post(reports::lock),
         )
         .fallback(not_found)
 }
@@ -143,6 +148,10 @@ pub fn message_vi(err: &AppError) -> String {
             code: "already_rated",
             ..
         } => "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.".into(),
+        AppError::Conflict {
+            code: "report.period_locked",
+            ..
+        } => "Kỳ này trùng với một kỳ báo cáo đã khóa.".into(),
         AppError::Conflict { .. } => "Dữ liệu đã tồn tại hoặc đang được sử dụng.".into(),
         AppError::Stale => "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.".into(),
         AppError::Rule { message_vi, .. } => message_vi.clone(),
@@ -171,6 +180,8 @@ fn field_message_vi(e: &FieldError) -> String {
             "Ngày này không phải ngày lễ, nghỉ bù, hoán đổi hay làm bù.".into()
         }
         "date" => "Ngày không hợp lệ (từ 1900 đến 2199).".into(),
+        "to" if e.message.contains("not over") => "Chỉ khóa được kỳ báo cáo đã kết thúc.".into(),
+        "to" | "from" => "Kỳ báo cáo không hợp lệ: nhập ngày đầu và ngày cuối kỳ (ngày cuối không trước ngày đầu).".into(),
         "name" => "Vui lòng nhập tên (tối đa 200 ký tự).".into(),
         "username" => "Tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
         "display_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
