@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod file;
 pub mod org;
 pub mod permission;
+pub mod reminders;
 pub mod report;
 pub mod rules;
 pub mod text;

@@ -13,6 +13,8 @@ mod error;
 pub mod file_import;
 pub mod files;
 pub mod jobs;
+pub mod notify_prefs;
+pub mod reminders;
 pub mod reports;
 pub mod sessions;
 pub mod tenants;
