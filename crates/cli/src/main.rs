@@ -327,7 +327,7 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
         Command::Worker => {
             let app = open(&config).await?;
             let worker = motcua_jobs::Worker::new(
-                app.db.clone(),
+                app.clone(),
                 config.jobs.clone(),
                 config.notify.clone(),
                 motcua_jobs::JobMetrics::default(),
@@ -591,6 +591,7 @@ async fn serve(
         max_body_bytes: config.max_body_kib.clamp(16, 64 * 1024) * 1024,
         public_url: config.public_url.clone(),
         trust_forwarded: config.trust_forwarded,
+        chat: config.chat.clone(),
     };
     let db = app.db.clone();
     let mut metrics = motcua_web::metrics::Metrics::default();
@@ -602,7 +603,7 @@ async fn serve(
         let job_metrics = motcua_jobs::JobMetrics::default();
         metrics.register_with(|r| job_metrics.register(r));
         let worker = motcua_jobs::Worker::new(
-            db.clone(),
+            app.clone(),
             config.jobs.clone(),
             config.notify.clone(),
             job_metrics,

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
         api::audit::recent, api::audit::verify,
         api::jobs::list, api::jobs::retry,
+        api::chat::zalo, api::chat::opt_out,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -41,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         (name = "reports", description = "Statistics and official reports (Biểu 06)"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
+        (name = "chat", description = "Chat platforms' webhooks: file and procedure lookup by chat (Zalo OA)"),
     )
 )]
 pub struct ApiDoc;
