@@ -480,6 +480,42 @@ async fn applicants_can_stop_a_channel(backend: Backend) {
         .unwrap();
     assert_eq!(r["stopped"], json!(["sms"]));
 
+    // The page the messages link to does the same, in Vietnamese.
+    let browser = common::client();
+    let html = browser
+        .get(format!("{base}/ngung-nhan-tin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Ngừng nhận tin nhắn về hồ sơ"), "{html}");
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap()
+        .to_owned();
+    let page = |secret: &'static str, token: String| {
+        browser
+            .post(format!("{base}/ngung-nhan-tin"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("code", code.as_str()),
+                ("secret", secret),
+                ("channel", "zalo"),
+            ])
+            .send()
+    };
+    let r = page("0900000000", token.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("Không tìm thấy hồ sơ"));
+    let r = page("0912 345 678", token).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Đã ngừng gửi tin nhắn Zalo"), "{html}");
+
     // Their next file: e-mail yes, SMS no.
     let second: Value = receive().await.json().await.unwrap();
     let second_code = second["code"].as_str().unwrap().to_owned();
@@ -499,11 +535,15 @@ async fn applicants_can_stop_a_channel(backend: Backend) {
     assert!(mails(&maildir)
         .iter()
         .any(|m| m["subject"] == format!("Hồ sơ {second_code} đã được tiếp nhận")));
-    let (stored,): (String,) = sqlx::query_as("SELECT contact_hash FROM notify_optouts")
-        .fetch_one(app.db.reader())
-        .await
-        .unwrap();
-    assert!(!stored.contains("0912"), "the contact is stored hashed");
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT contact_hash, channel FROM notify_optouts ORDER BY channel")
+            .fetch_all(app.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!((stored[0].1.as_str(), stored[1].1.as_str()), ("sms", "zalo"));
+    assert_eq!(stored[0].0, stored[1].0, "one contact, hashed: {stored:?}");
+    assert!(!stored[0].0.contains("0912"));
     assert!(serve.terminate().success());
     app.db.close().await;
     let _ = std::fs::remove_dir_all(dir);

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod calendar;
 pub mod docs;
 pub mod files;
+pub mod optout;
 pub mod public;
 
 use crate::ctx::{Ctx, cookie};
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/thoi-han", get(calendar::deadline_page))
         .route("/static/app.css", get(stylesheet))
         .merge(files::routes())
+        .route("/ngung-nhan-tin", get(optout::form).post(optout::submit))
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
