@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 const APP_ID: &str = "3608465249";
@@ -36,7 +37,7 @@ async fn seeded(backend: Backend, with_files: bool) -> (TestDb, App, i64) {
     (test_db, app, tenant)
 }
 
-fn config(dir: &Path, smtp_port: u16, gw_base: &str, channels: &str) -> std::path::PathBuf {
+fn config(dir: &Path, smtp_port: u16, gw_base: &str, channels: &str, timeout: u32) -> std::path::PathBuf {
     let path = dir.join("motcua.toml");
     let att = dir.join("files");
     std::fs::write(
@@ -46,7 +47,7 @@ fn config(dir: &Path, smtp_port: u16, gw_base: &str, channels: &str) -> std::pat
              [jobs]\nlease_seconds = 5\npoll_millis = 100\nbackoff_seconds = 1\nmax_attempts = 3\nattachments_grace_hours = 1\n\
              [notify]\nsmtp_url = \"smtp://127.0.0.1:{smtp_port}\"\n\
              sms_gateway_url = \"{gw_base}/sms\"\nzalo_gateway_url = \"{gw_base}/zalo\"\n\
-             gateway_token = \"gw-secret\"\ntimeout_seconds = 5\npublic_url = \"https://motcua.sonla.gov.vn\"\ndigest_hour = 0\n\
+             gateway_token = \"gw-secret\"\ntimeout_seconds = {timeout}\npublic_url = \"https://motcua.sonla.gov.vn\"\ndigest_hour = 0\n\
              [notify.tenants.{t}]\nchannels = [{channels}]\n\
              email_from = \"Một cửa Sơn La <motcua@sonla.gov.vn>\"\nsignature = \"UBND phường Chiềng Lề\"\nzalo_oa_id = \"4318\"\n\
              [chat.zalo.{t}]\napp_id = \"{APP_ID}\"\noa_secret_key = \"{OA_SECRET}\"\n",
@@ -146,7 +147,7 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     let (_sink, smtp_port) = smtp_sink(&maildir);
     let (gw, gw_base) = gateway().await;
     // No applicant channel: the demo's hundreds of files must not message their applicants.
-    let config = config(&dir, smtp_port, &gw_base, "");
+    let config = config(&dir, smtp_port, &gw_base, "", 1);
     let (mut serve, line) = start(
         &db,
         &config,
@@ -349,7 +350,18 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     // A restarted worker (or a second instance) sends nothing again today.
     let sent = mails(&maildir).len();
     worker.kill_hard();
-    let (mut worker, _) = start(&db, &config, &["worker"], &dir.join("worker2.log"));
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let (mut worker, _) = start(
+        &db,
+        &config,
+        &["worker", "--metrics-addr", &metrics_addr],
+        &dir.join("worker2.log"),
+    );
 
     // Chat lookup through the Zalo OA webhook.
     let (body, _) = zalo_event("m1", "dang ky khai sinh");
@@ -358,6 +370,9 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         problem(r).await,
         (StatusCode::UNAUTHORIZED, "invalid_signature".into())
     );
+    // The gateway is slow at first: the reply times out (1 s) and is retried with the same
+    // idempotency key, so a gateway that keeps keys delivers it once.
+    gw.slow.store(true, Ordering::SeqCst);
     for (id, text) in [
         ("m1", "tìm thủ tục dang ky khai sinh".to_owned()),
         ("m2", code.clone()),
@@ -368,19 +383,80 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         assert_eq!(r.status(), StatusCode::OK);
         let ack: Value = r.json().await.unwrap();
         assert_eq!(ack["replied"], true);
+        if id == "m1" {
+            wait_until("a timed-out attempt", 30, async || {
+                let row: Option<(i64, Option<String>)> = sqlx::query_as(
+                    "SELECT attempts, last_error FROM jobs WHERE tenant_id = $1 AND idempotency_key = 'chat:zalo:m1'",
+                )
+                .bind(tenant)
+                .fetch_optional(&reader)
+                .await
+                .unwrap();
+                row.filter(|(_, e)| e.as_deref() == Some("zalo gateway timed out"))
+                    .map(|_| ())
+            })
+            .await;
+            gw.slow.store(false, Ordering::SeqCst);
+        }
     }
     // Zalo re-delivers a message it thinks we missed: answered once.
     let (body, sig) = zalo_event("m3", &format!("{code} {pin}"));
     let ack: Value = webhook(&base, &body, &sig).await.json().await.unwrap();
     assert_eq!(ack["replied"], false);
-    let replies = wait_until("three chat replies", 30, async || {
-        let z = gw.accepted("/zalo");
-        (z.len() >= 3).then_some(z)
+    wait_until("every chat reply to be done", 60, async || {
+        let (left,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND kind = 'chat.reply' AND state <> 'done'",
+        )
+        .bind(tenant)
+        .fetch_one(&reader)
+        .await
+        .unwrap();
+        (left == 0).then_some(())
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let replies_now = gw.accepted("/zalo");
-    assert_eq!(replies_now.len(), 3, "{replies_now:?}");
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    let replies = gw.accepted("/zalo");
+    // Every request carried its job's key; one distinct key per message, same text per key.
+    let keys: BTreeSet<String> = replies.iter().map(|(k, _)| k.clone().unwrap()).collect();
+    assert_eq!(
+        keys,
+        ["chat:zalo:m1", "chat:zalo:m2", "chat:zalo:m3"]
+            .map(String::from)
+            .into(),
+    );
+    for (k, v) in &replies {
+        assert_eq!(k.as_deref(), v["reference"].as_str());
+        assert!(replies.iter().filter(|(k2, _)| k2 == k).all(|(_, v2)| v2["text"] == v["text"]));
+    }
+    let (m1_attempts,): (i64,) = sqlx::query_as(
+        "SELECT attempts FROM jobs WHERE tenant_id = $1 AND idempotency_key = 'chat:zalo:m1'",
+    )
+    .bind(tenant)
+    .fetch_one(&reader)
+    .await
+    .unwrap();
+    assert!(m1_attempts >= 2, "{m1_attempts}");
+    // m2 and m3 went out on their first attempt: exactly one request each.
+    for k in ["chat:zalo:m2", "chat:zalo:m3"] {
+        assert_eq!(replies.iter().filter(|(k2, _)| k2.as_deref() == Some(k)).count(), 1);
+    }
+
+    // The worker's metrics: the retry and the replies.
+    let metrics = reqwest::get(format!("http://{metrics_addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("motcua_job_runs_total{kind=\"chat.reply\",outcome=\"retry\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("motcua_job_runs_total{kind=\"chat.reply\",outcome=\"done\"} 3"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("motcua_jobs{state=\"dead\"} 0"), "{metrics}");
     let text_of = |needle: &str| {
         replies
             .iter()
@@ -419,7 +495,7 @@ async fn applicants_can_stop_a_channel(backend: Backend) {
     let maildir = dir.join("maildir");
     let (_sink, smtp_port) = smtp_sink(&maildir);
     let (gw, gw_base) = gateway().await;
-    let config = config(&dir, smtp_port, &gw_base, "\"email\", \"sms\"");
+    let config = config(&dir, smtp_port, &gw_base, "\"email\", \"sms\"", 5);
     let (mut serve, line) = start(
         &db,
         &config,

@@ -103,6 +103,8 @@ pub struct Gateway {
     pub accepted: Arc<Mutex<Vec<Accepted>>>,
     pub zalo_down: Arc<AtomicBool>,
     pub refused: Arc<AtomicUsize>,
+    /// Answer only after 2.5 s (the message is still taken: the sender timed out, not us).
+    pub slow: Arc<AtomicBool>,
 }
 
 impl Gateway {
@@ -133,6 +135,9 @@ pub async fn gateway() -> (Gateway, String) {
         if uri.path() == "/zalo" && gw.zalo_down.load(Ordering::SeqCst) {
             gw.refused.fetch_add(1, Ordering::SeqCst);
             return StatusCode::SERVICE_UNAVAILABLE;
+        }
+        if gw.slow.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(2500)).await;
         }
         let key = headers
             .get("idempotency-key")
