@@ -249,7 +249,9 @@ pub async fn answer(
     let words: Vec<&str> = message.split_whitespace().collect();
     if let Some(pos) = words.iter().position(|w| looks_like_file_code(w)) {
         let code = words[pos];
-        let Some(secret) = words.get(pos + 1).or(pos.checked_sub(1).and_then(|p| words.get(p)))
+        let Some(secret) = words
+            .get(pos + 1)
+            .or(pos.checked_sub(1).and_then(|p| words.get(p)))
         else {
             return Ok(format!(
                 "Để tra cứu hồ sơ {code}, vui lòng gửi kèm mã tra cứu (PIN) in trên giấy tiếp nhận hoặc số điện thoại đã đăng ký, ví dụ: {code} 123456"

@@ -27,7 +27,12 @@ pub fn contact_hash(tenant_id: i64, channel: &str, contact: &str) -> Option<Stri
 }
 
 /// Whether the contact asked to receive nothing more on `channel`.
-pub async fn opted_out(conn: &mut Conn, tenant_id: i64, channel: &str, contact: &str) -> Result<bool> {
+pub async fn opted_out(
+    conn: &mut Conn,
+    tenant_id: i64,
+    channel: &str,
+    contact: &str,
+) -> Result<bool> {
     match contact_hash(tenant_id, channel, contact) {
         Some(h) => Ok(store::opted_out(conn, tenant_id, &h, channel).await?),
         None => Ok(false),

@@ -37,7 +37,13 @@ async fn seeded(backend: Backend, with_files: bool) -> (TestDb, App, i64) {
     (test_db, app, tenant)
 }
 
-fn config(dir: &Path, smtp_port: u16, gw_base: &str, channels: &str, timeout: u32) -> std::path::PathBuf {
+fn config(
+    dir: &Path,
+    smtp_port: u16,
+    gw_base: &str,
+    channels: &str,
+    timeout: u32,
+) -> std::path::PathBuf {
     let path = dir.join("motcua.toml");
     let att = dir.join("files");
     std::fs::write(
@@ -223,21 +229,36 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
 
     // What the work lists say is overdue and due soon, to compare with the digests.
     let unit = "000.21.20.H48";
-    let overdue = codes(&leader, format!("{base}/api/v1/files?unit={unit}&due=overdue&per_page=200")).await;
-    let soon: Vec<(String, String)> =
-        codes(&leader, format!("{base}/api/v1/files?unit={unit}&due=soon&per_page=200"))
-            .await
-            .into_iter()
-            .filter(|c| !overdue.contains(c))
-            .collect();
-    assert!(!overdue.is_empty() && !soon.is_empty(), "the demo has overdue and due-soon files");
-    let mine_overdue = codes(&specialist, format!("{base}/api/v1/files?mine=true&due=overdue&per_page=200")).await;
-    let mine_soon: Vec<(String, String)> =
-        codes(&specialist, format!("{base}/api/v1/files?mine=true&due=soon&per_page=200"))
-            .await
-            .into_iter()
-            .filter(|c| !mine_overdue.contains(c))
-            .collect();
+    let overdue = codes(
+        &leader,
+        format!("{base}/api/v1/files?unit={unit}&due=overdue&per_page=200"),
+    )
+    .await;
+    let soon: Vec<(String, String)> = codes(
+        &leader,
+        format!("{base}/api/v1/files?unit={unit}&due=soon&per_page=200"),
+    )
+    .await
+    .into_iter()
+    .filter(|c| !overdue.contains(c))
+    .collect();
+    assert!(
+        !overdue.is_empty() && !soon.is_empty(),
+        "the demo has overdue and due-soon files"
+    );
+    let mine_overdue = codes(
+        &specialist,
+        format!("{base}/api/v1/files?mine=true&due=overdue&per_page=200"),
+    )
+    .await;
+    let mine_soon: Vec<(String, String)> = codes(
+        &specialist,
+        format!("{base}/api/v1/files?mine=true&due=soon&per_page=200"),
+    )
+    .await
+    .into_iter()
+    .filter(|c| !mine_overdue.contains(c))
+    .collect();
 
     let (mut worker, _) = start(&db, &config, &["worker"], &dir.join("worker.log"));
 
@@ -255,7 +276,10 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     .await;
     assert!(!orphan_old.exists(), "an old unreferenced blob is deleted");
     assert!(!leftover.exists(), "a crash leftover is deleted");
-    assert!(orphan_fresh.exists(), "a fresh blob (upload in progress) is kept");
+    assert!(
+        orphan_fresh.exists(),
+        "a fresh blob (upload in progress) is kept"
+    );
     assert!(referenced.exists(), "a referenced blob is never deleted");
     let id = attached["id"].as_i64().unwrap();
     let r = counter
@@ -271,21 +295,36 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     let digest = wait_until("the leader's digest", 60, async || {
         mails_to(&maildir, "lanhdao.chiengle@demo.motcua.vn")
             .into_iter()
-            .find(|m| m["subject"].as_str().unwrap().starts_with("Hồ sơ cần xử lý ngày"))
+            .find(|m| {
+                m["subject"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Hồ sơ cần xử lý ngày")
+            })
     })
     .await;
     let subject = digest["subject"].as_str().unwrap();
     assert!(
-        subject.ends_with(&format!("{} quá hạn, {} sắp đến hạn", overdue.len(), soon.len())),
+        subject.ends_with(&format!(
+            "{} quá hạn, {} sắp đến hạn",
+            overdue.len(),
+            soon.len()
+        )),
         "{subject}"
     );
     let body = digest["body"].as_str().unwrap();
     assert!(body.starts_with("Kính gửi Quàng Văn Duyệt,"), "{body}");
-    assert!(body.contains(&format!("Hồ sơ đã quá hạn ({}):", overdue.len())), "{body}");
+    assert!(
+        body.contains(&format!("Hồ sơ đã quá hạn ({}):", overdue.len())),
+        "{body}"
+    );
     assert!(body.contains("https://motcua.sonla.gov.vn/ho-so"), "{body}");
     let expected: BTreeSet<String> = overdue.iter().chain(&soon).map(|c| c.0.clone()).collect();
     let got = listed(body);
-    assert!(!got.is_empty() && got.is_subset(&expected), "{got:?} ⊄ {expected:?}");
+    assert!(
+        !got.is_empty() && got.is_subset(&expected),
+        "{got:?} ⊄ {expected:?}"
+    );
     if expected.len() <= 30 {
         assert_eq!(got, expected);
     }
@@ -294,25 +333,41 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         let d = wait_until("the specialist's digest", 60, async || {
             mails_to(&maildir, "chuyenvien.chiengle@demo.motcua.vn")
                 .into_iter()
-                .find(|m| m["subject"].as_str().unwrap().starts_with("Hồ sơ cần xử lý ngày"))
+                .find(|m| {
+                    m["subject"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("Hồ sơ cần xử lý ngày")
+                })
         })
         .await;
-        let mine: BTreeSet<String> =
-            mine_overdue.iter().chain(&mine_soon).map(|c| c.0.clone()).collect();
+        let mine: BTreeSet<String> = mine_overdue
+            .iter()
+            .chain(&mine_soon)
+            .map(|c| c.0.clone())
+            .collect();
         assert_eq!(listed(d["body"].as_str().unwrap()), mine);
     }
 
     // Apology warnings: to the leader, for due-soon files still in processing, each naming
     // the cut-off (a working day before the deadline).
     let in_processing = [
-        "received", "at_agency", "assigned", "under_examination", "at_other_agency", "awaiting_approval",
+        "received",
+        "at_agency",
+        "assigned",
+        "under_examination",
+        "at_other_agency",
+        "awaiting_approval",
     ];
     let needing: Vec<&String> = soon
         .iter()
         .filter(|(_, s)| in_processing.contains(&s.as_str()))
         .map(|(c, _)| c)
         .collect();
-    assert!(!needing.is_empty(), "the demo has due-soon files in processing");
+    assert!(
+        !needing.is_empty(),
+        "the demo has due-soon files in processing"
+    );
     wait_until("every digest and warning to be sent", 90, async || {
         let (left,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1
@@ -334,15 +389,28 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     .await;
     let warnings: Vec<Value> = mails_to(&maildir, "lanhdao.chiengle@demo.motcua.vn")
         .into_iter()
-        .filter(|m| m["subject"].as_str().unwrap().contains("văn bản xin lỗi chậm nhất ngày"))
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .contains("văn bản xin lỗi chậm nhất ngày")
+        })
         .collect();
     for c in &needing {
         let w = warnings
             .iter()
-            .find(|m| m["subject"].as_str().unwrap().starts_with(&format!("Hồ sơ {c} sắp đến hạn")))
+            .find(|m| {
+                m["subject"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("Hồ sơ {c} sắp đến hạn"))
+            })
             .unwrap_or_else(|| panic!("no apology warning for {c}"));
         let body = w["body"].as_str().unwrap();
-        assert!(body.contains("(mẫu 04)") && body.contains("trước hạn ít nhất 01 ngày làm việc"), "{body}");
+        assert!(
+            body.contains("(mẫu 04)") && body.contains("trước hạn ít nhất 01 ngày làm việc"),
+            "{body}"
+        );
     }
     // Nobody with nothing due hears anything.
     assert!(mails_to(&maildir, "ranh@sonla.gov.vn").is_empty());
@@ -426,7 +494,12 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     );
     for (k, v) in &replies {
         assert_eq!(k.as_deref(), v["reference"].as_str());
-        assert!(replies.iter().filter(|(k2, _)| k2 == k).all(|(_, v2)| v2["text"] == v["text"]));
+        assert!(
+            replies
+                .iter()
+                .filter(|(k2, _)| k2 == k)
+                .all(|(_, v2)| v2["text"] == v["text"])
+        );
     }
     let (m1_attempts,): (i64,) = sqlx::query_as(
         "SELECT attempts FROM jobs WHERE tenant_id = $1 AND idempotency_key = 'chat:zalo:m1'",
@@ -438,7 +511,13 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     assert!(m1_attempts >= 2, "{m1_attempts}");
     // m2 and m3 went out on their first attempt: exactly one request each.
     for k in ["chat:zalo:m2", "chat:zalo:m3"] {
-        assert_eq!(replies.iter().filter(|(k2, _)| k2.as_deref() == Some(k)).count(), 1);
+        assert_eq!(
+            replies
+                .iter()
+                .filter(|(k2, _)| k2.as_deref() == Some(k))
+                .count(),
+            1
+        );
     }
 
     // The worker's metrics: the retry and the replies.
@@ -456,7 +535,10 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         metrics.contains("motcua_job_runs_total{kind=\"chat.reply\",outcome=\"done\"} 3"),
         "{metrics}"
     );
-    assert!(metrics.contains("motcua_jobs{state=\"dead\"} 0"), "{metrics}");
+    assert!(
+        metrics.contains("motcua_jobs{state=\"dead\"} 0"),
+        "{metrics}"
+    );
     let text_of = |needle: &str| {
         replies
             .iter()
@@ -470,13 +552,22 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         assert_eq!(v["channel"], "zalo");
     }
     let found = text_of("Tìm thấy");
-    assert!(found.contains("Thủ tục đăng ký khai sinh (1.001193"), "{found}");
-    assert!(found.contains("https://motcua.sonla.gov.vn/thu-tuc/1.001193"), "{found}");
+    assert!(
+        found.contains("Thủ tục đăng ký khai sinh (1.001193"),
+        "{found}"
+    );
+    assert!(
+        found.contains("https://motcua.sonla.gov.vn/thu-tuc/1.001193"),
+        "{found}"
+    );
     let ask = text_of("vui lòng gửi kèm mã tra cứu");
     assert!(ask.contains(&code), "{ask}");
     let status = text_of(&format!("Hồ sơ {code} (Thủ tục đăng ký khai sinh): "));
     assert!(status.contains("Ngày hẹn trả kết quả: "), "{status}");
-    assert!(!status.contains("Lò Văn Hỏi") && !status.contains("0987"), "{status}");
+    assert!(
+        !status.contains("Lò Văn Hỏi") && !status.contains("0987"),
+        "{status}"
+    );
 
     assert_eq!(mails(&maildir).len(), sent, "nothing was e-mailed twice");
     assert!(worker.terminate().success());
@@ -522,7 +613,10 @@ async fn applicants_can_stop_a_channel(backend: Backend) {
     .await;
     let sms = &gw.accepted("/sms")[0].1;
     assert!(
-        sms["text"].as_str().unwrap().ends_with("Ngừng nhận tin: https://motcua.sonla.gov.vn/ngung-nhan-tin"),
+        sms["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Ngừng nhận tin: https://motcua.sonla.gov.vn/ngung-nhan-tin"),
         "{sms}"
     );
 
@@ -608,16 +702,21 @@ async fn applicants_can_stop_a_channel(backend: Backend) {
     })
     .await;
     assert_eq!(gw.accepted("/sms").len(), 1, "no SMS after the opt-out");
-    assert!(mails(&maildir)
-        .iter()
-        .any(|m| m["subject"] == format!("Hồ sơ {second_code} đã được tiếp nhận")));
+    assert!(
+        mails(&maildir)
+            .iter()
+            .any(|m| m["subject"] == format!("Hồ sơ {second_code} đã được tiếp nhận"))
+    );
     let stored: Vec<(String, String)> =
         sqlx::query_as("SELECT contact_hash, channel FROM notify_optouts ORDER BY channel")
             .fetch_all(app.db.reader())
             .await
             .unwrap();
     assert_eq!(stored.len(), 2);
-    assert_eq!((stored[0].1.as_str(), stored[1].1.as_str()), ("sms", "zalo"));
+    assert_eq!(
+        (stored[0].1.as_str(), stored[1].1.as_str()),
+        ("sms", "zalo")
+    );
     assert_eq!(stored[0].0, stored[1].0, "one contact, hashed: {stored:?}");
     assert!(!stored[0].0.contains("0912"));
     assert!(serve.terminate().success());

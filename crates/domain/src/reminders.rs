@@ -32,8 +32,9 @@ pub fn apology_warning_horizon(
 ) -> Result<Date, CalendarError> {
     let ahead = i32::try_from(lead_working_days.saturating_add(1)).unwrap_or(i32::MAX);
     let last = cal.add_working_days(today, ahead)?;
-    last.tomorrow()
-        .map_err(|_| CalendarError::OutOfRange { date: last.to_string() })
+    last.tomorrow().map_err(|_| CalendarError::OutOfRange {
+        date: last.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Replies to chat messages (the chat lookup), through the notification gateway of the
 //! platform; recorded once accepted, so a retried job does not answer twice.
 
+use crate::JobError;
 use crate::notify::{Channel, TenantNotify};
 use crate::worker::{Running, Shared, now};
-use crate::JobError;
 use motcua_store::commit;
 use motcua_store::jobs as store;
 use serde::Deserialize;

@@ -23,8 +23,11 @@ fn is_blob_name(name: &str) -> bool {
     name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// Blobs (path, SHA-256) and leftover temporary files.
+type Found = (Vec<(PathBuf, String)>, Vec<PathBuf>);
+
 /// Blobs and leftover temporary files last modified before `cutoff`.
-fn old_entries(dir: &Path, cutoff: SystemTime) -> std::io::Result<(Vec<(PathBuf, String)>, Vec<PathBuf>)> {
+fn old_entries(dir: &Path, cutoff: SystemTime) -> std::io::Result<Found> {
     let mut blobs = Vec::new();
     let mut temps = Vec::new();
     let Ok(top) = std::fs::read_dir(dir) else {
@@ -42,7 +45,9 @@ fn old_entries(dir: &Path, cutoff: SystemTime) -> std::io::Result<(Vec<(PathBuf,
             }
             if is_blob_name(&name) {
                 blobs.push((entry.path(), name));
-            } else if name.starts_with('.') && (name.ends_with(".tmp") || name.ends_with(".cleanup")) {
+            } else if name.starts_with('.')
+                && (name.ends_with(".tmp") || name.ends_with(".cleanup"))
+            {
                 temps.push(entry.path());
             }
         }
@@ -100,8 +105,14 @@ pub(crate) async fn attachments(shared: &Shared, job: &Running) -> Result<(), Jo
         referenced?;
     }
     for t in temps {
-        let name = t.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match name.strip_prefix('.').and_then(|n| n.strip_suffix(".cleanup")) {
+        let name = t
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".cleanup"))
+        {
             // Moved aside by a clean-up that stopped half-way: put back, judged again next time.
             Some(sha) if is_blob_name(sha) => {
                 let back = t.with_file_name(sha);

@@ -182,8 +182,13 @@ async fn notify(shared: &Shared, job: &Running) -> Result<(), JobError> {
     };
     if let Some(contact) = contact {
         let mut conn = shared.db.read_conn().await?;
-        if motcua_app::notify_prefs::opted_out(&mut conn, job.tenant_id, p.channel.as_str(), contact)
-            .await?
+        if motcua_app::notify_prefs::opted_out(
+            &mut conn,
+            job.tenant_id,
+            p.channel.as_str(),
+            contact,
+        )
+        .await?
         {
             drop(conn);
             return job.finish_alone(shared).await;

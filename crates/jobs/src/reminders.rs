@@ -130,7 +130,10 @@ pub(crate) async fn digest(shared: &Shared, job: &Running) -> Result<(), JobErro
         .day
         .parse()
         .map_err(|_| JobError::Permanent("bad day in payload".into()))?;
-    let signature = tenant.signature.as_deref().unwrap_or("Hệ thống một cửa điện tử");
+    let signature = tenant
+        .signature
+        .as_deref()
+        .unwrap_or("Hệ thống một cửa điện tử");
     let message = staff::digest(
         &actor.display_name,
         day,
@@ -171,7 +174,10 @@ pub(crate) async fn apology(shared: &Shared, job: &Running) -> Result<(), JobErr
     let Some(notice) = reminders::apology_notice(app, &actor, p.file_id).await? else {
         return job.finish_alone(shared).await;
     };
-    let signature = tenant.signature.as_deref().unwrap_or("Hệ thống một cửa điện tử");
+    let signature = tenant
+        .signature
+        .as_deref()
+        .unwrap_or("Hệ thống một cửa điện tử");
     let message = staff::apology_warning(
         &actor.display_name,
         &notice,

@@ -3,8 +3,8 @@
 
 use crate::notify::Notifier;
 use crate::{JobError, JobMetrics, handlers, kind};
-use motcua_store::jobs::{self as store, ClaimedJob, NewJob};
 use motcua_app::App;
+use motcua_store::jobs::{self as store, ClaimedJob, NewJob};
 use motcua_store::{Db, commit, tenants};
 use serde::Deserialize;
 use std::future::Future;
@@ -215,8 +215,14 @@ async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_s
         let mut tx = shared.db.begin().await?;
         store::dispatch_outbox(&mut tx, backend, tenant.id, now, 100).await?;
         schedule_daily(&mut tx, tenant.id, now).await?;
-        crate::schedule::daily(shared, &mut tx, &tenant, Some(tenant.id) == first_tenant, now)
-            .await?;
+        crate::schedule::daily(
+            shared,
+            &mut tx,
+            &tenant,
+            Some(tenant.id) == first_tenant,
+            now,
+        )
+        .await?;
         let buried = store::bury_expired(&mut tx, tenant.id, now, config.max_attempts).await?;
         let left = limit - claimed.len() as i64;
         let jobs = if left > 0 {

@@ -81,7 +81,6 @@ pub fn start(db: &TestDb, config: &Path, args: &[&str], stderr: &Path) -> (Proc,
     (Proc { child }, line.trim().to_owned())
 }
 
-
 pub async fn wait_until<T>(what: &str, secs: u64, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
@@ -92,7 +91,6 @@ pub async fn wait_until<T>(what: &str, secs: u64, mut probe: impl AsyncFnMut() -
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
-
 
 /// A request the gateway accepted: path, Idempotency-Key header, JSON body.
 pub type Accepted = (String, Option<String>, Value);
@@ -237,4 +235,3 @@ pub async fn post(who: &(reqwest::Client, String), url: String, body: Value) -> 
         .await
         .unwrap()
 }
-

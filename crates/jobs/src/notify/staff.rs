@@ -92,7 +92,13 @@ pub fn apology_warning(
         date_vi(n.cutoff)
     );
     let link = public_url
-        .map(|u| format!("\nXem hồ sơ: {}/ho-so/{}\n", u.trim_end_matches('/'), n.file_id))
+        .map(|u| {
+            format!(
+                "\nXem hồ sơ: {}/ho-so/{}\n",
+                u.trim_end_matches('/'),
+                n.file_id
+            )
+        })
         .unwrap_or_default();
     let text = format!(
         "Kính gửi {name},\n\nHồ sơ {} ({}) có hạn trả kết quả {}. Nếu không thể trả kết quả đúng hạn, \

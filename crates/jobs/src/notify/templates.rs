@@ -178,8 +178,14 @@ mod tests {
             "{}",
             m.text
         );
-        let m = feedback_answered("PAKN-2026-0042", Some("https://motcua.sonla.gov.vn/pakn/42"));
-        assert_eq!(m.subject, "Phản ánh, kiến nghị PAKN-2026-0042 đã được trả lời");
+        let m = feedback_answered(
+            "PAKN-2026-0042",
+            Some("https://motcua.sonla.gov.vn/pakn/42"),
+        );
+        assert_eq!(
+            m.subject,
+            "Phản ánh, kiến nghị PAKN-2026-0042 đã được trả lời"
+        );
         assert!(m.text.contains("https://motcua.sonla.gov.vn/pakn/42"));
     }
 

@@ -3,8 +3,8 @@
 //! and chooses the channels to stop.
 
 use super::{
-    Chrome, PageResult, anonymous_form_ok, anonymous_form_token, expired_form, message_vi,
-    render, with_form_cookie,
+    Chrome, PageResult, anonymous_form_ok, anonymous_form_token, expired_form, message_vi, render,
+    with_form_cookie,
 };
 use crate::ctx::Ctx;
 use crate::state::AppState;
