@@ -34,6 +34,14 @@ impl Digest {
     }
 }
 
+/// Whether today (Vietnam's date) is a working day on the province's calendar: reminders
+/// are sent on working days only.
+pub async fn today_is_working_day(app: &App, tenant_id: i64) -> Result<bool> {
+    let today = app.now().to_zoned(utc7()).date();
+    let cal = calendar::working_calendar(app, tenant_id, None).await?;
+    Ok(cal.is_working_day(today))
+}
+
 /// Staff who get a digest (active, with an e-mail address, holding a digest role).
 pub async fn digest_recipients(app: &App, tenant_id: i64) -> Result<Vec<i64>> {
     let roles: Vec<&str> = DIGEST_ROLES.iter().map(|r| r.as_str()).collect();

@@ -54,6 +54,7 @@ fn config(
              [notify]\nsmtp_url = \"smtp://127.0.0.1:{smtp_port}\"\n\
              sms_gateway_url = \"{gw_base}/sms\"\nzalo_gateway_url = \"{gw_base}/zalo\"\n\
              gateway_token = \"gw-secret\"\ntimeout_seconds = {timeout}\npublic_url = \"https://motcua.sonla.gov.vn\"\ndigest_hour = 0\n\
+             reminders_on_working_days_only = false\n\
              [notify.tenants.{t}]\nchannels = [{channels}]\n\
              email_from = \"Một cửa Sơn La <motcua@sonla.gov.vn>\"\nsignature = \"UBND phường Chiềng Lề\"\nzalo_oa_id = \"4318\"\n\
              [chat.zalo.{t}]\napp_id = \"{APP_ID}\"\noa_secret_key = \"{OA_SECRET}\"\n",

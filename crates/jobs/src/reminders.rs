@@ -36,6 +36,11 @@ fn json<T: Serialize>(v: &T) -> Result<String, JobError> {
 pub(crate) async fn daily(shared: &Shared, job: &Running) -> Result<(), JobError> {
     let Daily { day } = crate::handlers::payload(job)?;
     let app = &shared.app;
+    if shared.notifier.config.reminders_on_working_days_only
+        && !reminders::today_is_working_day(app, job.tenant_id).await?
+    {
+        return job.finish_alone(shared).await;
+    }
     let recipients = reminders::digest_recipients(app, job.tenant_id).await?;
     let warnings = reminders::apology_warnings(app, job.tenant_id).await?;
     let now = now();

@@ -56,6 +56,8 @@ pub struct NotifyConfig {
     /// Local hour (Asia/Ho_Chi_Minh, 0–23) from which the day's digest and apology warnings
     /// go to officers and leaders.
     pub digest_hour: u8,
+    /// Send the digest and apology warnings only on the province's working days.
+    pub reminders_on_working_days_only: bool,
     /// Per tenant code.
     pub tenants: BTreeMap<String, TenantNotify>,
 }
@@ -70,6 +72,7 @@ impl Default for NotifyConfig {
             timeout_seconds: 10,
             public_url: None,
             digest_hour: 7,
+            reminders_on_working_days_only: true,
             tenants: BTreeMap::new(),
         }
     }
