@@ -211,6 +211,24 @@ fn looks_like_file_code(word: &str) -> bool {
         && parts[2].chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// A lookup request: the file code in the message, and the secret after it (a PIN or a phone
+/// number, possibly written in groups: "0912 345 678"). Other words ("tra cứu", "mã") are
+/// ignored, so they do not count as a wrong secret.
+fn lookup_request(message: &str) -> Option<(&str, Option<String>)> {
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let pos = words.iter().position(|w| looks_like_file_code(w))?;
+    let secret: String = words[pos + 1..]
+        .iter()
+        .skip_while(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '+'))
+        .take_while(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '.' | '-'))
+        })
+        .copied()
+        .collect();
+    Some((words[pos], Some(secret).filter(|s| !s.is_empty())))
+}
+
 /// Leading words of a request that are not part of a procedure's name ("tìm thủ tục …").
 const LEADING_WORDS: [&str; 8] = ["tim", "kiem", "tra", "cuu", "thu", "tuc", "ve", "hoi"];
 
@@ -246,19 +264,14 @@ pub async fn answer(
     public_url: Option<&str>,
 ) -> Result<String> {
     let message: String = message.chars().take(500).collect();
-    let words: Vec<&str> = message.split_whitespace().collect();
-    if let Some(pos) = words.iter().position(|w| looks_like_file_code(w)) {
-        let code = words[pos];
-        let Some(secret) = words
-            .get(pos + 1)
-            .or(pos.checked_sub(1).and_then(|p| words.get(p)))
-        else {
+    if let Some((code, secret)) = lookup_request(&message) {
+        let Some(secret) = secret else {
             return Ok(format!(
                 "Để tra cứu hồ sơ {code}, vui lòng gửi kèm mã tra cứu (PIN) in trên giấy tiếp nhận hoặc số điện thoại đã đăng ký, ví dụ: {code} 123456"
             ));
         };
         return Ok(
-            match crate::files::lookup(app, tenant_id, code, secret).await {
+            match crate::files::lookup(app, tenant_id, code, &secret).await {
                 Ok(status) => status_text(&status),
                 Err(AppError::NotFound(_)) => format!(
                     "Không tìm thấy hồ sơ {code} với mã tra cứu này. Vui lòng kiểm tra lại mã hồ sơ và mã tra cứu (PIN) hoặc số điện thoại đã đăng ký."
@@ -388,6 +401,24 @@ mod tests {
         assert_eq!(m.text, "dang ky khai sinh");
         let follow = br#"{"app_id":"360846524940903967","event_name":"follow","timestamp":"1"}"#;
         assert_eq!(z.message(follow).unwrap(), None);
+    }
+
+    #[test]
+    fn the_secret_is_the_number_after_the_code_in_groups_or_not() {
+        let code = "000.21.20.H48-260105-0001";
+        assert_eq!(
+            lookup_request(&format!("tra cứu {code} mã 123456")),
+            Some((code, Some("123456".to_owned())))
+        );
+        assert_eq!(
+            lookup_request(&format!("{code} 0912 345 678")),
+            Some((code, Some("0912345678".to_owned())))
+        );
+        assert_eq!(
+            lookup_request(&format!("tra cuu {code}")),
+            Some((code, None))
+        );
+        assert_eq!(lookup_request("dang ky khai sinh"), None);
     }
 
     #[test]

@@ -445,7 +445,7 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
     for (id, text) in [
         ("m1", "tìm thủ tục dang ky khai sinh".to_owned()),
         ("m2", code.clone()),
-        ("m3", format!("{code} {pin}")),
+        ("m3", format!("Tra cứu hồ sơ {code} mã {pin}")),
     ] {
         let (body, sig) = zalo_event(id, &text);
         let r = webhook(&base, &body, &sig).await;
@@ -469,7 +469,7 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
         }
     }
     // Zalo re-delivers a message it thinks we missed: answered once.
-    let (body, sig) = zalo_event("m3", &format!("{code} {pin}"));
+    let (body, sig) = zalo_event("m3", &format!("Tra cứu hồ sơ {code} mã {pin}"));
     let ack: Value = webhook(&base, &body, &sig).await.json().await.unwrap();
     assert_eq!(ack["replied"], false);
     wait_until("every chat reply to be done", 60, async || {
