@@ -413,6 +413,21 @@ async fn staff_reminders_chat_lookup_and_attachment_cleanup(backend: Backend) {
             "{body}"
         );
     }
+    // The work list marks the same files.
+    let soon_rows = get(
+        &leader,
+        format!("{base}/api/v1/files?unit={unit}&due=soon&per_page=200"),
+    )
+    .await;
+    for row in soon_rows["items"].as_array().unwrap() {
+        let c = row["code"].as_str().unwrap().to_owned();
+        if needing.contains(&&c) {
+            assert_eq!(row["apology_needed"], true, "{row}");
+        }
+        if row["urgency"] == "overdue" {
+            assert_eq!(row["apology_needed"], false, "{row}");
+        }
+    }
     // Nobody with nothing due hears anything.
     assert!(mails_to(&maildir, "ranh@sonla.gov.vn").is_empty());
 
