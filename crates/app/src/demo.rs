@@ -260,7 +260,8 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>> {
         let input = StaffInput {
             username: (*username).into(),
             display_name: (*display_name).into(),
-            email: None,
+            // So the daily digest and apology warnings have somewhere to go.
+            email: Some(format!("{username}@demo.motcua.vn")),
             phone: None,
             password: DEMO_PASSWORD.into(),
             unit_code: (*unit_code).into(),

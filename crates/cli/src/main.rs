@@ -48,7 +48,11 @@ enum Command {
         no_jobs: bool,
     },
     /// Run only background workers (notifications, clean-up); any number may run at once.
-    Worker,
+    Worker {
+        /// Serve Prometheus metrics (queue depth, job latency, failures) at http://ADDR/metrics.
+        #[arg(long)]
+        metrics_addr: Option<String>,
+    },
     /// Background jobs.
     #[command(subcommand)]
     Jobs(JobsCommand),
@@ -325,18 +329,39 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let app = open(&config).await?;
             serve(app, &config, bind.as_deref(), None).await
         }
-        Command::Worker => {
+        Command::Worker { metrics_addr } => {
             let app = open(&config).await?;
+            let job_metrics = motcua_jobs::JobMetrics::default();
+            let metrics_server = match metrics_addr {
+                Some(addr) => {
+                    let listener = tokio::net::TcpListener::bind(&addr)
+                        .await
+                        .map_err(|e| Failure::input(format!("--metrics-addr {addr}: {e}")))?;
+                    let mut metrics = motcua_web::metrics::Metrics::default();
+                    metrics.register_with(|r| job_metrics.register(r));
+                    let router = motcua_web::metrics_router(app.clone(), metrics);
+                    tracing::info!(addr = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "metrics served");
+                    Some(tokio::spawn(motcua_web::serve(
+                        listener,
+                        router,
+                        std::future::pending(),
+                    )))
+                }
+                None => None,
+            };
             let worker = motcua_jobs::Worker::new(
-                app.db.clone(),
+                app.clone(),
                 config.jobs.clone(),
                 config.notify.clone(),
-                motcua_jobs::JobMetrics::default(),
+                job_metrics,
             )
             .map_err(Failure::input)?;
             println!("worker {} started", worker.id());
             let _ = std::io::stdout().flush();
             worker.run(shutdown_signal()).await;
+            if let Some(server) = metrics_server {
+                server.abort();
+            }
             app.db.close().await;
             tracing::info!("stopped");
             Ok(())
@@ -597,6 +622,7 @@ async fn serve(
         max_body_bytes: config.max_body_kib.clamp(16, 64 * 1024) * 1024,
         public_url: config.public_url.clone(),
         trust_forwarded: config.trust_forwarded,
+        chat: config.chat.clone(),
     };
     let db = app.db.clone();
     let mut metrics = motcua_web::metrics::Metrics::default();
@@ -608,7 +634,7 @@ async fn serve(
         let job_metrics = motcua_jobs::JobMetrics::default();
         metrics.register_with(|r| job_metrics.register(r));
         let worker = motcua_jobs::Worker::new(
-            db.clone(),
+            app.clone(),
             config.jobs.clone(),
             config.notify.clone(),
             job_metrics,

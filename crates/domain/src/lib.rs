@@ -6,6 +6,7 @@ pub mod file;
 pub mod org;
 pub mod permission;
 pub mod reform_index;
+pub mod reminders;
 pub mod report;
 pub mod rules;
 pub mod text;

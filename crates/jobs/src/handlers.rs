@@ -17,11 +17,16 @@ pub(crate) async fn run(shared: &Shared, job: &Running) -> Result<(), JobError> 
         kind::NOTIFY => notify(shared, job).await,
         kind::SESSIONS_EXPIRE => sessions_expire(shared, job).await,
         kind::PROBE => probe(shared, job).await,
+        kind::REMINDERS_DAILY => crate::reminders::daily(shared, job).await,
+        kind::DIGEST_SEND => crate::reminders::digest(shared, job).await,
+        kind::APOLOGY_WARN => crate::reminders::apology(shared, job).await,
+        kind::CHAT_REPLY => crate::chat::reply(shared, job).await,
+        kind::ATTACHMENTS_CLEANUP => crate::cleanup::attachments(shared, job).await,
         _ => Err(JobError::Permanent("unknown job kind".into())),
     }
 }
 
-fn payload<T: for<'de> Deserialize<'de>>(job: &Running) -> Result<T, JobError> {
+pub(crate) fn payload<T: for<'de> Deserialize<'de>>(job: &Running) -> Result<T, JobError> {
     serde_json::from_str(&job.job.payload_json)
         .map_err(|e| JobError::Permanent(format!("malformed payload: {e}")))
 }
@@ -155,16 +160,40 @@ async fn notify(shared: &Shared, job: &Running) -> Result<(), JobError> {
         .public_url
         .as_deref()
         .map(|u| format!("{}/tra-cuu", u.trim_end_matches('/')));
+    let optout_url = config
+        .public_url
+        .as_deref()
+        .map(|u| format!("{}/ngung-nhan-tin", u.trim_end_matches('/')));
     let facts = MessageFacts {
         code,
         procedure: &procedure,
         appointment_date: file.appointment_date.as_deref(),
         missing_items: &p.missing_items,
         lookup_url: lookup_url.as_deref(),
+        optout_url: optout_url.as_deref(),
     };
     let Some(message) = templates::render(p.notice, &facts) else {
         return job.finish_alone(shared).await;
     };
+    // The applicant may have stopped this channel for their contact since.
+    let contact = match p.channel {
+        Channel::Email => file.applicant_email.as_deref(),
+        Channel::Sms | Channel::Zalo => file.applicant_phone.as_deref(),
+    };
+    if let Some(contact) = contact {
+        let mut conn = shared.db.read_conn().await?;
+        if motcua_app::notify_prefs::opted_out(
+            &mut conn,
+            job.tenant_id,
+            p.channel.as_str(),
+            contact,
+        )
+        .await?
+        {
+            drop(conn);
+            return job.finish_alone(shared).await;
+        }
+    }
     match p.channel {
         Channel::Email => {
             let Some(address) = file.applicant_email.as_deref() else {

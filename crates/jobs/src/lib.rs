@@ -15,9 +15,13 @@
 //!
 //! Logs name the job id and kind only: no addresses, names or message text.
 
+mod chat;
+mod cleanup;
 mod handlers;
 pub mod metrics;
 pub mod notify;
+mod reminders;
+mod schedule;
 mod worker;
 
 pub use metrics::JobMetrics;
@@ -36,6 +40,19 @@ pub mod kind {
     pub const SESSIONS_EXPIRE: &str = "sessions.expire";
     /// The queue's self-test: sleep, then record one row (`motcua jobs probe`).
     pub const PROBE: &str = "probe";
+    /// Daily, from the digest hour: queue one digest per officer and leader, and one apology
+    /// warning per file and recipient.
+    pub const REMINDERS_DAILY: &str = "reminders.daily";
+    /// One officer's digest of files due soon and overdue (nothing sent when there is none).
+    pub const DIGEST_SEND: &str = "digest.send";
+    /// Tell one officer that a file needs its apology letter before the cut-off.
+    pub const APOLOGY_WARN: &str = "apology.warn";
+    /// Send the answer to a chat message through the platform's gateway.
+    pub const CHAT_REPLY: &str = motcua_app::chat::REPLY_JOB;
+    /// Daily: delete stored documents no row refers to, after a grace period.
+    pub const ATTACHMENTS_CLEANUP: &str = "attachments.cleanup";
+    /// Outbox topic of an answered feedback (phản ánh, kiến nghị): tell the sender.
+    pub const FEEDBACK_ANSWERED: &str = "feedback.answered";
 }
 
 /// Why a job did not finish.
@@ -50,6 +67,13 @@ pub enum JobError {
     /// Another worker took the job over (this one was too slow); nothing was committed.
     #[error("lease lost")]
     LeaseLost,
+}
+
+impl From<motcua_app::AppError> for JobError {
+    fn from(err: motcua_app::AppError) -> Self {
+        // The stable code only: messages may quote user input.
+        JobError::Retry(format!("app: {}", err.code()))
+    }
 }
 
 impl From<motcua_store::StoreError> for JobError {

@@ -3,6 +3,7 @@
 
 use crate::notify::Notifier;
 use crate::{JobError, JobMetrics, handlers, kind};
+use motcua_app::App;
 use motcua_store::jobs::{self as store, ClaimedJob, NewJob};
 use motcua_store::{Db, commit, tenants};
 use serde::Deserialize;
@@ -30,6 +31,9 @@ pub struct WorkerConfig {
     pub poll_millis: u64,
     /// On shutdown, how long to wait for running jobs before leaving them to their leases.
     pub shutdown_grace_seconds: u64,
+    /// The daily attachment clean-up removes stored documents no row refers to once they are
+    /// older than this (far longer than any upload takes between writing and committing).
+    pub attachments_grace_hours: u64,
 }
 
 impl Default for WorkerConfig {
@@ -42,6 +46,7 @@ impl Default for WorkerConfig {
             backoff_seconds: 30,
             poll_millis: 1000,
             shutdown_grace_seconds: 30,
+            attachments_grace_hours: 24,
         }
     }
 }
@@ -78,6 +83,7 @@ pub(crate) fn now() -> i64 {
 
 /// What every running job can reach.
 pub(crate) struct Shared {
+    pub app: App,
     pub db: Db,
     pub config: WorkerConfig,
     pub id: String,
@@ -122,7 +128,7 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(
-        db: Db,
+        app: App,
         config: WorkerConfig,
         notify: crate::NotifyConfig,
         metrics: JobMetrics,
@@ -130,7 +136,8 @@ impl Worker {
         let notifier = Notifier::new(notify)?;
         Ok(Worker {
             shared: Arc::new(Shared {
-                db,
+                db: app.db.clone(),
+                app,
                 config,
                 id: worker_id(),
                 notifier,
@@ -201,11 +208,21 @@ async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_s
     let config = &shared.config;
     let backend = shared.db.backend();
     let mut claimed = Vec::new();
+    // The attachment store is shared by every tenant: its clean-up is queued under the first.
+    let first_tenant = tenants.iter().map(|t| t.id).min();
     for tenant in tenants {
         let now = now();
         let mut tx = shared.db.begin().await?;
         store::dispatch_outbox(&mut tx, backend, tenant.id, now, 100).await?;
         schedule_daily(&mut tx, tenant.id, now).await?;
+        crate::schedule::daily(
+            shared,
+            &mut tx,
+            &tenant,
+            Some(tenant.id) == first_tenant,
+            now,
+        )
+        .await?;
         let buried = store::bury_expired(&mut tx, tenant.id, now, config.max_attempts).await?;
         let left = limit - claimed.len() as i64;
         let jobs = if left > 0 {

@@ -371,6 +371,8 @@ pub struct QueueRow {
     pub received_at: Option<i64>,
     pub due_at: Option<i64>,
     pub version: i64,
+    /// When the apology letter was issued, if it was.
+    pub apology_at: Option<i64>,
 }
 
 /// Work-list filters. Empty strings and `None` mean "any".
@@ -393,7 +395,8 @@ pub const MAX_QUEUE_STATES: usize = 8;
 macro_rules! queue_select {
     () => {
         "SELECT f.id, f.code, p.code AS procedure_code, p.name AS procedure_name, f.applicant_name, f.channel,
-                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version
+                f.state, u.code AS current_unit_code, f.assignee_id, f.received_at, f.due_at, f.version,
+                f.apology_at
          FROM files f
          JOIN units u ON u.tenant_id = f.tenant_id AND u.id = f.current_unit_id
          JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id "

@@ -40,6 +40,21 @@ pub fn router(app: App, config: WebConfig) -> Router {
     router_with_metrics(app, config, metrics::Metrics::default())
 }
 
+/// Only `/metrics`, `/healthz` and `/readyz`: for a process that runs workers and no pages
+/// (`motcua worker --metrics-addr`). Queue depth is read from the database at scrape time.
+pub fn metrics_router(app: App, metrics: metrics::Metrics) -> Router {
+    let state = AppState {
+        app,
+        config: Arc::new(WebConfig::default()),
+        metrics: Arc::new(metrics),
+    };
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .with_state(state)
+}
+
 /// The router, exposing `metrics` (to which the caller may have added its own) at `/metrics`.
 pub fn router_with_metrics(app: App, config: WebConfig, metrics: metrics::Metrics) -> Router {
     let state = AppState {

@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         api::reform_index::results_xlsx, api::reform_index::results_pdf, api::reform_index::publish,
         api::reform_index::tasks, api::reform_index::add_task, api::reform_index::report_progress,
         api::reform_index::inspections, api::reform_index::add_inspection,
+        api::chat::zalo, api::chat::opt_out,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),
@@ -52,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
         (name = "reform-index", description = "Administrative-reform index (Chỉ số CCHC): criteria sets, self-assessment, appraisal, results"),
+        (name = "chat", description = "Chat platforms' webhooks: file and procedure lookup by chat (Zalo OA)"),
     )
 )]
 pub struct ApiDoc;

@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded: bool,
+    /// Chat platforms whose webhooks answer file and procedure lookups.
+    pub chat: motcua_app::chat::ChatConfig,
 }
 
 impl Default for WebConfig {
@@ -25,6 +27,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             public_url: None,
             trust_forwarded: false,
+            chat: motcua_app::chat::ChatConfig::default(),
         }
     }
 }

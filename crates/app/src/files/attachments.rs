@@ -123,7 +123,15 @@ pub(crate) fn blob_path(dir: &Path, sha: &str) -> PathBuf {
 /// Writes the bytes under their hash unless already there; durable before it returns.
 pub(crate) fn store_blob(dir: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     let path = blob_path(dir, sha);
-    if path.exists() {
+    // Already stored: touch it before the row is written, so the daily clean-up (which
+    // deletes only unreferenced blobs untouched for a grace period) leaves it alone. If it
+    // vanished meanwhile (moved aside by the clean-up), write it anew.
+    if std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .is_ok()
+    {
         return Ok(());
     }
     let parent = path.parent().unwrap_or(dir);

@@ -26,3 +26,8 @@ pub use read::{
     QueueQuery, StateCount, assignable_at_unit, counts, detail, lookup, queue,
 };
 pub use receipt::{place_name, print_receipt};
+
+/// For the reminders: the same scope check and record parsing as the file pages.
+pub(crate) use read::load_scoped;
+pub(crate) use read::verify_secret;
+pub(crate) use row::record_of as parse_record;

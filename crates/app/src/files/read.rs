@@ -320,6 +320,9 @@ pub struct QueueItem {
     /// files still being processed.
     pub urgency: Option<String>,
     pub version: i64,
+    /// Due soon, still being processed and without an apology letter: if it cannot be
+    /// finished in time, the letter is due at least one working day before the deadline.
+    pub apology_needed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -435,7 +438,14 @@ pub async fn queue(app: &App, actor: &Actor, query: &QueueQuery) -> Result<FileP
 }
 
 pub(crate) fn queue_item(r: store::QueueRow, urgency: Option<&str>) -> QueueItem {
+    let apology_needed = urgency == Some("soon")
+        && r.apology_at.is_none()
+        && FileState::parse(&r.state).is_some_and(|s| {
+            s.is_in_processing()
+                && !matches!(s, FileState::Approved | FileState::AwaitingSupplement)
+        });
     QueueItem {
+        apology_needed,
         state_label: FileState::parse(&r.state)
             .map_or("", FileState::label_vi)
             .to_owned(),

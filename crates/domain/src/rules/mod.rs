@@ -75,6 +75,10 @@ pub struct RuleSet {
     pub calendar_days_end: CalendarDayEnd,
     /// Default "due soon" window, in working hours.
     pub due_soon_warning_hours: u32,
+    /// An apology letter with a new date must be issued at least this many working days
+    /// before the old deadline ("chậm nhất 01 ngày trước ngày hết hạn").
+    #[serde(default = "one_working_day")]
+    pub apology_lead_working_days: u32,
     pub file_code_formats: Vec<FileCodeFormat>,
     pub forms: Vec<Form>,
 }
@@ -82,6 +86,10 @@ pub struct RuleSet {
 #[derive(Deserialize)]
 struct RulesFile {
     rule_sets: Vec<RuleSet>,
+}
+
+fn one_working_day() -> u32 {
+    1
 }
 
 const RULES_JSON: &str = include_str!("../../data/rule_versions.json");

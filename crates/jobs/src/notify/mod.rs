@@ -7,6 +7,7 @@
 //! message twice even if we retry after a lost answer. 2xx: sent. 408, 429, 5xx, timeouts and
 //! refused connections: retried with backoff. Other 4xx: dead at once (retrying will not help).
 
+pub mod staff;
 pub mod templates;
 
 use lettre::message::header::ContentType;
@@ -52,6 +53,11 @@ pub struct NotifyConfig {
     pub timeout_seconds: u64,
     /// Base of the public lookup page printed in messages (e.g. `https://motcua.sonla.gov.vn`).
     pub public_url: Option<String>,
+    /// Local hour (Asia/Ho_Chi_Minh, 0–23) from which the day's digest and apology warnings
+    /// go to officers and leaders.
+    pub digest_hour: u8,
+    /// Send the digest and apology warnings only on the province's working days.
+    pub reminders_on_working_days_only: bool,
     /// Per tenant code.
     pub tenants: BTreeMap<String, TenantNotify>,
 }
@@ -65,6 +71,8 @@ impl Default for NotifyConfig {
             gateway_token: None,
             timeout_seconds: 10,
             public_url: None,
+            digest_hour: 7,
+            reminders_on_working_days_only: true,
             tenants: BTreeMap::new(),
         }
     }
@@ -88,6 +96,13 @@ pub struct TenantNotify {
 impl NotifyConfig {
     pub fn tenant(&self, code: &str) -> Option<&TenantNotify> {
         self.tenants.get(code)
+    }
+
+    /// Whether staff reminders (digest, apology warnings) can go out for the tenant: they are
+    /// e-mails, so an SMTP relay and the tenant's sender address are needed.
+    pub fn staff_email(&self, tenant_code: &str) -> Option<&TenantNotify> {
+        self.tenant(tenant_code)
+            .filter(|t| self.smtp_url.is_some() && t.email_from.is_some())
     }
 
     /// Channels on for the tenant whose transport is configured.

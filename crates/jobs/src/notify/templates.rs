@@ -12,6 +12,8 @@ pub struct MessageFacts<'a> {
     pub missing_items: &'a [String],
     /// Where applicants look files up, if the province published one.
     pub lookup_url: Option<&'a str>,
+    /// Where applicants stop messages to their contact (the opt-out page).
+    pub optout_url: Option<&'a str>,
 }
 
 /// A message: subject (e-mail only) and text.
@@ -100,7 +102,25 @@ pub fn render(notice: Notice, f: &MessageFacts<'_>) -> Option<Message> {
         ),
         _ => return None,
     };
+    let text = match f.optout_url {
+        Some(u) => format!("{text} Ngừng nhận tin: {u}"),
+        None => text,
+    };
     Some(Message { subject, text })
+}
+
+/// An answered feedback (phản ánh, kiến nghị; outbox topic `feedback.answered`): the sender
+/// is told the answer is published, under the reference they were given.
+pub fn feedback_answered(reference: &str, answer_url: Option<&str>) -> Message {
+    Message {
+        subject: format!("Phản ánh, kiến nghị {reference} đã được trả lời"),
+        text: format!(
+            "Phản ánh, kiến nghị {reference} của ông/bà đã được cơ quan có thẩm quyền trả lời.{}",
+            answer_url
+                .map(|u| format!(" Xem nội dung trả lời tại {u}"))
+                .unwrap_or_default()
+        ),
+    }
 }
 
 /// The e-mail body around the message text.
@@ -122,6 +142,7 @@ mod tests {
             appointment_date: Some("2026-01-07"),
             missing_items: items,
             lookup_url: Some("https://motcua.sonla.gov.vn/tra-cuu"),
+            optout_url: None,
         }
     }
 
@@ -143,6 +164,29 @@ mod tests {
         }
         assert!(!announced(Notice::HandedOver));
         assert!(render(Notice::HandedOver, &facts(&items)).is_none());
+    }
+
+    #[test]
+    fn messages_end_with_the_opt_out_link_and_feedback_answers_name_the_reference() {
+        let items = vec![];
+        let mut f = facts(&items);
+        f.optout_url = Some("https://motcua.sonla.gov.vn/ngung-nhan-tin");
+        let m = render(Notice::ResultReady, &f).unwrap();
+        assert!(
+            m.text
+                .ends_with("Ngừng nhận tin: https://motcua.sonla.gov.vn/ngung-nhan-tin"),
+            "{}",
+            m.text
+        );
+        let m = feedback_answered(
+            "PAKN-2026-0042",
+            Some("https://motcua.sonla.gov.vn/pakn/42"),
+        );
+        assert_eq!(
+            m.subject,
+            "Phản ánh, kiến nghị PAKN-2026-0042 đã được trả lời"
+        );
+        assert!(m.text.contains("https://motcua.sonla.gov.vn/pakn/42"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod chat;
 pub mod files;
 pub mod jobs;
 pub mod org;
@@ -91,6 +92,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .merge(reform_index_routes())
+        .route("/chat/zalo", post(chat::zalo))
+        .route("/notifications/opt-out", post(chat::opt_out))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

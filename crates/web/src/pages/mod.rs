@@ -5,6 +5,7 @@ pub mod admin;
 pub mod calendar;
 pub mod docs;
 pub mod files;
+pub mod optout;
 pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .merge(files::routes())
         .merge(reform_index::routes())
+        .route("/ngung-nhan-tin", get(optout::form).post(optout::submit))
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
