@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod demo_files;
 mod error;
+pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod org;
@@ -58,6 +59,8 @@ pub struct Settings {
     pub attachments_dir: std::path::PathBuf,
     /// Largest attachment accepted, in bytes.
     pub max_attachment_bytes: usize,
+    /// Feedback and petitions: rate limits and retention of personal data.
+    pub feedback: feedback::FeedbackSettings,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             platform_code: "01".into(),
             attachments_dir: "motcua-files".into(),
             max_attachment_bytes: 10 * 1024 * 1024,
+            feedback: feedback::FeedbackSettings::default(),
         }
     }
 }

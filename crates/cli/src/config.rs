@@ -33,6 +33,8 @@ pub struct Config {
     pub jobs: motcua_jobs::WorkerConfig,
     /// Messages to applicants (`[notify]`).
     pub notify: motcua_jobs::NotifyConfig,
+    /// Feedback and petitions (`[feedback]`): rate limits, retention of personal data.
+    pub feedback: motcua_app::feedback::FeedbackSettings,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             max_attachment_kib: 10 * 1024,
             jobs: motcua_jobs::WorkerConfig::default(),
             notify: motcua_jobs::NotifyConfig::default(),
+            feedback: motcua_app::feedback::FeedbackSettings::default(),
         }
     }
 }

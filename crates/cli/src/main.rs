@@ -294,6 +294,7 @@ async fn open(config: &Config) -> Result<App, Failure> {
         platform_code: config.platform_code.clone(),
         attachments_dir: config.attachments_dir.clone().into(),
         max_attachment_bytes: config.max_attachment_kib.max(1) * 1024,
+        feedback: config.feedback.clone(),
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))
 }

@@ -11,6 +11,7 @@ pub mod catalogue;
 mod db;
 mod error;
 pub mod file_import;
+pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod reports;
