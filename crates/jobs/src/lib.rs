@@ -36,6 +36,8 @@ pub mod kind {
     pub const SESSIONS_EXPIRE: &str = "sessions.expire";
     /// The queue's self-test: sleep, then record one row (`motcua jobs probe`).
     pub const PROBE: &str = "probe";
+    /// A feedback item changed (from the outbox); messages to its sender come later.
+    pub const FEEDBACK_CHANGED: &str = "feedback.changed";
 }
 
 /// Why a job did not finish.

@@ -29,6 +29,10 @@ use utoipa::{Modify, OpenApi};
         api::reports::handling, api::reports::handling_xlsx, api::reports::handling_csv, api::reports::handling_pdf,
         api::audit::recent, api::audit::verify,
         api::jobs::list, api::jobs::retry,
+        api::feedback::challenge, api::feedback::submit, api::feedback::queue, api::feedback::detail,
+        api::feedback::act, api::feedback::lookup, api::feedback::sender_act, api::feedback::published,
+        api::feedback::stats, api::feedback::mine, api::feedback::export_personal_data,
+        api::feedback::erase_personal_data,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -41,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         (name = "reports", description = "Statistics and official reports (Biểu 06)"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
+        (name = "feedback", description = "Feedback and petitions (phản ánh, kiến nghị): submission, follow-up, handling, published answers"),
     )
 )]
 pub struct ApiDoc;

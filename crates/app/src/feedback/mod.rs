@@ -11,7 +11,7 @@ mod stats;
 mod submit;
 
 pub use act::{act, sender_act};
-pub use privacy::{PersonalData, erase_personal_data, erase_past_retention, export_personal_data};
+pub use privacy::{PURPOSE_VI, PersonalData, erase_personal_data, erase_past_retention, export_personal_data};
 pub use read::{
     FeedbackView, HistoryEntry, PublicStatus, PublishedAnswer, QueueItem, QueueQuery, SenderView,
     UnitRef, detail, lookup, mine, published, queue,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod org;
@@ -85,6 +86,19 @@ pub fn router() -> Router<AppState> {
         .route("/audit/verify", get(audit::verify))
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
+        .route("/feedback", get(feedback::queue).post(feedback::submit))
+        .route("/feedback/challenge", get(feedback::challenge))
+        .route("/feedback/lookup", post(feedback::lookup))
+        .route("/feedback/lookup/actions", post(feedback::sender_act))
+        .route("/feedback/published", get(feedback::published))
+        .route("/feedback/stats", get(feedback::stats))
+        .route("/feedback/{id}", get(feedback::detail))
+        .route("/feedback/{id}/actions", post(feedback::act))
+        .route(
+            "/feedback/{id}/personal-data",
+            get(feedback::export_personal_data).delete(feedback::erase_personal_data),
+        )
+        .route("/me/feedback", get(feedback::mine))
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
