@@ -510,6 +510,11 @@ pub async fn past_retention(
 
 /// Rate-limit counters for anonymous submissions and lookups reuse `login_failures`
 /// (hashed subject + instant), so every instance sees the same counts.
-pub async fn count_since(conn: &mut Conn, tenant_id: i64, subject: &str, since: i64) -> Result<i64> {
+pub async fn count_since(
+    conn: &mut Conn,
+    tenant_id: i64,
+    subject: &str,
+    since: i64,
+) -> Result<i64> {
     crate::sessions::login_failures_since(conn, tenant_id, subject, since).await
 }

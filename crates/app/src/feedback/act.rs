@@ -12,6 +12,21 @@ use motcua_domain::permission::Action;
 use motcua_store::feedback::{self as store, FeedbackEventRow, FeedbackRow, FeedbackTexts};
 use motcua_store::{Conn, commit, units};
 
+/// A staff action as requested: units are named by their code.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ActionInput {
+    Accept,
+    Reject { reason: String },
+    AskInfo { question: String },
+    Forward { unit_code: String },
+    Answer { text: String },
+    ReturnAnswer { reason: String },
+    Approve,
+    Publish { public_question: Option<String> },
+    Close,
+}
+
 /// Queues the change for the background workers (notifications come with issue 10).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn enqueue(
@@ -32,8 +47,14 @@ pub(crate) async fn enqueue(
         "version": rec.version,
         "notify_sender": notify_sender,
     });
-    motcua_store::files::enqueue(conn, tenant_id, "feedback.changed", &payload.to_string(), now)
-        .await?;
+    motcua_store::files::enqueue(
+        conn,
+        tenant_id,
+        "feedback.changed",
+        &payload.to_string(),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -90,11 +111,27 @@ pub async fn act(
     app: &App,
     actor: &Actor,
     id: i64,
-    action: FeedbackAction,
+    input: ActionInput,
     expected_version: Option<i64>,
 ) -> Result<FeedbackView> {
     let tenant_id = actor.tenant_id;
     let mut conn = app.db.read_conn().await?;
+    let action = match input {
+        ActionInput::Accept => FeedbackAction::Accept,
+        ActionInput::Reject { reason } => FeedbackAction::Reject { reason },
+        ActionInput::AskInfo { question } => FeedbackAction::AskInfo { question },
+        ActionInput::Forward { unit_code } => FeedbackAction::Forward {
+            unit_id: units::by_code(&mut conn, tenant_id, unit_code.trim())
+                .await?
+                .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?
+                .id,
+        },
+        ActionInput::Answer { text } => FeedbackAction::Answer { text },
+        ActionInput::ReturnAnswer { reason } => FeedbackAction::ReturnAnswer { reason },
+        ActionInput::Approve => FeedbackAction::Approve,
+        ActionInput::Publish { public_question } => FeedbackAction::Publish { public_question },
+        ActionInput::Close => FeedbackAction::Close,
+    };
     let row = store::by_id(&mut conn, tenant_id, id)
         .await?
         .ok_or(AppError::NotFound("feedback"))?;
@@ -110,11 +147,6 @@ pub async fn act(
         rec.receiving_unit_id
     };
     actor.require_at(needed, &unit_path(&mut conn, tenant_id, unit_id).await?)?;
-    if let FeedbackAction::Forward { unit_id } = &action {
-        units::by_id(&mut conn, tenant_id, *unit_id)
-            .await?
-            .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?;
-    }
     drop(conn);
     if expected_version.is_some_and(|v| v != rec.version) {
         return Err(AppError::Stale);
@@ -152,11 +184,13 @@ async fn change(
     action: &FeedbackAction,
 ) -> Result<()> {
     use FeedbackAction as A;
-    let t = with_context(app, tenant_id, Some(rec), |ctx| Ok(apply(rec, action, ctx)?)).await?;
+    let t = with_context(app, tenant_id, Some(rec), |ctx| {
+        Ok(apply(rec, action, ctx)?)
+    })
+    .await?;
     let new = &t.record;
     let now = app.now_secs();
-    let record_json =
-        serde_json::to_string(new).map_err(|e| AppError::Internal(e.to_string()))?;
+    let record_json = serde_json::to_string(new).map_err(|e| AppError::Internal(e.to_string()))?;
     let published_at = match action {
         A::Publish { .. } => Some(now),
         _ => row.published_at,

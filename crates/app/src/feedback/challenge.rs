@@ -22,7 +22,14 @@ pub struct Challenge {
 }
 
 async fn key(app: &App, conn: &mut Conn, tenant_id: i64) -> Result<String> {
-    Ok(store::tenant_secret(conn, tenant_id, "form_challenge", &random_token(), app.now_secs()).await?)
+    Ok(store::tenant_secret(
+        conn,
+        tenant_id,
+        "form_challenge",
+        &random_token(),
+        app.now_secs(),
+    )
+    .await?)
 }
 
 fn mac(key: &str, tenant_id: i64, body: &str) -> Result<String> {
@@ -83,7 +90,8 @@ pub(crate) async fn verify(
         return Err(wrong());
     }
     let used = sha256_hex(&format!("challenge:{nonce}"));
-    if sessions::login_failures_since(conn, tenant_id, &used, now - 2 * CHALLENGE_TTL_SECS).await? > 0
+    if sessions::login_failures_since(conn, tenant_id, &used, now - 2 * CHALLENGE_TTL_SECS).await?
+        > 0
     {
         return Err(wrong());
     }

@@ -10,16 +10,16 @@ mod read;
 mod stats;
 mod submit;
 
-pub use act::{act, sender_act};
-pub use privacy::{PURPOSE_VI, PersonalData, erase_personal_data, erase_past_retention, export_personal_data};
+pub use act::{ActionInput, act, sender_act};
+pub use privacy::{
+    PURPOSE_VI, PersonalData, erase_past_retention, erase_personal_data, export_personal_data,
+};
 pub use read::{
     FeedbackView, HistoryEntry, PublicStatus, PublishedAnswer, QueueItem, QueueQuery, SenderView,
     UnitRef, detail, lookup, mine, published, queue,
 };
 pub use stats::{FeedbackStats, StatsQuery, UnitStats, stats};
-pub use submit::{
-    ChallengeAnswer, FeedbackReceipt, SenderInput, Submission, Submitter, submit,
-};
+pub use submit::{ChallengeAnswer, FeedbackReceipt, SenderInput, Submission, Submitter, submit};
 
 use crate::calendar::utc7;
 use crate::{App, AppError, Result};
@@ -88,7 +88,10 @@ pub(crate) fn state_of(row: &FeedbackRow) -> FeedbackState {
 }
 
 /// The deadlines in force at `at` (receipt) or by id (kept by the record).
-pub(crate) fn deadlines_for(rec: Option<&FeedbackRecord>, app: &App) -> Result<&'static FeedbackDeadlines> {
+pub(crate) fn deadlines_for(
+    rec: Option<&FeedbackRecord>,
+    app: &App,
+) -> Result<&'static FeedbackDeadlines> {
     let found = match rec {
         Some(r) => FeedbackDeadlines::by_id(&r.deadlines),
         None => FeedbackDeadlines::in_force_at(app.now().to_zoned(utc7()).date()),

@@ -79,7 +79,13 @@ pub async fn export_personal_data(app: &App, actor: &Actor, id: i64) -> Result<P
     })
 }
 
-async fn erase(app: &App, tenant_id: i64, actor_id: Option<i64>, id: i64, why: &str) -> Result<bool> {
+async fn erase(
+    app: &App,
+    tenant_id: i64,
+    actor_id: Option<i64>,
+    id: i64,
+    why: &str,
+) -> Result<bool> {
     let now = app.now_secs();
     let mut tx = app.db.begin().await?;
     if !store::erase_personal_data(&mut tx, tenant_id, id, now).await? {
@@ -128,7 +134,14 @@ async fn erase(app: &App, tenant_id: i64, actor_id: Option<i64>, id: i64, why: &
 /// Erases the sender's name and contact details on their request. Returns false if already done.
 pub async fn erase_personal_data(app: &App, actor: &Actor, id: i64) -> Result<bool> {
     load_for_request(app, actor, id).await?;
-    erase(app, actor.tenant_id, Some(actor.user_id), id, "Theo yêu cầu của người gửi").await
+    erase(
+        app,
+        actor.tenant_id,
+        Some(actor.user_id),
+        id,
+        "Theo yêu cầu của người gửi",
+    )
+    .await
 }
 
 /// Erases the personal data of finished items older than the retention setting; returns how many.

@@ -4,9 +4,7 @@
 use super::{record_of, secret_hash, state_of};
 use crate::{Actor, App, AppError, Result};
 use jiff::Timestamp;
-use motcua_domain::calendar::deadline::{
-    Channel, DeadlineInput, ProcessingTime, compute_deadline,
-};
+use motcua_domain::calendar::deadline::{Channel, DeadlineInput, ProcessingTime, compute_deadline};
 use motcua_domain::feedback::{
     FeedbackChannel, FeedbackDeadlines, FeedbackRecord, FeedbackState, Step, Subject, Urgency,
     action_label_vi, urgency,
@@ -150,7 +148,10 @@ fn history(events: Vec<store::FeedbackEventRow>, with_notes: bool) -> Vec<Histor
                 to_label: to.map_or("", FeedbackState::label_vi).into(),
                 to_state: e.to_state,
                 note: e.note.filter(|_| with_notes),
-                step: e.step.and_then(|s| Step::parse(&s)).map(|s| s.label_vi().into()),
+                step: e
+                    .step
+                    .and_then(|s| Step::parse(&s))
+                    .map(|s| s.label_vi().into()),
                 on_time: e.on_time.map(|v| v != 0),
             }
         })
@@ -158,7 +159,12 @@ fn history(events: Vec<store::FeedbackEventRow>, with_notes: bool) -> Vec<Histor
 }
 
 /// Actions `actor` may take on the item now.
-fn available(actor: &Actor, rec: &FeedbackRecord, receiving_path: &str, handling_path: Option<&str>) -> Vec<String> {
+fn available(
+    actor: &Actor,
+    rec: &FeedbackRecord,
+    receiving_path: &str,
+    handling_path: Option<&str>,
+) -> Vec<String> {
     use FeedbackState as S;
     let at_receiving = |a: Action| actor.require_at(a, receiving_path).is_ok();
     let at_handling = |a: Action| handling_path.is_some_and(|p| actor.require_at(a, p).is_ok());
@@ -208,7 +214,9 @@ pub(crate) async fn view_of(
         channel: rec.channel,
         channel_label: rec.channel.label_vi().into(),
         subject: Subject::parse(&row.subject).unwrap_or(Subject::Regulation),
-        subject_label: Subject::parse(&row.subject).map_or("", Subject::label_vi).into(),
+        subject_label: Subject::parse(&row.subject)
+            .map_or("", Subject::label_vi)
+            .into(),
         subject_ref: row.subject_ref,
         title: row.title,
         content: row.content,
@@ -328,14 +336,20 @@ async fn public_status(conn: &mut Conn, tenant_id: i64, row: FeedbackRow) -> Res
     let events = store::events(conn, tenant_id, row.id).await?;
     Ok(PublicStatus {
         code: row.code,
-        subject_label: Subject::parse(&row.subject).map_or("", Subject::label_vi).into(),
+        subject_label: Subject::parse(&row.subject)
+            .map_or("", Subject::label_vi)
+            .into(),
         title: row.title,
         content: row.content,
         state,
         state_label: state.label_vi().into(),
         received_at: at(row.received_at),
-        info_request: row.info_request.filter(|_| state == FeedbackState::AwaitingInfo),
-        reject_reason: row.reject_reason.filter(|_| state == FeedbackState::Rejected),
+        info_request: row
+            .info_request
+            .filter(|_| state == FeedbackState::AwaitingInfo),
+        reject_reason: row
+            .reject_reason
+            .filter(|_| state == FeedbackState::Rejected),
         answer: row.answer.filter(|_| state.answer_visible()),
         handling_unit,
         can_provide_info: state == FeedbackState::AwaitingInfo,
@@ -382,7 +396,9 @@ fn item(r: QueueRow, now: Timestamp, soon: Timestamp) -> QueueItem {
     QueueItem {
         id: r.id,
         code: r.code,
-        subject_label: Subject::parse(&r.subject).map_or("", Subject::label_vi).into(),
+        subject_label: Subject::parse(&r.subject)
+            .map_or("", Subject::label_vi)
+            .into(),
         title: r.title,
         channel_label: FeedbackChannel::parse(&r.channel)
             .map_or("", FeedbackChannel::label_vi)
@@ -484,7 +500,9 @@ pub async fn published(app: &App, tenant_id: i64, page: i64) -> Result<Vec<Publi
         .into_iter()
         .map(|r| PublishedAnswer {
             code: r.code,
-            subject_label: Subject::parse(&r.subject).map_or("", Subject::label_vi).into(),
+            subject_label: Subject::parse(&r.subject)
+                .map_or("", Subject::label_vi)
+                .into(),
             title: r.title,
             question: r.question,
             answer: r.answer,

@@ -77,7 +77,11 @@ fn start_of(d: Date) -> Result<i64> {
 pub async fn stats(app: &App, actor: &Actor, q: &StatsQuery) -> Result<FeedbackStats> {
     actor.require(Action::ViewReports)?;
     let today = app.now().to_zoned(utc7()).date();
-    let from = parse_day("from", q.from.as_deref(), Date::new(today.year(), 1, 1).unwrap_or(today))?;
+    let from = parse_day(
+        "from",
+        q.from.as_deref(),
+        Date::new(today.year(), 1, 1).unwrap_or(today),
+    )?;
     let to = parse_day("to", q.to.as_deref(), today)?;
     if to < from {
         return Err(AppError::invalid("to", "not before from"));
@@ -86,7 +90,8 @@ pub async fn stats(app: &App, actor: &Actor, q: &StatsQuery) -> Result<FeedbackS
         .tomorrow()
         .map_err(|_| AppError::invalid("to", "a date YYYY-MM-DD"))?;
     let mut conn = app.db.read_conn().await?;
-    let steps = store::step_counts(&mut conn, actor.tenant_id, start_of(from)?, start_of(end)?).await?;
+    let steps =
+        store::step_counts(&mut conn, actor.tenant_id, start_of(from)?, start_of(end)?).await?;
     let open = store::open_counts(&mut conn, actor.tenant_id, app.now_secs()).await?;
     let in_scope = |path: &str| actor.require_at(Action::ViewReports, path).is_ok();
     let mut units: BTreeMap<String, UnitStats> = BTreeMap::new();

@@ -99,11 +99,26 @@ fn validate(input: &Submission, portal: bool) -> Result<Checked> {
     check_text(&mut errors, "content", &input.content, true, MAX_TEXT_CHARS);
     check_text(&mut errors, "sender.name", &input.sender.name, true, 200);
     let address = clean(&input.sender.address);
-    check_text(&mut errors, "sender.address", address.as_deref().unwrap_or(""), false, 300);
+    check_text(
+        &mut errors,
+        "sender.address",
+        address.as_deref().unwrap_or(""),
+        false,
+        300,
+    );
     let subject_ref = clean(&input.subject_ref);
-    check_text(&mut errors, "subject_ref", subject_ref.as_deref().unwrap_or(""), false, 64);
+    check_text(
+        &mut errors,
+        "subject_ref",
+        subject_ref.as_deref().unwrap_or(""),
+        false,
+        64,
+    );
     if matches!(input.subject, Subject::File | Subject::Procedure) && subject_ref.is_none() {
-        errors.push(FieldError::new("subject_ref", "give the file or procedure code"));
+        errors.push(FieldError::new(
+            "subject_ref",
+            "give the file or procedure code",
+        ));
     }
     let phone = match clean(&input.sender.phone) {
         Some(p) => match normalise_phone(&p) {
@@ -116,15 +131,24 @@ fn validate(input: &Submission, portal: bool) -> Result<Checked> {
         None => None,
     };
     let email = clean(&input.sender.email).map(|e| e.to_lowercase());
-    if email.as_deref().is_some_and(|e| !valid_email(e) || e.len() > 200) {
+    if email
+        .as_deref()
+        .is_some_and(|e| !valid_email(e) || e.len() > 200)
+    {
         errors.push(FieldError::new("sender.email", "not an e-mail address"));
     }
     if portal {
         if phone.is_none() && email.is_none() {
-            errors.push(FieldError::new("sender.phone", "give a phone number or an e-mail address"));
+            errors.push(FieldError::new(
+                "sender.phone",
+                "give a phone number or an e-mail address",
+            ));
         }
         if !input.consent {
-            errors.push(FieldError::new("consent", "agree to the use of your contact details"));
+            errors.push(FieldError::new(
+                "consent",
+                "agree to the use of your contact details",
+            ));
         }
     }
     if errors.is_empty() {
@@ -227,12 +251,15 @@ pub async fn submit(app: &App, who: Submitter<'_>, input: Submission) -> Result<
             .ok_or_else(|| AppError::invalid("challenge", "answer the check question"))?;
         super::challenge::verify(app, &mut tx, tenant_id, &answer.token, &answer.answer).await?;
     }
-    let day = rec.received_at.to_zoned(utc7()).strftime("%y%m%d").to_string();
+    let day = rec
+        .received_at
+        .to_zoned(utc7())
+        .strftime("%y%m%d")
+        .to_string();
     let seq = store::next_code_seq(&mut tx, tenant_id, &day).await?;
     let code = format!("PAKN-{day}-{seq:04}");
     let secret = format!("{:08}", OsRng.next_u32() % 100_000_000);
-    let record_json =
-        serde_json::to_string(&rec).map_err(|e| AppError::Internal(e.to_string()))?;
+    let record_json = serde_json::to_string(&rec).map_err(|e| AppError::Internal(e.to_string()))?;
     let new = NewFeedback {
         code: &code,
         secret_hash: &secret_hash(tenant_id, &code, &secret),

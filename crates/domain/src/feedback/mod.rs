@@ -245,25 +245,41 @@ pub enum FeedbackAction {
     /// Checked: within scope, to be forwarded.
     Accept,
     /// Refused (not a feedback on administrative regulations, duplicate, abusive…).
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     /// The sender must add information before checking can finish.
-    AskInfo { question: String },
+    AskInfo {
+        question: String,
+    },
     /// The sender's additional information (restarts checking).
-    ProvideInfo { text: String },
+    ProvideInfo {
+        text: String,
+    },
     /// To the competent unit.
-    Forward { unit_id: i64 },
+    Forward {
+        unit_id: i64,
+    },
     /// The competent unit's draft answer.
-    Answer { text: String },
+    Answer {
+        text: String,
+    },
     /// The approver sends the draft back.
-    ReturnAnswer { reason: String },
+    ReturnAnswer {
+        reason: String,
+    },
     /// The leader approves the answer; it is sent to the sender.
     Approve,
     /// Published on the portal; `public_question` replaces the sender's text when it named
     /// people or contained personal data.
-    Publish { public_question: Option<String> },
+    Publish {
+        public_question: Option<String>,
+    },
     Close,
     /// The sender says whether the answer satisfied them (once).
-    Rate { satisfied: bool },
+    Rate {
+        satisfied: bool,
+    },
 }
 
 impl FeedbackAction {

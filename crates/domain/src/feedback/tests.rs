@@ -55,7 +55,10 @@ fn the_full_path_measures_each_step() {
     )
     .unwrap();
     let fwd = t.completed.clone().unwrap();
-    assert_eq!((fwd.step, fwd.unit_id, fwd.on_time), (Step::Forward, 1, true));
+    assert_eq!(
+        (fwd.step, fwd.unit_id, fwd.on_time),
+        (Step::Forward, 1, true)
+    );
     assert_eq!(t.record.current_unit_id(), 7);
     // Handling: 15 working days from Tuesday 17/11 10:00 (24/11 off) = Wednesday 9/12 10:00.
     assert_eq!(t.record.due_at, Some(at("2026-12-09T10:00")));
@@ -66,12 +69,21 @@ fn the_full_path_measures_each_step() {
     )
     .unwrap();
     assert_eq!(t.record.state, FeedbackState::Answered);
-    let t = apply(&t.record, &FeedbackAction::Approve, &ctx("2026-12-10T10:00")).unwrap();
+    let t = apply(
+        &t.record,
+        &FeedbackAction::Approve,
+        &ctx("2026-12-10T10:00"),
+    )
+    .unwrap();
     let handle = t.completed.clone().unwrap();
     assert_eq!((handle.step, handle.unit_id), (Step::Handle, 7));
     assert!(!handle.on_time, "approved a day after the 15 working days");
     assert!(t.notify_sender);
-    assert_eq!(t.record.current_unit_id(), 1, "the receiving unit publishes");
+    assert_eq!(
+        t.record.current_unit_id(),
+        1,
+        "the receiving unit publishes"
+    );
     let t = apply(
         &t.record,
         &FeedbackAction::Publish {
@@ -135,7 +147,10 @@ fn information_from_the_sender_restarts_checking() {
     )
     .unwrap();
     assert_eq!(t.record.state, FeedbackState::AwaitingInfo);
-    assert_eq!(t.record.due_at, None, "no deadline while the sender is asked");
+    assert_eq!(
+        t.record.due_at, None,
+        "no deadline while the sender is asked"
+    );
     let t = apply(
         &t.record,
         &FeedbackAction::ProvideInfo { text: "y".into() },
@@ -177,9 +192,18 @@ fn actions_out_of_order_are_refused() {
 fn urgency_follows_the_deadline() {
     let now = at("2026-11-16T09:00");
     let soon = at("2026-11-17T09:00");
-    assert_eq!(urgency(Some(at("2026-11-16T08:00")), now, soon), Urgency::Overdue);
-    assert_eq!(urgency(Some(at("2026-11-16T16:00")), now, soon), Urgency::DueSoon);
-    assert_eq!(urgency(Some(at("2026-11-20T16:00")), now, soon), Urgency::InTime);
+    assert_eq!(
+        urgency(Some(at("2026-11-16T08:00")), now, soon),
+        Urgency::Overdue
+    );
+    assert_eq!(
+        urgency(Some(at("2026-11-16T16:00")), now, soon),
+        Urgency::DueSoon
+    );
+    assert_eq!(
+        urgency(Some(at("2026-11-20T16:00")), now, soon),
+        Urgency::InTime
+    );
     assert_eq!(urgency(None, now, soon), Urgency::InTime);
 }
 

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_app::feedback::challenge::{self, Challenge};
 use motcua_app::feedback::{
-    self, FeedbackReceipt, FeedbackStats, FeedbackView, PersonalData, PublicStatus,
+    self, ActionInput, FeedbackReceipt, FeedbackStats, FeedbackView, PersonalData, PublicStatus,
     PublishedAnswer, QueueItem, QueueQuery, StatsQuery, Submission, Submitter,
 };
 use motcua_domain::feedback::FeedbackAction;
@@ -77,7 +77,7 @@ pub async fn detail(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackActionRequest {
-    pub action: FeedbackAction,
+    pub action: ActionInput,
     /// The version you saw; a changed item gets 409.
     pub version: Option<i64>,
 }
@@ -137,8 +137,14 @@ pub async fn sender_act(
     ApiJson(req): ApiJson<SenderActionRequest>,
 ) -> ApiResult<Json<PublicStatus>> {
     Ok(Json(
-        feedback::sender_act(&state.app, ctx.tenant.id, &req.code, &req.secret, req.action)
-            .await?,
+        feedback::sender_act(
+            &state.app,
+            ctx.tenant.id,
+            &req.code,
+            &req.secret,
+            req.action,
+        )
+        .await?,
     ))
 }
 

@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use motcua_app::feedback::challenge::{self, Challenge};
 use motcua_app::feedback::{
-    self, ChallengeAnswer, FeedbackReceipt, FeedbackStats, FeedbackView, PublicStatus,
+    self, ActionInput, ChallengeAnswer, FeedbackReceipt, FeedbackStats, FeedbackView, PublicStatus,
     PublishedAnswer, QueueItem, QueueQuery, SenderInput, StatsQuery, Submission, Submitter,
 };
 use motcua_app::{AppError, org};
@@ -246,7 +246,9 @@ pub async fn send(
             page.receipt = Some(receipt);
             Ok((StatusCode::CREATED, render(&page)).into_response())
         }
-        Err(e @ (AppError::Validation(_) | AppError::TooManyAttempts { .. } | AppError::Forbidden)) => {
+        Err(
+            e @ (AppError::Validation(_) | AppError::TooManyAttempts { .. } | AppError::Forbidden),
+        ) => {
             let status = PageError::from(AppError::Forbidden).status;
             let status = match &e {
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -518,7 +520,7 @@ pub async fn work(
 struct ItemPage {
     chrome: Chrome,
     f: FeedbackView,
-    units: Vec<(i64, String)>,
+    units: Vec<(String, String)>,
     may_manage_personal_data: bool,
     notice: Option<String>,
     error: Option<String>,
@@ -552,7 +554,7 @@ async fn item_page(
             .await?
             .into_iter()
             .filter(|u| u.valid_to.is_none() && u.id != f.receiving_unit.id)
-            .map(|u| (u.id, u.name))
+            .map(|u| (u.code, u.name))
             .collect()
     } else {
         Vec::new()
@@ -576,33 +578,36 @@ pub async fn item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         return Ok(*r);
     }
     let id: i64 = id.parse().map_err(|_| {
-        with_chrome(PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy nội dung yêu cầu."), &ctx)
+        with_chrome(
+            PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy nội dung yêu cầu."),
+            &ctx,
+        )
     })?;
     Ok(render(&item_page(&state, &ctx, id, None, None).await?))
 }
 
-fn action_of(form: &Form) -> Option<FeedbackAction> {
+fn action_of(form: &Form) -> Option<ActionInput> {
     let text = |n: &str| form.get(n).to_owned();
     Some(match form.get("action") {
-        "accept" => FeedbackAction::Accept,
-        "reject" => FeedbackAction::Reject {
+        "accept" => ActionInput::Accept,
+        "reject" => ActionInput::Reject {
             reason: text("reason"),
         },
-        "ask_info" => FeedbackAction::AskInfo {
+        "ask_info" => ActionInput::AskInfo {
             question: text("question"),
         },
-        "forward" => FeedbackAction::Forward {
-            unit_id: form.get("unit_id").parse().ok()?,
+        "forward" => ActionInput::Forward {
+            unit_code: text("unit_code"),
         },
-        "answer" => FeedbackAction::Answer { text: text("text") },
-        "return_answer" => FeedbackAction::ReturnAnswer {
+        "answer" => ActionInput::Answer { text: text("text") },
+        "return_answer" => ActionInput::ReturnAnswer {
             reason: text("reason"),
         },
-        "approve" => FeedbackAction::Approve,
-        "publish" => FeedbackAction::Publish {
+        "approve" => ActionInput::Approve,
+        "publish" => ActionInput::Publish {
             public_question: form.opt("public_question"),
         },
-        "close" => FeedbackAction::Close,
+        "close" => ActionInput::Close,
         _ => return None,
     })
 }
@@ -616,7 +621,14 @@ pub async fn act(
     let form = Form::parse(&body);
     let actor = form_actor(&ctx, form.get("csrf_token"))?;
     let Some(action) = action_of(&form) else {
-        let page = item_page(&state, &ctx, id, None, Some("Thao tác không hợp lệ.".into())).await?;
+        let page = item_page(
+            &state,
+            &ctx,
+            id,
+            None,
+            Some("Thao tác không hợp lệ.".into()),
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
     };
     let version = form.get("version").parse().ok();
