@@ -313,6 +313,7 @@ pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesRe
     let accounts = seed(app).await?;
     let tenant = tenancy::ensure_tenant(app, TENANT_CODE, TENANT_NAME).await?;
     let files = crate::demo_files::seed_files(app, tenant.id).await?;
+    crate::demo_feedback::seed_feedback(app, tenant.id).await?;
     Ok((accounts, files))
 }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod demo;
+pub mod demo_feedback;
 pub mod demo_files;
 mod error;
 pub mod feedback;

@@ -671,6 +671,76 @@ async fn pages_escape_and_guard(backend: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
+async fn demo_feedback_is_alive(backend: Backend) {
+    let server = spawn(backend).await;
+    let tenant =
+        motcua_app::tenancy::resolve(&server.app, None, Some(motcua_app::demo::TENANT_CODE))
+            .await
+            .unwrap();
+    let made = motcua_app::demo_feedback::seed_feedback(&server.app, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(made, 7);
+    let again = motcua_app::demo_feedback::seed_feedback(&server.app, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "a second run adds nothing");
+    let anon = server.anonymous();
+    let published: Value = anon
+        .get("/api/v1/feedback/published")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(published.as_array().unwrap().len(), 1, "{published}");
+    assert!(!published.to_string().contains("Nguyễn Thị Dân"));
+    let cchc = server.login("cchc").await;
+    let overdue: Value = cchc
+        .get("/api/v1/feedback?unit=000.00.00.H48&show=overdue")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["urgency"] == "overdue"),
+        "an item not forwarded for 7 days is overdue: {overdue}"
+    );
+    let open: Value = cchc
+        .get("/api/v1/feedback?unit=000.00.00.H48")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let states: Vec<&str> = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["state"].as_str())
+        .collect();
+    for state in ["received", "awaiting_info", "forwarded", "answered"] {
+        assert!(states.contains(&state), "{state} in {states:?}");
+    }
+    let stats: Value = cchc
+        .get("/api/v1/feedback/stats?from=2000-01-01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(stats["total"].as_i64().unwrap() >= 5, "{stats}");
+    let citizen = server.login("congdan@example.vn").await;
+    let mine: Value = citizen
+        .get("/api/v1/me/feedback")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.as_array().unwrap().len(), 4, "{mine}");
+}
+
 fn field(page: &str, name: &str) -> String {
     between(page, &format!("name=\"{name}\" value=\""), "\"")
 }
@@ -686,4 +756,5 @@ on_both_backends! {
     feedback_abuse => abuse_is_refused,
     feedback_personal_data => personal_data_on_request,
     feedback_pages => pages_escape_and_guard,
+    feedback_demo => demo_feedback_is_alive,
 }

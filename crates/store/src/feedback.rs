@@ -508,6 +508,15 @@ pub async fn past_retention(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// How many items the tenant has.
+pub async fn count(conn: &mut Conn, tenant_id: i64) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM feedback WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
 /// Rate-limit counters for anonymous submissions and lookups reuse `login_failures`
 /// (hashed subject + instant), so every instance sees the same counts.
 pub async fn count_since(
