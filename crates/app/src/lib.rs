@@ -14,6 +14,7 @@ pub mod files;
 pub mod jobs;
 pub mod org;
 pub mod reports;
+pub mod satisfaction;
 pub mod secret;
 pub mod tenancy;
 

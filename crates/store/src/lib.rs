@@ -15,6 +15,7 @@ pub mod file_import;
 pub mod files;
 pub mod jobs;
 pub mod reports;
+pub mod satisfaction;
 pub mod sessions;
 pub mod tenants;
 pub mod units;

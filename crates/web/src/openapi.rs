@@ -32,7 +32,7 @@ use utoipa::{Modify, OpenApi};
         api::feedback::challenge, api::feedback::submit, api::feedback::queue, api::feedback::detail,
         api::feedback::act, api::feedback::lookup, api::feedback::sender_act, api::feedback::published,
         api::feedback::stats, api::feedback::mine, api::feedback::export_personal_data,
-        api::feedback::erase_personal_data,
+        api::feedback::erase_personal_data, api::feedback::satisfaction, api::feedback::satisfaction_xlsx,
     ),
     components(schemas(Problem)),
     modifiers(&Security),

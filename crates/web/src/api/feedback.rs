@@ -14,6 +14,7 @@ use motcua_app::feedback::{
     self, ActionInput, FeedbackReceipt, FeedbackStats, FeedbackView, PersonalData, PublicStatus,
     PublishedAnswer, QueueItem, QueueQuery, StatsQuery, Submission, Submitter,
 };
+use motcua_app::satisfaction::{SatisfactionQuery, SatisfactionReport};
 use motcua_domain::feedback::FeedbackAction;
 use serde::Deserialize;
 
@@ -213,4 +214,51 @@ pub async fn erase_personal_data(
 ) -> ApiResult<StatusCode> {
     feedback::erase_personal_data(&state.app, ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Citizen satisfaction: applicants' evaluations of finished files (Circular 01/2018) added up
+/// per unit, field, procedure or officer for a period.
+#[utoipa::path(get, path = "/api/v1/reports/satisfaction", tag = "reports", params(SatisfactionQuery),
+    responses((status = 200, body = SatisfactionReport), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<SatisfactionQuery>,
+) -> ApiResult<Json<SatisfactionReport>> {
+    Ok(Json(
+        motcua_app::satisfaction::report(&state.app, ctx.actor()?, &q).await?,
+    ))
+}
+
+/// The same as an XLSX workbook.
+#[utoipa::path(get, path = "/api/v1/reports/satisfaction.xlsx", tag = "reports", params(SatisfactionQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn satisfaction_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<SatisfactionQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let r = motcua_app::satisfaction::report(&state.app, ctx.actor()?, &q).await?;
+    let body = motcua_app::satisfaction::xlsx(&r)?;
+    let name = format!("hai-long-{}-{}-{}.xlsx", r.by, r.from, r.to);
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

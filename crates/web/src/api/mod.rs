@@ -99,6 +99,11 @@ pub fn router() -> Router<AppState> {
             get(feedback::export_personal_data).delete(feedback::erase_personal_data),
         )
         .route("/me/feedback", get(feedback::mine))
+        .route("/reports/satisfaction", get(feedback::satisfaction))
+        .route(
+            "/reports/satisfaction.xlsx",
+            get(feedback::satisfaction_xlsx),
+        )
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/phan-anh/cong-khai", get(published))
         .route("/quan-ly/phan-anh", get(work))
         .route("/quan-ly/phan-anh/thong-ke", get(stats))
+        .route("/bao-cao/hai-long", get(satisfaction))
         .route("/quan-ly/phan-anh/{id}", get(item).post(act))
         .route("/quan-ly/phan-anh/{id}/xoa-du-lieu", post(erase))
 }
@@ -697,5 +698,51 @@ pub async fn stats(
     Ok(render(&StatsPage {
         chrome: Chrome::of(&ctx),
         s,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "satisfaction.html")]
+struct SatisfactionPage {
+    chrome: Chrome,
+    r: motcua_app::satisfaction::SatisfactionReport,
+    by_label: &'static str,
+    xlsx_link: String,
+}
+
+impl SatisfactionPage {
+    fn pct(&self, r: &Option<f64>) -> String {
+        r.map_or("—".into(), |v| format!("{v:.1}%").replace('.', ","))
+    }
+}
+
+/// Satisfaction with the handling of files, per unit, field, procedure or officer.
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    query: Result<Query<motcua_app::satisfaction::SatisfactionQuery>, QueryRejection>,
+) -> PageResult {
+    let actor = match signed_in(
+        &ctx,
+        "/bao-cao/hai-long",
+        |a| a.can(Action::ViewReports),
+        "Trang này dành cho người được xem báo cáo.",
+    ) {
+        Ok(a) => a,
+        Err(r) => return Ok(*r),
+    };
+    let q = query.map(|q| q.0).unwrap_or_default();
+    let r = motcua_app::satisfaction::report(&state.app, actor, &q)
+        .await
+        .map_err(|e| with_chrome(e.into(), &ctx))?;
+    let xlsx_link = format!(
+        "/api/v1/reports/satisfaction.xlsx?from={}&to={}&unit={}&by={}",
+        r.from, r.to, r.unit_code, r.by
+    );
+    Ok(render(&SatisfactionPage {
+        chrome: Chrome::of(&ctx),
+        by_label: motcua_app::satisfaction::by_label_vi(&r.by),
+        xlsx_link,
+        r,
     }))
 }
