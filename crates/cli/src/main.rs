@@ -88,6 +88,16 @@ enum Command {
     /// Benchmark tools: generate files, time reports.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// Feedback and petitions (phản ánh, kiến nghị).
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// Erases the senders' personal data of finished items received more than
+    /// `[feedback] retention_days` ago (audited). Run it daily, e.g. from cron.
+    EraseExpired,
 }
 
 #[derive(Subcommand)]
@@ -376,6 +386,13 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let app = open(&config).await?;
             let tenant_id = tenant_id(&app, tenant, &config).await.ok();
             bench_cmd::run(&app, tenant_id, cmd).await
+        }
+        Command::Feedback(FeedbackCommand::EraseExpired) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            let n = motcua_app::feedback::erase_past_retention(&app, tenant_id).await?;
+            println!("personal data erased from {n} feedback items");
+            Ok(())
         }
         Command::Migrate => {
             open(&config).await?;

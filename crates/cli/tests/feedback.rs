@@ -567,6 +567,55 @@ async fn personal_data_on_request(backend: Backend) {
         "{recent}"
     );
     assert!(actions.contains(&"feedback.personal_data_exported"));
+
+    // Retention: finished items keep personal data until `retention_days` after receipt.
+    let (id2, _, _) = send_anonymously(&server, "Nội dung khác", "0911000999").await;
+    let reason = "Trùng nội dung.";
+    let (status, _) = act(&cchc, id2, json!({ "action": "reject", "reason": reason })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (open_id, _, _) = send_anonymously(&server, "Còn mở", "0911000888").await;
+    let tenant =
+        motcua_app::tenancy::resolve(&server.app, None, Some(motcua_app::demo::TENANT_CODE))
+            .await
+            .unwrap();
+    let now = motcua_app::feedback::erase_past_retention(&server.app, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(now, 0, "nothing is past retention today");
+    struct Later(jiff::Timestamp);
+    impl motcua_app::Clock for Later {
+        fn now(&self) -> jiff::Timestamp {
+            self.0
+        }
+    }
+    let later = motcua_app::App::new(
+        server.app.db.clone(),
+        server.app.settings.clone(),
+        std::sync::Arc::new(Later(
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 1826),
+        )),
+    );
+    let erased = motcua_app::feedback::erase_past_retention(&later, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        erased, 1,
+        "only the finished item that still had personal data"
+    );
+    let d2: Value = cchc
+        .get(&format!("/api/v1/feedback/{id2}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d2["sender"]["name"], Value::Null);
+    let open: Value = cchc
+        .get(&format!("/api/v1/feedback/{open_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["sender"]["name"], NAME, "open items keep it");
 }
 
 async fn pages_escape_and_guard(backend: Backend) {
