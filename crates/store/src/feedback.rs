@@ -18,6 +18,21 @@ pub async fn next_code_seq(conn: &mut Conn, tenant_id: i64, day: &str) -> Result
     Ok(seq)
 }
 
+/// The tenant's secret called `name`, if it was made already.
+pub async fn find_tenant_secret(
+    conn: &mut Conn,
+    tenant_id: i64,
+    name: &str,
+) -> Result<Option<String>> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT secret FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
+            .bind(tenant_id)
+            .bind(name)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.map(|r| r.0))
+}
+
 /// The tenant's secret called `name`, stored as `candidate` if there was none yet (so every
 /// instance agrees on it).
 pub async fn tenant_secret(
@@ -37,13 +52,9 @@ pub async fn tenant_secret(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let (secret,): (String,) =
-        sqlx::query_as("SELECT secret FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
-            .bind(tenant_id)
-            .bind(name)
-            .fetch_one(conn)
-            .await?;
-    Ok(secret)
+    find_tenant_secret(conn, tenant_id, name)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// A feedback item's row.

@@ -21,15 +21,10 @@ pub struct Challenge {
     pub token: String,
 }
 
+const KEY_NAME: &str = "form_challenge";
+
 async fn key(app: &App, conn: &mut Conn, tenant_id: i64) -> Result<String> {
-    Ok(store::tenant_secret(
-        conn,
-        tenant_id,
-        "form_challenge",
-        &random_token(),
-        app.now_secs(),
-    )
-    .await?)
+    Ok(store::tenant_secret(conn, tenant_id, KEY_NAME, &random_token(), app.now_secs()).await?)
 }
 
 fn mac(key: &str, tenant_id: i64, body: &str) -> Result<String> {
@@ -41,9 +36,20 @@ fn mac(key: &str, tenant_id: i64, body: &str) -> Result<String> {
 
 /// A fresh question.
 pub async fn issue(app: &App, tenant_id: i64) -> Result<Challenge> {
-    let mut tx = app.db.begin().await?;
-    let key = key(app, &mut tx, tenant_id).await?;
-    motcua_store::commit(tx).await?;
+    // Read first: showing a form must not take the write lock once the key exists.
+    let found = {
+        let mut conn = app.db.read_conn().await?;
+        store::find_tenant_secret(&mut conn, tenant_id, KEY_NAME).await?
+    };
+    let key = match found {
+        Some(k) => k,
+        None => {
+            let mut tx = app.db.begin().await?;
+            let k = key(app, &mut tx, tenant_id).await?;
+            motcua_store::commit(tx).await?;
+            k
+        }
+    };
     let a = 1 + OsRng.next_u32() % 9;
     let b = 1 + OsRng.next_u32() % 9;
     let mut nonce = [0u8; 12];
