@@ -234,6 +234,7 @@ pub async fn seed_feedback(app: &App, tenant_id: i64) -> Result<usize> {
             id,
             ActionInput::Publish {
                 public_question: None,
+                public_title: None,
             },
             None,
         )

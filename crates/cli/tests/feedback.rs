@@ -198,7 +198,11 @@ async fn journey(backend: Backend) {
     let (status, v) = act(
         &cchc,
         id,
-        json!({ "action": "publish", "public_question": "Thời gian chờ tiếp nhận hồ sơ khai sinh quá lâu." }),
+        json!({
+            "action": "publish",
+            "public_question": "Thời gian chờ tiếp nhận hồ sơ khai sinh quá lâu.",
+            "public_title": "Thời gian chờ tại Bộ phận Một cửa",
+        }),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -206,6 +210,11 @@ async fn journey(backend: Backend) {
     assert_eq!(published.status(), StatusCode::OK);
     let text = published.text().await.unwrap();
     assert!(text.contains(answer), "{text}");
+    assert!(
+        text.contains("Thời gian chờ tại Bộ phận Một cửa")
+            && !text.contains("Thời gian chờ ở Bộ phận Một cửa quá lâu"),
+        "the rewritten title replaces the sender's: {text}"
+    );
     for personal in [NAME, PHONE, EMAIL, "Tổ 5"] {
         assert!(!text.contains(personal), "{personal} must not be published");
     }

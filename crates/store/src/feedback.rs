@@ -186,6 +186,7 @@ pub struct FeedbackTexts<'a> {
     pub reject_reason: Option<&'a str>,
     pub answer: Option<&'a str>,
     pub public_question: Option<&'a str>,
+    pub public_title: Option<&'a str>,
 }
 
 /// Writes the new state if the row is still at `expected_version`.
@@ -203,7 +204,8 @@ pub async fn update(
              published_at = $5, satisfied = $6, record_json = $7, version = $8, updated_at = $9,
              info_request = COALESCE($10, info_request), extra_info = COALESCE($11, extra_info),
              reject_reason = COALESCE($12, reject_reason), answer = COALESCE($13, answer),
-             public_question = COALESCE($14, public_question)
+             public_question = COALESCE($14, public_question),
+             public_title = COALESCE($18, public_title)
          WHERE tenant_id = $15 AND id = $16 AND version = $17",
     )
     .bind(s.state)
@@ -223,6 +225,7 @@ pub async fn update(
     .bind(tenant_id)
     .bind(id)
     .bind(expected_version)
+    .bind(t.public_title)
     .execute(conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -407,7 +410,8 @@ pub async fn published(
     offset: i64,
 ) -> Result<Vec<PublishedRow>> {
     Ok(sqlx::query_as(
-        "SELECT f.code, f.subject, f.title, COALESCE(f.public_question, f.content) AS question,
+        "SELECT f.code, f.subject, COALESCE(f.public_title, f.title) AS title,
+                COALESCE(f.public_question, f.content) AS question,
                 COALESCE(f.answer, '') AS answer, u.name AS unit_name, f.received_at, f.published_at
          FROM feedback f JOIN units u ON u.tenant_id = f.tenant_id
               AND u.id = COALESCE(f.handling_unit_id, f.receiving_unit_id)

@@ -17,13 +17,26 @@ use motcua_store::{Conn, commit, units};
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ActionInput {
     Accept,
-    Reject { reason: String },
-    AskInfo { question: String },
-    Forward { unit_code: String },
-    Answer { text: String },
-    ReturnAnswer { reason: String },
+    Reject {
+        reason: String,
+    },
+    AskInfo {
+        question: String,
+    },
+    Forward {
+        unit_code: String,
+    },
+    Answer {
+        text: String,
+    },
+    ReturnAnswer {
+        reason: String,
+    },
     Approve,
-    Publish { public_question: Option<String> },
+    Publish {
+        public_question: Option<String>,
+        public_title: Option<String>,
+    },
     Close,
 }
 
@@ -87,8 +100,20 @@ fn validate(action: &FeedbackAction) -> Result<()> {
             check_text(&mut errors, "text", text, true, MAX_TEXT_CHARS)
         }
         A::Publish {
-            public_question: Some(q),
-        } => check_text(&mut errors, "public_question", q, false, MAX_TEXT_CHARS),
+            public_question,
+            public_title,
+        } => {
+            let q = public_question.as_deref().unwrap_or("");
+            check_text(&mut errors, "public_question", q, false, MAX_TEXT_CHARS);
+            let t = public_title.as_deref().unwrap_or("");
+            check_text(
+                &mut errors,
+                "public_title",
+                t,
+                false,
+                super::MAX_TITLE_CHARS,
+            );
+        }
         _ => {}
     }
     if errors.is_empty() {
@@ -129,7 +154,13 @@ pub async fn act(
         ActionInput::Answer { text } => FeedbackAction::Answer { text },
         ActionInput::ReturnAnswer { reason } => FeedbackAction::ReturnAnswer { reason },
         ActionInput::Approve => FeedbackAction::Approve,
-        ActionInput::Publish { public_question } => FeedbackAction::Publish { public_question },
+        ActionInput::Publish {
+            public_question,
+            public_title,
+        } => FeedbackAction::Publish {
+            public_question,
+            public_title,
+        },
         ActionInput::Close => FeedbackAction::Close,
     };
     let row = store::by_id(&mut conn, tenant_id, id)
@@ -196,7 +227,16 @@ async fn change(
         _ => row.published_at,
     };
     let public_question = match action {
-        A::Publish { public_question } => public_question
+        A::Publish {
+            public_question, ..
+        } => public_question
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty()),
+        _ => None,
+    };
+    let public_title = match action {
+        A::Publish { public_title, .. } => public_title
             .as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty()),
@@ -220,6 +260,7 @@ async fn change(
             _ => None,
         },
         public_question,
+        public_title,
     };
     // Notes in the history: the staff's words; the sender's own texts stay in their columns.
     let note = match action {

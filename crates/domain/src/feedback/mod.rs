@@ -270,10 +270,12 @@ pub enum FeedbackAction {
     },
     /// The leader approves the answer; it is sent to the sender.
     Approve,
-    /// Published on the portal; `public_question` replaces the sender's text when it named
-    /// people or contained personal data.
+    /// Published on the portal; `public_question` and `public_title` replace the sender's text
+    /// and title when they named people or contained personal data.
     Publish {
         public_question: Option<String>,
+        #[serde(default)]
+        public_title: Option<String>,
     },
     Close,
     /// The sender says whether the answer satisfied them (once).

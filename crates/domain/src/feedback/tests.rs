@@ -88,6 +88,7 @@ fn the_full_path_measures_each_step() {
         &t.record,
         &FeedbackAction::Publish {
             public_question: None,
+            public_title: None,
         },
         &ctx("2026-12-11T10:00"),
     )
@@ -170,6 +171,7 @@ fn actions_out_of_order_are_refused() {
         FeedbackAction::Answer { text: "x".into() },
         FeedbackAction::Publish {
             public_question: None,
+            public_title: None,
         },
         FeedbackAction::Rate { satisfied: true },
         FeedbackAction::ProvideInfo { text: "x".into() },

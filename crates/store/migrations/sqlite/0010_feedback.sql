@@ -18,6 +18,7 @@ CREATE TABLE feedback (
     reject_reason      TEXT,
     answer             TEXT,
     public_question    TEXT,
+    public_title       TEXT,
     sender_name        TEXT,
     sender_phone       TEXT,
     sender_email       TEXT,

@@ -607,6 +607,7 @@ fn action_of(form: &Form) -> Option<ActionInput> {
         "approve" => ActionInput::Approve,
         "publish" => ActionInput::Publish {
             public_question: form.opt("public_question"),
+            public_title: form.opt("public_title"),
         },
         "close" => ActionInput::Close,
         _ => return None,

@@ -196,6 +196,7 @@ fn field_message_vi(e: &FieldError) -> String {
         "unit_id" => "Cơ quan không tồn tại.".into(),
         "reason" | "question" | "text" => "Vui lòng nhập nội dung (tối đa 5.000 ký tự).".into(),
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
+        "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
         "from" | "to" => "Khoảng thời gian không hợp lệ.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
