@@ -325,6 +325,7 @@ pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesRe
                 unit: (*unit).into(),
             }),
     );
+    crate::demo_feedback::seed_feedback(app, tenant.id).await?;
     Ok((accounts, files))
 }
 

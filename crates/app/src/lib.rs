@@ -7,9 +7,11 @@ pub mod calendar;
 pub mod catalogue;
 pub mod chat;
 pub mod demo;
+pub mod demo_feedback;
 pub mod demo_files;
 pub mod demo_index;
 mod error;
+pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod notify_prefs;
@@ -17,6 +19,7 @@ pub mod org;
 pub mod reform_index;
 pub mod reminders;
 pub mod reports;
+pub mod satisfaction;
 pub mod secret;
 pub mod tenancy;
 
@@ -63,6 +66,8 @@ pub struct Settings {
     pub attachments_dir: std::path::PathBuf,
     /// Largest attachment accepted, in bytes.
     pub max_attachment_bytes: usize,
+    /// Feedback and petitions: rate limits and retention of personal data.
+    pub feedback: feedback::FeedbackSettings,
 }
 
 impl Default for Settings {
@@ -75,6 +80,7 @@ impl Default for Settings {
             platform_code: "01".into(),
             attachments_dir: "motcua-files".into(),
             max_attachment_bytes: 10 * 1024 * 1024,
+            feedback: feedback::FeedbackSettings::default(),
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub notify: motcua_jobs::NotifyConfig,
     /// `[chat.zalo.TENANT]`: chat platforms whose webhooks answer lookups.
     pub chat: motcua_app::chat::ChatConfig,
+    /// Feedback and petitions (`[feedback]`): rate limits, retention of personal data.
+    pub feedback: motcua_app::feedback::FeedbackSettings,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             jobs: motcua_jobs::WorkerConfig::default(),
             notify: motcua_jobs::NotifyConfig::default(),
             chat: motcua_app::chat::ChatConfig::default(),
+            feedback: motcua_app::feedback::FeedbackSettings::default(),
         }
     }
 }

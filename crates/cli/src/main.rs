@@ -93,6 +93,16 @@ enum Command {
     /// Benchmark tools: generate files, time reports.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// Feedback and petitions (phản ánh, kiến nghị).
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// Erases the senders' personal data of finished items received more than
+    /// `[feedback] retention_days` ago (audited). Run it daily, e.g. from cron.
+    EraseExpired,
 }
 
 #[derive(Subcommand)]
@@ -299,6 +309,7 @@ async fn open(config: &Config) -> Result<App, Failure> {
         platform_code: config.platform_code.clone(),
         attachments_dir: config.attachments_dir.clone().into(),
         max_attachment_bytes: config.max_attachment_kib.max(1) * 1024,
+        feedback: config.feedback.clone(),
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))
 }
@@ -406,6 +417,13 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
                 config: cli.config.as_deref(),
             };
             bench_cmd::run(&app, tenant_id, cmd, launch).await
+        }
+        Command::Feedback(FeedbackCommand::EraseExpired) => {
+            let app = open(&config).await?;
+            let tenant_id = tenant_id(&app, tenant, &config).await?;
+            let n = motcua_app::feedback::erase_past_retention(&app, tenant_id).await?;
+            println!("personal data erased from {n} feedback items");
+            Ok(())
         }
         Command::Migrate => {
             open(&config).await?;

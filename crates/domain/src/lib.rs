@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod feedback;
 pub mod file;
 pub mod org;
 pub mod permission;

@@ -36,6 +36,14 @@ pub enum Action {
     AssessReform,
     /// Keep the reform-index criteria sets, appraise units' scores, publish results (council).
     AppraiseReform,
+    /// Read feedback and petitions (phản ánh, kiến nghị) at units in scope.
+    ViewFeedback,
+    /// Record, check, forward, publish and close feedback; personal-data requests.
+    ReceiveFeedback,
+    /// Draft the answer to feedback forwarded to the unit.
+    AnswerFeedback,
+    /// Approve the answer to feedback.
+    ApproveFeedback,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -43,15 +51,37 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Citizen => false,
-        Role::CounterOfficer => matches!(action, ViewUnits | ReceiveFiles | ViewFiles),
-        Role::Specialist => matches!(action, ViewUnits | ProcessFiles | ViewFiles),
+        Role::CounterOfficer => matches!(
+            action,
+            ViewUnits | ReceiveFiles | ViewFiles | ViewFeedback | ReceiveFeedback
+        ),
+        Role::Specialist => matches!(
+            action,
+            ViewUnits | ProcessFiles | ViewFiles | ViewFeedback | AnswerFeedback
+        ),
         Role::Leader => matches!(
             action,
-            ViewUnits | ProcessFiles | DecideFiles | ViewFiles | ViewReports | AssessReform
+            ViewUnits
+                | ProcessFiles
+                | DecideFiles
+                | ViewFiles
+                | ViewReports
+                | AssessReform
+                | ViewFeedback
+                | ReceiveFeedback
+                | AnswerFeedback
+                | ApproveFeedback
         ),
         Role::ReformOffice => matches!(
             action,
-            ViewUnits | ViewFiles | ViewReports | ManageReports | ViewAudit | AppraiseReform
+            ViewUnits
+                | ViewFiles
+                | ViewReports
+                | ManageReports
+                | ViewAudit
+                | AppraiseReform
+                | ViewFeedback
+                | ReceiveFeedback
         ),
         Role::Administrator => matches!(
             action,

@@ -22,6 +22,7 @@ pub(crate) async fn run(shared: &Shared, job: &Running) -> Result<(), JobError> 
         kind::APOLOGY_WARN => crate::reminders::apology(shared, job).await,
         kind::CHAT_REPLY => crate::chat::reply(shared, job).await,
         kind::ATTACHMENTS_CLEANUP => crate::cleanup::attachments(shared, job).await,
+        kind::FEEDBACK_CHANGED => feedback_changed(shared, job).await,
         _ => Err(JobError::Permanent("unknown job kind".into())),
     }
 }
@@ -270,6 +271,15 @@ async fn probe(shared: &Shared, job: &Running) -> Result<(), JobError> {
     let mut tx = shared.db.begin().await?;
     job.finish(shared, &mut tx).await?;
     store::record_probe(&mut tx, job.tenant_id, job.job.id, &shared.id, now()).await?;
+    commit(tx).await?;
+    Ok(())
+}
+
+/// A feedback item changed. Messages to its sender are not sent yet (issue 10): the job is
+/// finished so that the queue does not fill with dead letters, and the outbox keeps the record.
+async fn feedback_changed(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let mut tx = shared.db.begin().await?;
+    job.finish(shared, &mut tx).await?;
     commit(tx).await?;
     Ok(())
 }

@@ -53,6 +53,8 @@ pub mod kind {
     pub const ATTACHMENTS_CLEANUP: &str = "attachments.cleanup";
     /// Outbox topic of an answered feedback (phản ánh, kiến nghị): tell the sender.
     pub const FEEDBACK_ANSWERED: &str = "feedback.answered";
+    /// A feedback item changed (from the outbox); messages to its sender come later.
+    pub const FEEDBACK_CHANGED: &str = "feedback.changed";
 }
 
 /// Why a job did not finish.

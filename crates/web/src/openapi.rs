@@ -40,6 +40,10 @@ use utoipa::{Modify, OpenApi};
         api::reform_index::tasks, api::reform_index::add_task, api::reform_index::report_progress,
         api::reform_index::inspections, api::reform_index::add_inspection,
         api::chat::zalo, api::chat::opt_out,
+        api::feedback::challenge, api::feedback::submit, api::feedback::queue, api::feedback::detail,
+        api::feedback::act, api::feedback::lookup, api::feedback::sender_act, api::feedback::published,
+        api::feedback::stats, api::feedback::mine, api::feedback::export_personal_data,
+        api::feedback::erase_personal_data, api::feedback::satisfaction, api::feedback::satisfaction_xlsx,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),
@@ -54,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         (name = "jobs", description = "Background jobs (notifications, clean-up): dead letters and retries"),
         (name = "reform-index", description = "Administrative-reform index (Chỉ số CCHC): criteria sets, self-assessment, appraisal, results"),
         (name = "chat", description = "Chat platforms' webhooks: file and procedure lookup by chat (Zalo OA)"),
+        (name = "feedback", description = "Feedback and petitions (phản ánh, kiến nghị): submission, follow-up, handling, published answers"),
     )
 )]
 pub struct ApiDoc;

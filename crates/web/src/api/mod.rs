@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod chat;
+pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod org;
@@ -94,6 +95,24 @@ pub fn router() -> Router<AppState> {
         .merge(reform_index_routes())
         .route("/chat/zalo", post(chat::zalo))
         .route("/notifications/opt-out", post(chat::opt_out))
+        .route("/feedback", get(feedback::queue).post(feedback::submit))
+        .route("/feedback/challenge", get(feedback::challenge))
+        .route("/feedback/lookup", post(feedback::lookup))
+        .route("/feedback/lookup/actions", post(feedback::sender_act))
+        .route("/feedback/published", get(feedback::published))
+        .route("/feedback/stats", get(feedback::stats))
+        .route("/feedback/{id}", get(feedback::detail))
+        .route("/feedback/{id}/actions", post(feedback::act))
+        .route(
+            "/feedback/{id}/personal-data",
+            get(feedback::export_personal_data).delete(feedback::erase_personal_data),
+        )
+        .route("/me/feedback", get(feedback::mine))
+        .route("/reports/satisfaction", get(feedback::satisfaction))
+        .route(
+            "/reports/satisfaction.xlsx",
+            get(feedback::satisfaction_xlsx),
+        )
         .fallback(|| async { ApiError::not_found().detail("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 pub mod docs;
+pub mod feedback;
 pub mod files;
 pub mod optout;
 pub mod public;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(files::routes())
         .merge(reform_index::routes())
         .route("/ngung-nhan-tin", get(optout::form).post(optout::submit))
+        .merge(feedback::routes())
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
@@ -199,6 +201,24 @@ fn field_message_vi(e: &FieldError) -> String {
         "source" => "Vui lòng nhập văn bản công bố (tối đa 300 ký tự).".into(),
         "processing_time" => "Thời hạn không hợp lệ (tối đa 3650 ngày).".into(),
         "received_at" => "Thời điểm tiếp nhận nằm ngoài phạm vi lịch (1900–2199).".into(),
+        "title" => "Vui lòng nhập tiêu đề (tối đa 200 ký tự).".into(),
+        "content" => "Vui lòng nhập nội dung (tối đa 5.000 ký tự).".into(),
+        "sender.name" => "Vui lòng nhập họ và tên người gửi (tối đa 200 ký tự).".into(),
+        "sender.phone" if e.message.starts_with("give") => {
+            "Vui lòng nhập số điện thoại hoặc thư điện tử để nhận trả lời.".into()
+        }
+        "sender.phone" => "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
+        "sender.email" => "Địa chỉ thư điện tử không hợp lệ.".into(),
+        "sender.address" => "Địa chỉ quá dài (tối đa 300 ký tự).".into(),
+        "subject_ref" => "Vui lòng nhập mã hồ sơ hoặc mã thủ tục (tối đa 64 ký tự).".into(),
+        "consent" => "Vui lòng đồng ý với mục đích sử dụng thông tin cá nhân.".into(),
+        "challenge" => "Câu trả lời kiểm tra không đúng hoặc đã hết hạn. Vui lòng trả lời câu hỏi mới.".into(),
+        "unit_id" => "Cơ quan không tồn tại.".into(),
+        "reason" | "question" | "text" => "Vui lòng nhập nội dung (tối đa 5.000 ký tự).".into(),
+        "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
+        "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
+        "show" | "by" => "Bộ lọc không hợp lệ.".into(),
+        "from" | "to" => "Khoảng thời gian không hợp lệ.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
