@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// A child process killed (SIGKILL) when dropped.
 pub struct Proc {
-    child: Child,
+    pub child: Child,
 }
 
 impl Proc {

@@ -185,7 +185,7 @@ fn field_message_vi(e: &FieldError) -> String {
         }
         "date" => "Ngày không hợp lệ (từ 1900 đến 2199).".into(),
         "to" if e.message.contains("not over") => "Chỉ khóa được kỳ báo cáo đã kết thúc.".into(),
-        "to" | "from" => "Kỳ báo cáo không hợp lệ: nhập ngày đầu và ngày cuối kỳ (ngày cuối không trước ngày đầu).".into(),
+        "to" | "from" => "Khoảng thời gian không hợp lệ: nhập ngày đầu và ngày cuối (ngày cuối không trước ngày đầu).".into(),
         "name" => "Vui lòng nhập tên (tối đa 200 ký tự).".into(),
         "username" => "Tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
         "display_name" => "Vui lòng nhập họ và tên (tối đa 200 ký tự).".into(),
@@ -194,7 +194,7 @@ fn field_message_vi(e: &FieldError) -> String {
         "kind" => "Loại đơn vị không hợp lệ.".into(),
         "parent_code" => "Đơn vị cấp trên không tồn tại.".into(),
         "progress" => "Tiến độ phải là số phần trăm từ 0 đến 100.".into(),
-        "title" => "Vui lòng nhập tên nhiệm vụ (tối đa 500 ký tự).".into(),
+        "title" if e.message.contains("500") => "Vui lòng nhập tên nhiệm vụ (tối đa 500 ký tự).".into(),
         "due_date" | "inspected_on" | "follow_up_due" => "Ngày không hợp lệ.".into(),
         "findings" => "Vui lòng nhập kết quả kiểm tra (tối đa 5000 ký tự).".into(),
         "unit_code" => "Đơn vị không tồn tại.".into(),
@@ -218,7 +218,6 @@ fn field_message_vi(e: &FieldError) -> String {
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
         "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
-        "from" | "to" => "Khoảng thời gian không hợp lệ.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
