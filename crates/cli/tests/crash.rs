@@ -2,7 +2,7 @@
 //! files and move them through their workflow, then restarted, several times, on SQLite and
 //! PostgreSQL. Afterwards: every change the server acknowledged is there, no file code was
 //! handed out twice, no file is half-changed (its history has one entry per version), sessions
-//! survived the crashes, and the audit trail verifies.
+//! survived the crashes, the audit trail verifies and the report aggregates equal a recount.
 //!
 //! `MOTCUA_CRASH_ROUNDS` sets the number of kills (default 4).
 
@@ -210,18 +210,22 @@ async fn acknowledged_changes_survive_sigkill(backend: Backend) {
     assert_eq!(me.status(), reqwest::StatusCode::OK, "the session survived");
     server.kill_hard();
 
-    // The audit trail verifies (the command exits non-zero on a break).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["audit", "verify", "--database-url", &db.url, "--config"])
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "audit verify: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // The audit trail verifies, and the report aggregates equal a full recount (each command
+    // exits non-zero on a difference).
+    for check in [["audit", "verify"], ["report", "verify"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(check)
+            .args(["--database-url", &db.url, "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{check:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     eprintln!(
         "{backend:?}: {rounds} kills, {} files acknowledged, {files} files in all",
         acked.len()
