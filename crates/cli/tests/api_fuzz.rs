@@ -37,8 +37,17 @@ async fn api_holds_to_its_document(backend: Backend) {
     let examples = std::env::var("MOTCUA_FUZZ_EXAMPLES").unwrap_or_else(|_| "10".into());
     let seed = std::env::var("MOTCUA_FUZZ_SEED").unwrap_or_else(|_| "1".into());
     let base = server.base.clone();
+    // Its own working directory: schemathesis and Hypothesis keep caches of earlier runs there,
+    // which would make a run depend on the ones before it instead of only on the seed.
+    let workdir = std::env::temp_dir().join(format!(
+        "motcua_schemathesis_{}_{backend:?}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&workdir).unwrap();
+    let dir = workdir.clone();
     let out = tokio::task::spawn_blocking(move || {
         Command::new(schemathesis())
+            .current_dir(&dir)
             .arg("run")
             .arg(format!("{base}/api/openapi.json"))
             .args(["-H", &format!("Authorization: Bearer {token}")])
@@ -72,6 +81,7 @@ async fn api_holds_to_its_document(backend: Backend) {
     })
     .await
     .unwrap();
+    let _ = std::fs::remove_dir_all(&workdir);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -193,3 +193,77 @@ pub fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<Operation> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// utoipa names a component schema after its type (or `#[schema(as = …)]`) and keeps only
+    /// the last of two with the same name, so one of them would be documented with the other's
+    /// shape (it happened: feedback's `QueueItem` replaced the files' one). Every type that
+    /// derives `ToSchema`, in every crate, must have a name of its own.
+    #[test]
+    fn schema_names_are_unique() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        let mut stack = vec![crates];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    if !path.ends_with("target") && !path.ends_with("tests") {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut pending: Option<Option<String>> = None; // inside a ToSchema derive
+                for line in text.lines().map(str::trim) {
+                    // `#[derive(… ToSchema)]` or `#[cfg_attr(feature = …, derive(utoipa::ToSchema))]`
+                    if line.starts_with("#[")
+                        && line.contains("derive(")
+                        && line.contains("ToSchema")
+                    {
+                        pending = Some(None);
+                    } else if let Some(alias) = line
+                        .strip_prefix("#[schema(as = ")
+                        .and_then(|l| l.split([')', ',']).next())
+                    {
+                        if let Some(p) = pending.as_mut() {
+                            *p = Some(alias.rsplit("::").next().unwrap().to_owned());
+                        }
+                    } else if let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                    {
+                        if let Some(alias) = pending.take() {
+                            let name = alias.unwrap_or_else(|| {
+                                rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                                    .next()
+                                    .unwrap()
+                                    .to_owned()
+                            });
+                            let at = path.display().to_string();
+                            if let Some(first) = seen.insert(name.clone(), at.clone()) {
+                                clashes.push(format!("{name}: {first} and {at}"));
+                            }
+                        }
+                    } else if !line.starts_with("#[") && !line.starts_with("///") {
+                        pending = None;
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50, "found only {} schemas", seen.len());
+        assert!(
+            clashes.is_empty(),
+            "schema names used twice:\n{}",
+            clashes.join("\n")
+        );
+    }
+}

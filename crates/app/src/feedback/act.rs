@@ -15,6 +15,7 @@ use motcua_store::{Conn, commit, units};
 /// A staff action as requested: units are named by their code.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(as = FeedbackActionInput)]
 pub enum ActionInput {
     Accept,
     Reject {

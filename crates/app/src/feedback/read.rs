@@ -45,6 +45,7 @@ pub struct SenderView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = FeedbackHistoryEntry)]
 pub struct HistoryEntry {
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
@@ -297,6 +298,7 @@ pub(crate) async fn verify_sender(
 
 /// What the sender sees: their own text, the state, the answer once approved.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = FeedbackPublicStatus)]
 pub struct PublicStatus {
     pub code: String,
     pub subject_label: String,
@@ -361,6 +363,7 @@ async fn public_status(conn: &mut Conn, tenant_id: i64, row: FeedbackRow) -> Res
 
 /// A work-list line.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = FeedbackQueueItem)]
 pub struct QueueItem {
     pub id: i64,
     pub code: String,

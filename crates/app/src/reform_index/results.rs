@@ -21,6 +21,7 @@ pub struct FieldColumn {
 
 /// A unit not yet in the ranking, and why.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReformPending)]
 pub struct Pending {
     pub unit_code: String,
     pub unit_name: String,
