@@ -5,7 +5,7 @@
 
 use super::files::local_time;
 use super::{
-    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
+    Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
     form_actor, message_vi, render, signed_in, with_form_cookie,
 };
 use crate::client_addr::ClientAddr;
@@ -42,30 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao/hai-long", get(satisfaction))
         .route("/quan-ly/phan-anh/{id}", get(item).post(act))
         .route("/quan-ly/phan-anh/{id}/xoa-du-lieu", post(erase))
-}
-
-/// Fields of a URL-encoded form.
-struct Form(Vec<(String, String)>);
-
-impl Form {
-    fn parse(body: &Bytes) -> Form {
-        Form(
-            form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name).trim().to_owned()).filter(|v| !v.is_empty())
-    }
 }
 
 fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
@@ -177,7 +153,7 @@ pub async fn send(
     ClientAddr(client): ClientAddr,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
+    let form = FormData::parse(&body);
     match &ctx.actor {
         Some(_) => {
             form_actor(&ctx, form.get("csrf_token"))?;
@@ -331,7 +307,7 @@ async fn sender_page(
     action: Option<FeedbackAction>,
     done: &str,
 ) -> PageResult {
-    let form = Form::parse(body);
+    let form = FormData::parse(body);
     if !anonymous_form_ok(headers, form.get("csrf_token")) {
         return Err(with_chrome(expired_form(), ctx));
     }
@@ -402,7 +378,7 @@ pub async fn provide_info(
     headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
-    let text = Form::parse(&body).get("text").to_owned();
+    let text = FormData::parse(&body).get("text").to_owned();
     let action = FeedbackAction::ProvideInfo { text };
     let done = "Đã gửi thông tin bổ sung. Cơ quan tiếp nhận sẽ tiếp tục xem xét.";
     sender_page(&state, &ctx, &headers, &body, Some(action), done).await
@@ -414,7 +390,7 @@ pub async fn rate(
     headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
-    let satisfied = Form::parse(&body).get("satisfied") == "1";
+    let satisfied = FormData::parse(&body).get("satisfied") == "1";
     let action = FeedbackAction::Rate { satisfied };
     let done = "Cảm ơn bạn đã cho biết mức độ hài lòng với kết quả trả lời.";
     sender_page(&state, &ctx, &headers, &body, Some(action), done).await
@@ -587,7 +563,7 @@ pub async fn item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     Ok(render(&item_page(&state, &ctx, id, None, None).await?))
 }
 
-fn action_of(form: &Form) -> Option<ActionInput> {
+fn action_of(form: &FormData) -> Option<ActionInput> {
     let text = |n: &str| form.get(n).to_owned();
     Some(match form.get("action") {
         "accept" => ActionInput::Accept,
@@ -620,7 +596,7 @@ pub async fn act(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
+    let form = FormData::parse(&body);
     let actor = form_actor(&ctx, form.get("csrf_token"))?;
     let Some(action) = action_of(&form) else {
         let page = item_page(
@@ -656,7 +632,7 @@ pub async fn erase(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
+    let form = FormData::parse(&body);
     let actor = form_actor(&ctx, form.get("csrf_token"))?;
     feedback::erase_personal_data(&state.app, actor, id)
         .await

@@ -3,7 +3,7 @@
 //! `files` use cases; scope and permission checks live there.
 
 use super::{
-    Chrome, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
+    Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
     form_actor, message_vi, render, signed_in, with_form_cookie,
 };
 use crate::api::files::public_base;
@@ -39,48 +39,6 @@ pub fn local_date(iso: &str) -> String {
     iso.parse::<Date>()
         .map(|d| d.strftime("%d/%m/%Y").to_string())
         .unwrap_or_else(|_| iso.to_owned())
-}
-
-/// Fields of a URL-encoded form, repeated names kept (check-box lists).
-struct FormData(Vec<(String, String)>);
-
-impl FormData {
-    fn parse(body: &Bytes) -> FormData {
-        FormData(
-            form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name).trim().to_owned()).filter(|v| !v.is_empty())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-            .collect()
-    }
-
-    /// One item per non-empty line of a text area.
-    fn lines(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
 }
 
 /// The signed-in staff member, or a redirect to sign in and come back.

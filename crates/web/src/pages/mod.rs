@@ -17,6 +17,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -324,6 +325,48 @@ pub fn with_form_cookie(mut response: Response, set: Option<String>) -> Response
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// Fields of a URL-encoded form, repeated names kept (check-box lists).
+pub(crate) struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub(crate) fn parse(body: &Bytes) -> FormData {
+        FormData(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub(crate) fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name).trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    /// One item per non-empty line of a text area.
+    pub(crate) fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// The signed-in user whose form carries the session's CSRF token.

@@ -3,8 +3,8 @@
 //! and chooses the channels to stop.
 
 use super::{
-    Chrome, PageResult, anonymous_form_ok, anonymous_form_token, expired_form, message_vi, render,
-    with_form_cookie,
+    Chrome, FormData, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
+    message_vi, render, with_form_cookie,
 };
 use crate::ctx::Ctx;
 use crate::state::AppState;
@@ -53,14 +53,8 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
-    };
+    let form = FormData::parse(&body);
+    let get = |name: &str| form.get(name).trim().to_owned();
     if !anonymous_form_ok(&headers, &get("csrf_token")) {
         let mut e = expired_form();
         e.chrome = Some(Chrome::of(&ctx));
@@ -69,6 +63,7 @@ pub async fn submit(
     let code: String = get("code").chars().take(64).collect();
     let secret: String = get("secret").chars().take(64).collect();
     let channels: Vec<String> = form
+        .0
         .iter()
         .filter(|(k, _)| k == "channel")
         .map(|(_, v)| v.clone())
