@@ -149,15 +149,39 @@ pub async fn session_actor(
     let now = app.now_secs();
     let token_hash = sha256_hex(token);
     let mut conn = app.db.read_conn().await?;
-    let Some(session) = sessions::find(&mut conn, tenant_id, &token_hash, now).await? else {
-        return Ok(None);
-    };
-    let Some(actor) = load_actor(&mut conn, tenant_id, session.user_id).await? else {
-        return Ok(None);
-    };
+    // The session, its user and the user's grants in one statement: this runs on every
+    // signed-in request.
+    let rows = sessions::find_with_actor(&mut conn, tenant_id, &token_hash, now).await?;
     drop(conn);
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    if first.active == 0 {
+        return Ok(None);
+    }
+    let (user_id, last_seen_at, csrf) = (first.user_id, first.last_seen_at, first.csrf_token.clone());
+    let actor = Actor {
+        tenant_id,
+        user_id,
+        is_citizen: first.is_citizen != 0,
+        username: first.username.clone(),
+        display_name: first.display_name.clone(),
+        grants: rows
+            .into_iter()
+            .filter_map(|g| {
+                Some(RoleGrant {
+                    role: g.grant_role?.parse().ok()?,
+                    unit_id: g.grant_unit_id?,
+                    unit_code: g.grant_unit_code?,
+                    unit_name: g.grant_unit_name?,
+                    unit_path: g.grant_unit_path?,
+                    include_subunits: g.grant_include_subunits? != 0,
+                })
+            })
+            .collect(),
+    };
     // Slide the idle timeout at most once a minute to keep reads read-only.
-    if now - session.last_seen_at >= 60 {
+    if now - last_seen_at >= 60 {
         let mut tx = app.db.begin().await?;
         sessions::touch(
             &mut tx,
@@ -169,7 +193,7 @@ pub async fn session_actor(
         .await?;
         commit(tx).await?;
     }
-    Ok(Some((actor, session.csrf_token)))
+    Ok(Some((actor, csrf)))
 }
 
 pub async fn logout(app: &App, tenant_id: i64, token: &str) -> Result<()> {

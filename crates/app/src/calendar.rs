@@ -24,14 +24,15 @@ use motcua_store::units::{self, Unit};
 use motcua_store::{Conn, commit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Built calendars, shared by every tenant and unit with the same configuration. Building one
 /// takes a few milliseconds, so it is done once per distinct configuration and process; the
-/// database stays the source of truth (the key is the configuration itself).
+/// database stays the source of truth. The key is the SHA-256 of the configuration's JSON —
+/// the same content hash a file stores as its calendar snapshot, so an action on a file finds
+/// its calendar without reading or parsing the snapshot (snapshots never change).
 #[derive(Default)]
-pub struct CalendarCache(Mutex<HashMap<u64, Arc<WorkingCalendar>>>);
+pub struct CalendarCache(Mutex<HashMap<String, Arc<WorkingCalendar>>>);
 
 const CACHE_LIMIT: usize = 64;
 
@@ -50,12 +51,14 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 impl CalendarCache {
     pub(crate) fn get(&self, config: &CalendarConfig) -> Result<Arc<WorkingCalendar>> {
-        let json = serde_json::to_string(config).map_err(internal)?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        json.hash(&mut hasher);
-        let key = hasher.finish();
-        if let Some(found) = self.0.lock().map_err(internal)?.get(&key) {
-            return Ok(found.clone());
+        let (hash, _) = snapshot(config)?;
+        self.get_hashed(&hash, config)
+    }
+
+    /// The calendar of `config`, whose content hash (see [`snapshot`]) the caller has.
+    fn get_hashed(&self, hash: &str, config: &CalendarConfig) -> Result<Arc<WorkingCalendar>> {
+        if let Some(found) = self.cached(hash)? {
+            return Ok(found);
         }
         let built = Arc::new(
             WorkingCalendar::new(config)
@@ -65,8 +68,12 @@ impl CalendarCache {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(key, built.clone());
+        cache.insert(hash.to_owned(), built.clone());
         Ok(built)
+    }
+
+    fn cached(&self, hash: &str) -> Result<Option<Arc<WorkingCalendar>>> {
+        Ok(self.0.lock().map_err(internal)?.get(hash).cloned())
     }
 }
 
@@ -114,9 +121,22 @@ pub(crate) async fn snapshot_calendar(
     tenant_id: i64,
     hash: &str,
 ) -> Result<Arc<WorkingCalendar>> {
+    if let Some(found) = app.calendars.cached(hash)? {
+        return Ok(found);
+    }
     let json = motcua_store::files::calendar_snapshot(conn, tenant_id, hash).await?;
     let config: CalendarConfig = serde_json::from_str(&json).map_err(internal)?;
-    app.calendars.get(&config)
+    app.calendars.get_hashed(hash, &config)
+}
+
+/// The content hash and JSON of `config` (see [`snapshot`]) with its built calendar.
+pub(crate) fn snapshot_and_calendar(
+    app: &App,
+    config: &CalendarConfig,
+) -> Result<(String, String, Arc<WorkingCalendar>)> {
+    let (hash, json) = snapshot(config)?;
+    let cal = app.calendars.get_hashed(&hash, config)?;
+    Ok((hash, json, cal))
 }
 
 pub async fn working_calendar(

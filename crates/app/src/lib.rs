@@ -93,6 +93,7 @@ pub struct App {
     pub settings: Settings,
     clock: Arc<dyn Clock>,
     pub(crate) calendars: Arc<calendar::CalendarCache>,
+    pub(crate) tenants: Arc<tenancy::TenantCache>,
 }
 
 impl App {
@@ -102,6 +103,7 @@ impl App {
             settings,
             clock,
             calendars: Arc::default(),
+            tenants: Arc::default(),
         }
     }
 

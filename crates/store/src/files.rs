@@ -290,17 +290,22 @@ pub async fn link_unit(conn: &mut Conn, tenant_id: i64, file_id: i64, unit_id: i
     Ok(())
 }
 
-/// Materialised paths of the units that took part in a file, for scope checks.
-pub async fn unit_paths(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT u.path FROM file_units fu JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
+/// The units that took part in a file (id and materialised path), for scope checks.
+pub async fn units_of(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.path FROM file_units fu JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id
          WHERE fu.tenant_id = $1 AND fu.file_id = $2",
     )
     .bind(tenant_id)
     .bind(file_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    .await?)
+}
+
+/// Materialised paths of the units that took part in a file, for scope checks.
+pub async fn unit_paths(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<String>> {
+    let units = units_of(conn, tenant_id, file_id).await?;
+    Ok(units.into_iter().map(|(_, path)| path).collect())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -3,14 +3,6 @@
 
 use crate::{Conn, Result};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SessionRow {
-    pub user_id: i64,
-    pub csrf_token: String,
-    pub expires_at: i64,
-    pub last_seen_at: i64,
-}
-
 pub async fn insert(
     conn: &mut Conn,
     tenant_id: i64,
@@ -35,20 +27,48 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn find(
+/// A live session with its user and the user's role grants, in one statement (run on every
+/// signed-in request): one row per grant, or one row with no grant columns for a user
+/// holding none.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionActorRow {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub last_seen_at: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_citizen: i64,
+    pub active: i64,
+    pub grant_unit_id: Option<i64>,
+    pub grant_unit_code: Option<String>,
+    pub grant_unit_name: Option<String>,
+    pub grant_unit_path: Option<String>,
+    pub grant_role: Option<String>,
+    pub grant_include_subunits: Option<i64>,
+}
+
+pub async fn find_with_actor(
     conn: &mut Conn,
     tenant_id: i64,
     token_hash: &str,
     now: i64,
-) -> Result<Option<SessionRow>> {
+) -> Result<Vec<SessionActorRow>> {
     Ok(sqlx::query_as(
-        "SELECT user_id, csrf_token, expires_at, last_seen_at FROM sessions
-         WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3",
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, u.username, u.display_name,
+                u.is_citizen, u.active, g.unit_id AS grant_unit_id, un.code AS grant_unit_code,
+                un.name AS grant_unit_name, un.path AS grant_unit_path, g.role AS grant_role,
+                g.include_subunits AS grant_include_subunits
+         FROM sessions s
+         JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+         LEFT JOIN role_grants g ON g.tenant_id = s.tenant_id AND g.user_id = s.user_id
+         LEFT JOIN units un ON un.tenant_id = g.tenant_id AND un.id = g.unit_id
+         WHERE s.tenant_id = $1 AND s.token_hash = $2 AND s.expires_at > $3
+         ORDER BY g.id",
     )
     .bind(tenant_id)
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await?)
 }
 

@@ -207,17 +207,31 @@ pub async fn act(
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let rec = record_of(&row)?;
-    let current = units::by_id(&mut tx, tenant_id, rec.current_unit_id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    let action = resolve(&mut tx, tenant_id, &current.path, current.id, input).await?;
+    // Every unit the file is or was at, the current one included (linked when it became
+    // current).
+    let units_of_file = store::units_of(&mut tx, tenant_id, file_id).await?;
+    let current_path = match units_of_file
+        .iter()
+        .find(|(id, _)| *id == rec.current_unit_id)
+    {
+        Some((_, path)) => path.clone(),
+        None => {
+            units::by_id(&mut tx, tenant_id, rec.current_unit_id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?
+                .path
+        }
+    };
+    let action = resolve(&mut tx, tenant_id, &current_path, rec.current_unit_id, input).await?;
     // Staff need the action's permission at a unit the file is (or was) at; applicants may
     // do a few things to their own file.
     let is_owner = row.owner_user_id == Some(actor.user_id);
     if !(is_owner && applicant_may_perform(&action)) {
-        let paths = store::unit_paths(&mut tx, tenant_id, file_id).await?;
         let needed = required_permission(&action);
-        if !paths.iter().any(|p| actor.require_at(needed, p).is_ok()) {
+        if !units_of_file
+            .iter()
+            .any(|(_, p)| actor.require_at(needed, p).is_ok())
+        {
             return Err(AppError::Forbidden);
         }
     }
@@ -274,6 +288,7 @@ pub async fn act(
         file_id,
         code.as_deref(),
         &transition,
+        &units_of_file.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
         now_secs,
     )
     .await?;

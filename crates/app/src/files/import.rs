@@ -472,8 +472,7 @@ async fn prepare(
     if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(unit.id) {
         let built = async {
             let config = calendar::config(app, tenant_id, Some(unit)).await?;
-            let (hash, json) = calendar::snapshot(&config)?;
-            let cal = app.calendars.get(&config)?;
+            let (hash, json, cal) = calendar::snapshot_and_calendar(app, &config)?;
             Ok::<_, AppError>((hash, json, cal))
         }
         .await

@@ -259,8 +259,7 @@ pub(crate) async fn store_new_file(
     let terms = ProcedureTerms::new(time.into());
 
     let config = calendar::config(app, tenant_id, Some(unit)).await?;
-    let (calendar_hash, calendar_json) = calendar::snapshot(&config)?;
-    let cal = app.calendars.get(&config)?;
+    let (calendar_hash, calendar_json, cal) = calendar::snapshot_and_calendar(app, &config)?;
     let now = app.now();
     let today = now.to_zoned(utc7()).date();
     let rule_set = RuleSet::in_force_at(today)
@@ -339,6 +338,7 @@ pub(crate) async fn store_new_file(
         file_id,
         code.as_deref(),
         &transition,
+        &[],
         now_secs,
     )
     .await?;

@@ -68,13 +68,15 @@ pub(crate) fn record_of(row: &FileRow) -> Result<FileRecord> {
 }
 
 /// Appends the history entry, links the units the file is at, and queues the outbox message
-/// that announces the change (notifications read it).
+/// that announces the change (notifications read it). `linked_units` are the units already
+/// linked to the file (none for a new file): they are not written again.
 pub(crate) async fn record_transition(
     conn: &mut Conn,
     tenant_id: i64,
     file_id: i64,
     code: Option<&str>,
     transition: &Transition,
+    linked_units: &[i64],
     now: i64,
 ) -> Result<()> {
     let event = &transition.event;
@@ -95,10 +97,14 @@ pub(crate) async fn record_transition(
         &event_json,
     )
     .await?;
-    store::link_unit(conn, tenant_id, file_id, transition.record.current_unit_id).await?;
-    for effect in &transition.effects {
-        if let motcua_domain::file::Effect::LegOpened { unit_id, .. } = effect {
-            store::link_unit(conn, tenant_id, file_id, *unit_id).await?;
+    let current = transition.record.current_unit_id;
+    let legs = transition.effects.iter().filter_map(|e| match e {
+        motcua_domain::file::Effect::LegOpened { unit_id, .. } => Some(*unit_id),
+        _ => None,
+    });
+    for unit_id in std::iter::once(current).chain(legs) {
+        if !linked_units.contains(&unit_id) {
+            store::link_unit(conn, tenant_id, file_id, unit_id).await?;
         }
     }
     // No personal data in the message: workers load what they need by id.
