@@ -1,6 +1,6 @@
 //! Workflow actions on a file, by staff or (for a few actions) by the applicant.
 
-use super::row::{Columns, record_of, record_transition};
+use super::row::{Columns, record_of, record_transition, units_to_link};
 use crate::audit::{self, Change};
 use crate::calendar::{self, utc7};
 use crate::{Actor, App, AppError, Result};
@@ -222,7 +222,14 @@ pub async fn act(
                 .path
         }
     };
-    let action = resolve(&mut tx, tenant_id, &current_path, rec.current_unit_id, input).await?;
+    let action = resolve(
+        &mut tx,
+        tenant_id,
+        &current_path,
+        rec.current_unit_id,
+        input,
+    )
+    .await?;
     // Staff need the action's permission at a unit the file is (or was) at; applicants may
     // do a few things to their own file.
     let is_owner = row.owner_user_id == Some(actor.user_id);
@@ -271,8 +278,18 @@ pub async fn act(
     }
     let columns = Columns::of(new)?;
     let now_secs = now.as_second();
+    let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
+    // Most steps (assign, examine, submit…) change nothing the report counts: the file's part
+    // of the aggregates is then left alone without reading it twice.
+    let counts_change = !units_to_link(&transition, &linked).is_empty()
+        || report_daily::Inputs::of(&Columns::of(&rec)?.state(&rec, None))
+            != report_daily::Inputs::of(&columns.state(new, None));
     // The file's part of the report aggregates before the change (subtracted below).
-    let report_before = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
+    let report_before = if counts_change {
+        report_daily::contribution(&mut tx, tenant_id, file_id).await?
+    } else {
+        Vec::new()
+    };
     store::update_file(
         &mut tx,
         tenant_id,
@@ -288,12 +305,14 @@ pub async fn act(
         file_id,
         code.as_deref(),
         &transition,
-        &units_of_file.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        &linked,
         now_secs,
     )
     .await?;
-    let report_after = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
-    report_daily::apply(&mut tx, tenant_id, &report_before, &report_after).await?;
+    if counts_change {
+        let report_after = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
+        report_daily::apply(&mut tx, tenant_id, &report_before, &report_after).await?;
+    }
     audit::record(
         &mut tx,
         tenant_id,

@@ -67,6 +67,21 @@ pub(crate) fn record_of(row: &FileRow) -> Result<FileRecord> {
         .map_err(|e| AppError::Internal(format!("file {}: {e}", row.id)))
 }
 
+/// The units a transition puts the file at (its current unit, the inter-agency legs it opens)
+/// that are not among `linked_units` yet.
+pub(crate) fn units_to_link(transition: &Transition, linked_units: &[i64]) -> Vec<i64> {
+    let legs = transition.effects.iter().filter_map(|e| match e {
+        motcua_domain::file::Effect::LegOpened { unit_id, .. } => Some(*unit_id),
+        _ => None,
+    });
+    let mut units: Vec<i64> = std::iter::once(transition.record.current_unit_id)
+        .chain(legs)
+        .filter(|u| !linked_units.contains(u))
+        .collect();
+    units.dedup();
+    units
+}
+
 /// Appends the history entry, links the units the file is at, and queues the outbox message
 /// that announces the change (notifications read it). `linked_units` are the units already
 /// linked to the file (none for a new file): they are not written again.
@@ -97,15 +112,8 @@ pub(crate) async fn record_transition(
         &event_json,
     )
     .await?;
-    let current = transition.record.current_unit_id;
-    let legs = transition.effects.iter().filter_map(|e| match e {
-        motcua_domain::file::Effect::LegOpened { unit_id, .. } => Some(*unit_id),
-        _ => None,
-    });
-    for unit_id in std::iter::once(current).chain(legs) {
-        if !linked_units.contains(&unit_id) {
-            store::link_unit(conn, tenant_id, file_id, unit_id).await?;
-        }
+    for unit_id in units_to_link(transition, linked_units) {
+        store::link_unit(conn, tenant_id, file_id, unit_id).await?;
     }
     // No personal data in the message: workers load what they need by id.
     let payload = serde_json::json!({
