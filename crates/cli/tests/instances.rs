@@ -5,6 +5,7 @@
 //! PostgreSQL only: SQLite is the single-server embedded default.
 
 mod common;
+mod jobs_support;
 
 use common::client;
 use common::process::{seeded, start, temp_dir, wait_until};
@@ -32,9 +33,17 @@ async fn two_servers_share_one_postgresql() {
         .unwrap();
     let dir = temp_dir("instances");
     let config = dir.join("motcua.toml");
+    // Every receipt is announced by SMS through a fake gateway that records what it got.
+    let (gw, gw_base) = jobs_support::gateway().await;
     std::fs::write(
         &config,
-        "[jobs]\nlease_seconds = 5\npoll_millis = 100\nconcurrency = 2\n",
+        format!(
+            "[jobs]\nlease_seconds = 5\npoll_millis = 100\nconcurrency = 2\n\
+             [notify]\nsms_gateway_url = \"{gw_base}/sms\"\ngateway_token = \"gw-secret\"\n\
+             timeout_seconds = 5\npublic_url = \"https://motcua.sonla.gov.vn\"\n\
+             [notify.tenants.{tenant_code}]\nchannels = [\"sms\"]\nsms_sender = \"SONLA\"\n",
+            tenant_code = demo::TENANT_CODE
+        ),
     )
     .unwrap();
     let servers: Vec<_> = (0..2)
@@ -150,7 +159,17 @@ async fn two_servers_share_one_postgresql() {
     .await
     .unwrap();
     assert_eq!((runs_twice, dead), (0, 0));
-    assert!(new_file_jobs >= 2 * per_server as i64, "{new_file_jobs}");
+    // One job per receipt (the only changes here), and one SMS each: none lost, none twice.
+    assert_eq!(new_file_jobs, 2 * per_server as i64);
+    let sms = gw.accepted("/sms");
+    let mut keys: Vec<_> = sms.iter().map(|(k, _)| k.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        (sms.len(), keys.len()),
+        (2 * per_server, 2 * per_server),
+        "{sms:?}"
+    );
 
     // Signing out on B ends the session on A too.
     let out = officer

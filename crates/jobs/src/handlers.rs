@@ -51,18 +51,44 @@ struct NotifyPayload {
     missing_items: Vec<String>,
 }
 
-/// Decides which messages a file change sends and queues one job per message and channel,
-/// in the same transaction that finishes this job.
-async fn file_changed(shared: &Shared, job: &Running) -> Result<(), JobError> {
-    let change: FileChanged = payload(job)?;
-    let notices: Vec<Notice> = change
+/// The notices a file change announces to the applicant.
+fn notices_of(change: &FileChanged) -> Vec<Notice> {
+    change
         .effects
         .iter()
         .filter_map(|e| match e {
             Effect::NotifyApplicant { notice } if templates::announced(*notice) => Some(*notice),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Whether an outbox message has work for a job. Most file changes (assign, examine,
+/// submit…) announce nothing: they are stamped dispatched without a job, which saves a
+/// transaction per change. Anything unreadable gets a job, whose handler reports it.
+pub(crate) fn outbox_needs_job(
+    shared: &Shared,
+    tenant_code: &str,
+    topic: &str,
+    payload: &str,
+) -> bool {
+    if topic != kind::FILE_CHANGED {
+        return true;
+    }
+    match serde_json::from_str::<FileChanged>(payload) {
+        Ok(change) => {
+            !notices_of(&change).is_empty()
+                && !shared.notifier.config.channels(tenant_code).is_empty()
+        }
+        Err(_) => true,
+    }
+}
+
+/// Decides which messages a file change sends and queues one job per message and channel,
+/// in the same transaction that finishes this job.
+async fn file_changed(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let change: FileChanged = payload(job)?;
+    let notices = notices_of(&change);
     let missing_items: Vec<String> = change
         .effects
         .iter()

@@ -213,7 +213,10 @@ async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_s
     for tenant in tenants {
         let now = now();
         let mut tx = shared.db.begin().await?;
-        store::dispatch_outbox(&mut tx, backend, tenant.id, now, 100).await?;
+        store::dispatch_outbox(&mut tx, backend, tenant.id, now, 100, |topic, payload| {
+            crate::handlers::outbox_needs_job(shared, &tenant.code, topic, payload)
+        })
+        .await?;
         schedule_daily(&mut tx, tenant.id, now).await?;
         crate::schedule::daily(
             shared,

@@ -271,13 +271,15 @@ pub struct OutboxRow {
 }
 
 /// Turns up to `limit` undispatched outbox messages into jobs (kind = topic, idempotency key
-/// `outbox:<id>`) and stamps them, in the caller's transaction. Returns how many.
+/// `outbox:<id>`) and stamps them, in the caller's transaction. A message for which
+/// `needs_job(topic, payload)` is false is stamped without a job. Returns how many.
 pub async fn dispatch_outbox(
     conn: &mut Conn,
     backend: Backend,
     tenant_id: i64,
     now: i64,
     limit: i64,
+    needs_job: impl Fn(&str, &str) -> bool,
 ) -> Result<usize> {
     let lock = match backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
@@ -291,7 +293,7 @@ pub async fn dispatch_outbox(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    for row in &rows {
+    for row in rows.iter().filter(|r| needs_job(&r.topic, &r.payload_json)) {
         let key = format!("outbox:{}", row.id);
         enqueue(
             conn,
@@ -305,12 +307,18 @@ pub async fn dispatch_outbox(
             now,
         )
         .await?;
-        sqlx::query("UPDATE outbox SET dispatched_at = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
-            .bind(row.id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+    }
+    if !rows.is_empty() {
+        let ids: Vec<String> = (0..rows.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "UPDATE outbox SET dispatched_at = $2 WHERE tenant_id = $1 AND id IN ({})",
+            ids.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(tenant_id).bind(now);
+        for row in &rows {
+            q = q.bind(row.id);
+        }
+        q.execute(&mut *conn).await?;
     }
     Ok(rows.len())
 }

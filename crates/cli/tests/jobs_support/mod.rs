@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[allow(unused_imports)] // each test file uses some of them
 pub use super::common::process::{Proc, start, temp_dir, wait_until};
 
 /// A request the gateway accepted: path, Idempotency-Key header, JSON body.
