@@ -180,8 +180,9 @@ impl Worker {
                 continue;
             }
             match poll_once(&shared, free as i64).await {
-                Ok(jobs) => {
-                    busy = jobs.len() == free;
+                Ok((jobs, more_outbox)) => {
+                    // More work right away: every free slot filled, or the outbox not emptied.
+                    busy = jobs.len() == free || more_outbox;
                     for job in jobs {
                         running.spawn(run_job(shared.clone(), job));
                     }
@@ -199,8 +200,15 @@ impl Worker {
     }
 }
 
-/// One pass over the tenants: outbox to jobs, daily work, expired leases, then claims.
-async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_store::StoreError> {
+/// Outbox messages turned into jobs per tenant and pass.
+const OUTBOX_BATCH: i64 = 100;
+
+/// One pass over the tenants: outbox to jobs, daily work, expired leases, then claims. Also
+/// says whether a tenant's outbox had more messages than one batch.
+async fn poll_once(
+    shared: &Shared,
+    limit: i64,
+) -> Result<(Vec<Running>, bool), motcua_store::StoreError> {
     let tenants = {
         let mut conn = shared.db.read_conn().await?;
         tenants::list(&mut conn).await?
@@ -208,15 +216,24 @@ async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_s
     let config = &shared.config;
     let backend = shared.db.backend();
     let mut claimed = Vec::new();
+    let mut more_outbox = false;
     // The attachment store is shared by every tenant: its clean-up is queued under the first.
     let first_tenant = tenants.iter().map(|t| t.id).min();
     for tenant in tenants {
         let now = now();
         let mut tx = shared.db.begin().await?;
-        store::dispatch_outbox(&mut tx, backend, tenant.id, now, 100, |topic, payload| {
-            crate::handlers::outbox_needs_job(shared, &tenant.code, topic, payload)
-        })
+        let dispatched = store::dispatch_outbox(
+            &mut tx,
+            backend,
+            tenant.id,
+            now,
+            OUTBOX_BATCH,
+            |topic, payload| {
+                crate::handlers::outbox_needs_job(shared, &tenant.code, topic, payload)
+            },
+        )
         .await?;
+        more_outbox |= dispatched as i64 == OUTBOX_BATCH;
         schedule_daily(&mut tx, tenant.id, now).await?;
         crate::schedule::daily(
             shared,
@@ -252,7 +269,7 @@ async fn poll_once(shared: &Shared, limit: i64) -> Result<Vec<Running>, motcua_s
             job,
         }));
     }
-    Ok(claimed)
+    Ok((claimed, more_outbox))
 }
 
 /// Daily work is a job with the day in its idempotency key: however many instances run,

@@ -272,26 +272,33 @@ pub async fn apply(
             }
         }
     }
-    let upsert = upsert_sql();
-    for (key, values) in delta {
-        if values.iter().all(|v| *v == 0) {
-            continue;
-        }
-        let mut q = sqlx::query(&upsert)
-            .bind(tenant_id)
-            .bind(key.scope_kind)
-            .bind(key.unit_id)
-            .bind(key.grain)
-            .bind(key.day)
-            .bind(key.field_id)
-            .bind(key.procedure_id);
-        for v in values {
-            q = q.bind(v);
+    let changed: Vec<(Key, [i64; 15])> = delta
+        .into_iter()
+        .filter(|(_, values)| values.iter().any(|v| *v != 0))
+        .collect();
+    // One statement for up to UPSERT_ROWS rows: a change touches about ten (scopes × grains).
+    for chunk in changed.chunks(UPSERT_ROWS) {
+        let sql = upsert_sql(chunk.len());
+        let mut q = sqlx::query(&sql).bind(tenant_id);
+        for (key, values) in chunk {
+            q = q
+                .bind(key.scope_kind)
+                .bind(key.unit_id)
+                .bind(key.grain)
+                .bind(key.day)
+                .bind(key.field_id)
+                .bind(key.procedure_id);
+            for v in values {
+                q = q.bind(*v);
+            }
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
 }
+
+/// Rows per upsert statement (21 parameters each, plus the tenant).
+const UPSERT_ROWS: usize = 32;
 
 fn on_conflict_add() -> String {
     let sets: Vec<String> = COLUMNS
@@ -304,13 +311,23 @@ fn on_conflict_add() -> String {
     )
 }
 
-fn upsert_sql() -> String {
-    let params: Vec<String> = (1..=22).map(|i| format!("${i}")).collect();
+/// `rows` rows of (key, values) after the tenant (`$1`); the rows' keys are distinct, in
+/// key order (rows are locked in that order).
+fn upsert_sql(rows: usize) -> String {
+    let per_row = 6 + COLUMNS.len();
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let params: Vec<String> = (0..per_row)
+                .map(|i| format!("${}", 2 + r * per_row + i))
+                .collect();
+            format!("($1, {})", params.join(", "))
+        })
+        .collect();
     format!(
         "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id, {})
-         VALUES ({}){}",
+         VALUES {}{}",
         COLUMNS.join(", "),
-        params.join(", "),
+        values.join(", "),
         on_conflict_add()
     )
 }
