@@ -139,6 +139,144 @@ async fn administrator_manages_units_and_staff(backend: Backend) {
     assert_eq!(me["grants"][0]["unit_code"], "000.00.31.H48");
 }
 
+async fn administrator_manages_the_catalogue(backend: Backend) {
+    let server = spawn(backend).await;
+    assert_eq!(
+        server.anonymous().get("/quan-tri/thu-tuc").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let counter = server.login("motcua.chiengle").await;
+    assert_eq!(
+        counter.get("/quan-tri/thu-tuc").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let admin = server.login("quantri").await;
+    // Found without diacritics.
+    let page = admin
+        .get("/quan-tri/thu-tuc?q=khai+sinh")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1.001193"), "{page}");
+
+    let form = |name: &'static str, fee: &'static str| {
+        vec![
+            ("csrf_token", admin.csrf.clone()),
+            ("code", "2.999001".to_owned()),
+            ("name", name.to_owned()),
+            ("field_code", "HOTICH".to_owned()),
+            ("level", "xa".to_owned()),
+            ("time_value", "3".to_owned()),
+            ("time_unit", "working_days".to_owned()),
+            (
+                "documents",
+                "Tờ khai | 2\r\nBản sao giấy tờ tùy thân".to_owned(),
+            ),
+            ("fees", fee.to_owned()),
+            ("legal_basis", "Luật Hộ tịch 2014".to_owned()),
+            ("counter", "on".to_owned()),
+            ("online", "full".to_owned()),
+            ("result", "Giấy xác nhận".to_owned()),
+        ]
+    };
+    // A fee that is not a number is explained in Vietnamese; nothing is created, what was
+    // typed is kept.
+    let bad = form("Thủ tục thử nghiệm", "Lệ phí | năm chục");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page) = post_form(&admin, "/quan-tri/thu-tuc", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Phí, lệ phí không hợp lệ"), "{page}");
+    assert!(page.contains("Thủ tục thử nghiệm"));
+    assert_eq!(
+        admin.get("/api/v1/procedures/2.999001").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let good = form("Thủ tục thử nghiệm", "Lệ phí | 50.000");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location) = post_form(&admin, "/quan-tri/thu-tuc", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert!(
+        admin
+            .get(&location)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Đã lưu thủ tục 2.999001.")
+    );
+    let p: serde_json::Value = admin
+        .get("/api/v1/procedures/2.999001")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["documents"][0]["name"], "Tờ khai");
+    assert_eq!(p["documents"][0]["copies"], 2);
+    assert_eq!(p["documents"][1]["copies"], 1);
+    assert_eq!(p["fees"][0]["amount_vnd"], 50000);
+    assert_eq!(p["channels"]["counter"], true);
+    assert_eq!(p["channels"]["post"], false);
+    assert_eq!(p["channels"]["online"], "full");
+    assert_eq!(p["processing_time_label"], "03 ngày làm việc");
+    let version = p["version"].as_i64().unwrap().to_string();
+
+    // Editing shows what is stored; saving at the version seen changes it.
+    let page = admin
+        .get("/quan-tri/thu-tuc/2.999001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Tờ khai | 2") && page.contains("Lệ phí | 50000"),
+        "{page}"
+    );
+    let mut edit = form("Thủ tục thử nghiệm (sửa đổi)", "Lệ phí | 50.000");
+    edit.push(("version", version.clone()));
+    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location) = post_form(&admin, "/quan-tri/thu-tuc/2.999001", &edit).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let p: serde_json::Value = admin
+        .get("/api/v1/procedures/2.999001")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["name"], "Thủ tục thử nghiệm (sửa đổi)");
+    // Saving again from the old page: someone changed it meanwhile.
+    let (status, page) = post_form(&admin, "/quan-tri/thu-tuc/2.999001", &edit).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Dữ liệu đã được người khác thay đổi"),
+        "{page}"
+    );
+    // Without the form's CSRF token nothing changes.
+    let forged: Vec<(&str, &str)> = edit
+        .iter()
+        .map(|(k, v)| {
+            if *k == "csrf_token" {
+                (*k, "sai")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let (status, _) = post_form(&admin, "/quan-tri/thu-tuc/2.999001", &forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The rule versions, read-only: the one in force is marked, with its forms.
+    let rules = admin.get("/quan-tri/quy-tac").await.text().await.unwrap();
+    assert!(rules.contains("đang áp dụng"), "{rules}");
+    assert!(rules.contains("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+    assert_eq!(
+        counter.get("/quan-tri/quy-tac").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends! {
     administrator_manages_units_and_staff => administrator_manages_units_and_staff,
+    administrator_manages_the_catalogue => administrator_manages_the_catalogue,
 }

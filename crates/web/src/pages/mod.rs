@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_catalogue;
 pub mod calendar;
 pub mod docs;
 pub mod feedback;
@@ -57,6 +58,15 @@ pub fn router() -> Router<AppState> {
             "/quan-tri/nguoi-dung",
             get(admin::users).post(admin::create_user),
         )
+        .route(
+            "/quan-tri/thu-tuc",
+            get(admin_catalogue::list).post(admin_catalogue::create),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{code}",
+            get(admin_catalogue::edit).post(admin_catalogue::update),
+        )
+        .route("/quan-tri/quy-tac", get(admin_catalogue::rules))
         .route(
             "/bao-cao/ky-bao-cao",
             get(reports::list).post(reports::lock),
@@ -219,6 +229,19 @@ fn field_message_vi(e: &FieldError) -> String {
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
         "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
+        "fees" => "Phí, lệ phí không hợp lệ: mỗi dòng «Mô tả | số tiền», số tiền tính bằng đồng.".into(),
+        "documents" => "Thành phần hồ sơ không hợp lệ: mỗi dòng «Tên giấy tờ | số bản», số bản là số nguyên.".into(),
+        "legal_basis" => "Căn cứ pháp lý không hợp lệ (tối đa 50 văn bản).".into(),
+        f if f.starts_with("legal_basis[") => "Mỗi căn cứ pháp lý tối đa 500 ký tự.".into(),
+        f if f.starts_with("documents[") && f.ends_with(".copies") => {
+            "Số bản của mỗi giấy tờ từ 1 đến 100.".into()
+        }
+        f if f.starts_with("fees[") && f.ends_with(".amount_vnd") => {
+            "Số tiền phí, lệ phí phải từ 0 đến 1.000 tỷ đồng.".into()
+        }
+        f if f.starts_with("documents[") || f.starts_with("fees[") => {
+            "Tên giấy tờ tối đa 1.000 ký tự, mô tả phí, lệ phí tối đa 500 ký tự.".into()
+        }
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
