@@ -7,6 +7,7 @@ pub mod docs;
 pub mod feedback;
 pub mod files;
 pub mod optout;
+pub mod processes;
 pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
@@ -56,6 +57,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-tri/nguoi-dung",
             get(admin::users).post(admin::create_user),
+        )
+        .route("/quan-tri/quy-trinh", get(processes::list))
+        .route(
+            "/quan-tri/quy-trinh/{code}",
+            get(processes::edit).post(processes::save),
         )
         .route(
             "/bao-cao/ky-bao-cao",
@@ -219,6 +225,7 @@ fn field_message_vi(e: &FieldError) -> String {
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
         "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
+        "valid_from" => "Ngày áp dụng không hợp lệ: từ hôm nay trở đi và không trước ngày áp dụng của phiên bản mới nhất.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
