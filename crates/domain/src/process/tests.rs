@@ -55,7 +55,10 @@ fn a_standard_process_is_valid_and_the_default_is_too() {
     let d = DefaultProcess::in_force_at(jiff::civil::date(2026, 3, 2));
     assert_eq!(d.id, "default-2025-07-01");
     // Files received before the first version follow it too.
-    assert_eq!(DefaultProcess::in_force_at(jiff::civil::date(2020, 1, 1)).id, d.id);
+    assert_eq!(
+        DefaultProcess::in_force_at(jiff::civil::date(2020, 1, 1)).id,
+        d.id
+    );
 }
 
 #[test]
@@ -89,7 +92,8 @@ fn each_broken_rule_has_its_own_code() {
     assert_eq!(code_of(&p, days(5)), "process.role_cannot_act");
 
     let mut p = standard();
-    p.steps.insert(2, step(StepKind::InterAgency, "specialist", 0));
+    p.steps
+        .insert(2, step(StepKind::InterAgency, "specialist", 0));
     assert_eq!(code_of(&p, days(5)), "process.inter_agency_needs_unit");
     p.steps[2].unit_code = Some("Sở Tư pháp".into());
     assert_eq!(code_of(&p, days(5)), "process.bad_unit_code");
@@ -163,7 +167,11 @@ fn step_dues_split_the_working_time_and_end_on_the_deadline() {
     assert_eq!(*dues.last().unwrap(), deadline.due);
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
     // Each step gets exactly its working hours.
-    let work = |t: Timestamp| cal().work_before(crate::calendar::day::local_seconds(t)).unwrap();
+    let work = |t: Timestamp| {
+        cal()
+            .work_before(crate::calendar::day::local_seconds(t))
+            .unwrap()
+    };
     let mut prev = work(deadline.effective_start);
     for (s, h) in steps.iter().zip([2, 24, 10, 4]) {
         assert_eq!(work(s.due) - prev, h * 3600, "{:?}", s.step.kind);
@@ -200,6 +208,9 @@ fn the_current_step_follows_the_file_state() {
             step(StepKind::Return, "counter_officer", 20),
         ],
     };
-    assert_eq!(current_step(&short, FileState::AwaitingApproval, &[]), Some(1));
+    assert_eq!(
+        current_step(&short, FileState::AwaitingApproval, &[]),
+        Some(1)
+    );
     assert_eq!(current_step(&short, FileState::AtOtherAgency, &[]), Some(1));
 }

@@ -11,12 +11,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use motcua_app::AppError;
-use motcua_app::processes::{
-    self, NewProcessVersion, ProcedureProcess, ProcessVersions, StepView,
-};
+use motcua_app::processes::{self, NewProcessVersion, ProcedureProcess, ProcessVersions, StepView};
 use motcua_domain::org::Role;
-use motcua_domain::process::{MAX_STEPS, Step, StepKind};
 use motcua_domain::permission::Action;
+use motcua_domain::process::{MAX_STEPS, Step, StepKind};
 use serde::Deserialize;
 
 fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
