@@ -12,7 +12,7 @@ use motcua_domain::catalogue::{ProcessingTime, TimeUnit};
 use motcua_domain::file::FileRecord;
 use motcua_domain::permission::Action;
 use motcua_domain::process::{
-    DefaultProcess, ProcessDefinition, ProcessError, Step, StepKind, schedule,
+    DefaultProcess, ProcessDefinition, ProcessError, ProcessStep, StepKind, schedule,
 };
 use motcua_store::catalogue::{self as procedures, ProcedureRow};
 use motcua_store::processes::{self as store, ProcedureProcessRow, ProcessVersionRow};
@@ -49,7 +49,7 @@ pub struct StepView {
     pub share_label: String,
 }
 
-fn step_view(step: &Step, unit_names: &[(String, String)]) -> StepView {
+fn step_view(step: &ProcessStep, unit_names: &[(String, String)]) -> StepView {
     let unit_label = match &step.unit_code {
         None => "Đơn vị tiếp nhận hồ sơ".to_owned(),
         Some(code) => unit_names
@@ -107,7 +107,7 @@ pub struct ProcessVersions {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProcessVersion {
-    pub steps: Vec<Step>,
+    pub steps: Vec<ProcessStep>,
     /// First day (YYYY-MM-DD) it applies; today if absent. Not in the past, nor before the
     /// newest version's first day.
     pub valid_from: Option<String>,
@@ -343,11 +343,13 @@ pub async fn define(
     store::insert_version(
         &mut tx,
         tenant_id,
-        p.id,
-        version,
-        &valid_from.to_string(),
-        &steps_json,
-        actor.user_id,
+        &store::NewVersion {
+            procedure_id: p.id,
+            version,
+            valid_from: &valid_from.to_string(),
+            steps_json: &steps_json,
+            created_by: actor.user_id,
+        },
         now,
     )
     .await

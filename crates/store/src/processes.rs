@@ -67,15 +67,20 @@ pub async fn latest(
     .await?)
 }
 
-/// Adds version `version`; a concurrent insert of the same number fails as a duplicate.
+/// A version to add.
+pub struct NewVersion<'a> {
+    pub procedure_id: i64,
+    pub version: i64,
+    pub valid_from: &'a str,
+    pub steps_json: &'a str,
+    pub created_by: i64,
+}
+
+/// Adds a version; a concurrent insert of the same number fails as a duplicate.
 pub async fn insert_version(
     conn: &mut Conn,
     tenant_id: i64,
-    procedure_id: i64,
-    version: i64,
-    valid_from: &str,
-    steps_json: &str,
-    created_by: i64,
+    new: &NewVersion<'_>,
     now: i64,
 ) -> Result<()> {
     sqlx::query(
@@ -84,11 +89,11 @@ pub async fn insert_version(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(tenant_id)
-    .bind(procedure_id)
-    .bind(version)
-    .bind(valid_from)
-    .bind(steps_json)
-    .bind(created_by)
+    .bind(new.procedure_id)
+    .bind(new.version)
+    .bind(new.valid_from)
+    .bind(new.steps_json)
+    .bind(new.created_by)
     .bind(now)
     .execute(conn)
     .await?;

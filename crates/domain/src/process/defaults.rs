@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-use super::{ProcessDefinition, Step};
+use super::{ProcessDefinition, ProcessStep};
 
 /// One version of the default process.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct DefaultProcess {
     pub name: String,
     pub valid_from: Date,
     pub valid_to: Option<Date>,
-    pub steps: Vec<Step>,
+    pub steps: Vec<ProcessStep>,
 }
 
 #[derive(Deserialize)]

@@ -29,7 +29,6 @@ pub const MAX_STEPS: usize = 20;
 /// What happens at a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(as = ProcessStepKind))]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Tiếp nhận hồ sơ.
@@ -91,9 +90,8 @@ impl StepKind {
 /// steps of a process use the same one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(as = ProcessStep))]
 #[serde(deny_unknown_fields)]
-pub struct Step {
+pub struct ProcessStep {
     pub kind: StepKind,
     /// The role that acts: `counter_officer`, `specialist` or `leader`.
     pub role: String,
@@ -108,7 +106,7 @@ pub struct Step {
     pub share_hours: Option<u32>,
 }
 
-impl Step {
+impl ProcessStep {
     /// The role, once the process is validated.
     pub fn role(&self) -> Option<Role> {
         Role::from_str(&self.role).ok()
@@ -134,7 +132,7 @@ impl Step {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProcessDefinition {
-    pub steps: Vec<Step>,
+    pub steps: Vec<ProcessStep>,
 }
 
 /// Why a process was refused. Each has a stable code; `step` is 1-based where it applies.

@@ -8,7 +8,7 @@
 
 use jiff::Timestamp;
 
-use super::{ProcessDefinition, Step, StepKind};
+use super::{ProcessDefinition, ProcessStep, StepKind};
 use crate::calendar::WorkingCalendar;
 use crate::calendar::day::{local_seconds, timestamp_of_local};
 use crate::file::FileState;
@@ -16,7 +16,7 @@ use crate::file::FileState;
 /// A step with its due moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduledStep {
-    pub step: Step,
+    pub step: ProcessStep,
     pub due: Timestamp,
     /// The file is at this step now.
     pub current: bool,

@@ -14,8 +14,8 @@ fn at(s: &str) -> Timestamp {
     format!("{s}+07:00").parse().unwrap()
 }
 
-fn step(kind: StepKind, role: &str, percent: u32) -> Step {
-    Step {
+fn step(kind: StepKind, role: &str, percent: u32) -> ProcessStep {
+    ProcessStep {
         kind,
         role: role.into(),
         unit_code: None,

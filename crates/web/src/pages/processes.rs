@@ -14,7 +14,7 @@ use motcua_app::AppError;
 use motcua_app::processes::{self, NewProcessVersion, ProcedureProcess, ProcessVersions, StepView};
 use motcua_domain::org::Role;
 use motcua_domain::permission::Action;
-use motcua_domain::process::{MAX_STEPS, Step, StepKind};
+use motcua_domain::process::{MAX_STEPS, ProcessStep, StepKind};
 use serde::Deserialize;
 
 fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
@@ -200,7 +200,7 @@ pub async fn save(
             ));
             break;
         };
-        steps.push(Step {
+        steps.push(ProcessStep {
             kind,
             role: r.role.clone(),
             unit_code: Some(r.unit_code.clone()).filter(|c| !c.is_empty()),
