@@ -398,7 +398,7 @@ async fn pages(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Quy trình giải quyết") && page.contains("Phiên bản 1"));
+    assert!(page.contains("Các bước theo quy trình") && page.contains("Phiên bản 1"));
     assert!(page.contains("aria-current=\"step\""));
     assert!(
         page.contains("Tiếp nhận hồ sơ <strong>(đang thực hiện)</strong>"),

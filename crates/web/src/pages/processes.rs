@@ -83,6 +83,12 @@ struct EditPage {
     notice: Option<String>,
 }
 
+impl EditPage {
+    fn date(&self, iso: &str) -> String {
+        super::files::local_date(iso)
+    }
+}
+
 /// Rows to show: the steps plus a few empty ones to add steps, at most `MAX_STEPS`.
 fn with_blank_rows(mut rows: Vec<StepRow>) -> Vec<StepRow> {
     let target = (rows.len() + 3).min(MAX_STEPS);
