@@ -16,6 +16,7 @@ pub mod files;
 pub mod jobs;
 pub mod notify_prefs;
 pub mod org;
+pub mod processes;
 pub mod reform_index;
 pub mod reminders;
 pub mod reports;

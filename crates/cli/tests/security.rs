@@ -198,6 +198,21 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
             None,
             [false, true, false, false, false, true, false, false],
         ),
+        // An empty process is refused after the permission check: 422 for those allowed.
+        (
+            "define a procedure's process",
+            Method::POST,
+            "/api/v1/procedures/1.001193/processes".into(),
+            Some(json!({ "steps": [], "base_version": 0 })),
+            [true, false, false, false, false, false, false, false],
+        ),
+        (
+            "read a procedure's process",
+            Method::GET,
+            "/api/v1/procedures/1.001193/processes/current".into(),
+            None,
+            [true, true, true, true, true, true, false, false],
+        ),
     ];
 
     let mut wrong = Vec::new();

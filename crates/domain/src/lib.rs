@@ -6,6 +6,7 @@ pub mod feedback;
 pub mod file;
 pub mod org;
 pub mod permission;
+pub mod process;
 pub mod reform_index;
 pub mod reminders;
 pub mod report;

@@ -44,6 +44,8 @@ pub enum Action {
     AnswerFeedback,
     /// Approve the answer to feedback.
     ApproveFeedback,
+    /// Define the process (steps, roles, units, shares of the deadline) of procedures.
+    ManageProcesses,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -93,6 +95,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ViewAudit
                 | ViewReports
                 | ManageJobs
+                | ManageProcesses
         ),
     }
 }

@@ -15,6 +15,7 @@ pub mod file_import;
 pub mod files;
 pub mod jobs;
 pub mod notify_prefs;
+pub mod processes;
 pub mod reform_index;
 pub mod reminders;
 pub mod report_daily;

@@ -112,6 +112,9 @@ pub struct FileDetail {
     /// Why the deadline is what it is, step by step.
     pub deadline_explanation: Vec<String>,
     pub history: Vec<HistoryEntry>,
+    /// The process the file was received under, with each step's due moment and the step it
+    /// is at; absent before receipt.
+    pub process: Option<crate::processes::FileProcess>,
 }
 
 pub(crate) async fn load_scoped(app: &App, actor: &Actor, file_id: i64) -> Result<FileRow> {
@@ -156,6 +159,7 @@ pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail
         Err(_) => Vec::new(),
     };
     let events = store::events(&mut conn, tenant_id, file_id).await?;
+    let process = crate::processes::of_file(&mut conn, tenant_id, file_id, &rec, &cal).await?;
     let assignee_name = match rec.assignee_id {
         Some(id) => users::by_id(&mut conn, tenant_id, id)
             .await?
@@ -186,6 +190,7 @@ pub async fn detail(app: &App, actor: &Actor, file_id: i64) -> Result<FileDetail
         supplement_requests: rec.supplement_requests.len(),
         deadline_explanation,
         history: history(&events, true),
+        process,
         file: summary(row.id, row.code.clone(), &row.channel, &rec),
     })
 }

@@ -9,6 +9,7 @@ pub mod feedback;
 pub mod files;
 pub mod jobs;
 pub mod org;
+pub mod processes;
 pub mod reform_index;
 pub mod reports;
 
@@ -108,6 +109,14 @@ pub fn router() -> Router<AppState> {
             get(feedback::export_personal_data).delete(feedback::erase_personal_data),
         )
         .route("/me/feedback", get(feedback::mine))
+        .route(
+            "/procedures/{code}/processes",
+            get(processes::list).post(processes::define),
+        )
+        .route(
+            "/procedures/{code}/processes/current",
+            get(processes::current),
+        )
         .route("/reports/satisfaction", get(feedback::satisfaction))
         .route(
             "/reports/satisfaction.xlsx",

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod feedback;
 pub mod files;
 pub mod optout;
+pub mod processes;
 pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
@@ -57,6 +58,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/quan-tri/nguoi-dung",
             get(admin::users).post(admin::create_user),
+        )
+        .route("/quan-tri/quy-trinh", get(processes::list))
+        .route(
+            "/quan-tri/quy-trinh/{code}",
+            get(processes::edit).post(processes::save),
         )
         .route(
             "/quan-tri/thu-tuc",
@@ -242,6 +248,7 @@ fn field_message_vi(e: &FieldError) -> String {
         f if f.starts_with("documents[") || f.starts_with("fees[") => {
             "Tên giấy tờ tối đa 1.000 ký tự, mô tả phí, lệ phí tối đa 500 ký tự.".into()
         }
+        "valid_from" => "Ngày áp dụng không hợp lệ: từ hôm nay trở đi và không trước ngày áp dụng của phiên bản mới nhất.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
