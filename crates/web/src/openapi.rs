@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         api::feedback::act, api::feedback::lookup, api::feedback::sender_act, api::feedback::published,
         api::feedback::stats, api::feedback::mine, api::feedback::export_personal_data,
         api::feedback::erase_personal_data, api::feedback::satisfaction, api::feedback::satisfaction_xlsx,
+        api::board::trends, api::board::service_index,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),

@@ -6,6 +6,8 @@
 pub mod daily;
 mod export;
 pub mod periods;
+pub mod board;
+pub mod service_index;
 
 pub use export::{csv, pdf, xlsx};
 
