@@ -32,9 +32,10 @@ fn period() -> (String, String) {
 
 async fn with_demo_files(backend: Backend) -> Server {
     let server = spawn(backend).await;
-    let tenant = motcua_app::tenancy::resolve(&server.app, None, Some(motcua_app::demo::TENANT_CODE))
-        .await
-        .unwrap();
+    let tenant =
+        motcua_app::tenancy::resolve(&server.app, None, Some(motcua_app::demo::TENANT_CODE))
+            .await
+            .unwrap();
     let made = motcua_app::demo_files::seed_files(&server.app, tenant.id)
         .await
         .unwrap();
@@ -179,13 +180,21 @@ async fn trends_add_up_to_the_handling_report(backend: Backend) {
             &cchc,
             &format!(
                 "/api/v1/reports/handling?{}",
-                query(m["from"].as_str().unwrap(), m["to"].as_str().unwrap(), unit, field)
+                query(
+                    m["from"].as_str().unwrap(),
+                    m["to"].as_str().unwrap(),
+                    unit,
+                    field
+                )
             ),
         )
         .await;
         assert_eq!(m["figures"], one["overall"], "{q}: month {}", m["month"]);
         if unit != DEPARTMENT {
-            assert!(n(&whole["resolved"]["total"]) > 0, "{q}: something to compare");
+            assert!(
+                n(&whole["resolved"]["total"]) > 0,
+                "{q}: something to compare"
+            );
         }
     }
 }
@@ -198,7 +207,12 @@ async fn boards_show_the_report_and_filters_narrow_it(backend: Backend) {
     // The home page links to the board.
     let (_, home) = html(&visitor, "/").await;
     assert!(home.contains("href=\"/cong-khai\""));
-    for (unit, field) in [("", ""), (COMMUNE, ""), (COMMUNE, "HOTICH"), (DEPARTMENT, "")] {
+    for (unit, field) in [
+        ("", ""),
+        (COMMUNE, ""),
+        (COMMUNE, "HOTICH"),
+        (DEPARTMENT, ""),
+    ] {
         let q = query(&from, &to, unit, field);
         let report = json(&cchc, &format!("/api/v1/reports/handling?{q}")).await;
         let (status, page) = html(&visitor, &format!("/cong-khai?{q}")).await;
@@ -239,12 +253,19 @@ async fn boards_show_the_report_and_filters_narrow_it(backend: Backend) {
         .iter()
         .find(|l| l[1] == COMMUNE_NAME)
         .expect("the commune is ranked");
-    assert_eq!(line[3], n(&commune["figures"]["resolved"]["total"]).to_string());
+    assert_eq!(
+        line[3],
+        n(&commune["figures"]["resolved"]["total"]).to_string()
+    );
     assert_eq!(line[6], pct(&commune["rates"]["on_time_rate"]));
     // The department only handles the inter-agency legs and its own files: ranked too.
     assert!(ranking.iter().any(|l| l[1] == DEPARTMENT_NAME));
     // A unit filter narrows the ranking to its subtree.
-    let (_, page) = html(&visitor, &format!("/cong-khai?{}", query(&from, &to, COMMUNE, ""))).await;
+    let (_, page) = html(
+        &visitor,
+        &format!("/cong-khai?{}", query(&from, &to, COMMUNE, "")),
+    )
+    .await;
     let ranking = table(&page, "xep-hang-bang");
     assert_eq!(ranking.len(), 1);
     assert_eq!(ranking[0][1], COMMUNE_NAME);
@@ -255,14 +276,33 @@ async fn bad_input_is_refused_in_vietnamese_and_problem_json(backend: Backend) {
     let cchc = server.login("cchc").await;
     let visitor = server.anonymous();
     for (q, page_message) in [
-        ("from=2026-03-01&to=2026-01-01", "Khoảng thời gian không hợp lệ"),
-        ("from=2022-01-01&to=2025-12-31", "Khoảng thời gian tối đa 36 tháng."),
-        ("from=2026-13-01&to=2026-12-31", "Khoảng thời gian không hợp lệ"),
-        ("from=2026-01-01&to=2026-03-31&unit=999.99.99.H99", "Không có đơn vị với mã đã chọn."),
-        ("from=2026-01-01&to=2026-03-31&field=KHONGCO", "Không có lĩnh vực với mã đã chọn."),
+        (
+            "from=2026-03-01&to=2026-01-01",
+            "Khoảng thời gian không hợp lệ",
+        ),
+        (
+            "from=2022-01-01&to=2025-12-31",
+            "Khoảng thời gian tối đa 36 tháng.",
+        ),
+        (
+            "from=2026-13-01&to=2026-12-31",
+            "Khoảng thời gian không hợp lệ",
+        ),
+        (
+            "from=2026-01-01&to=2026-03-31&unit=999.99.99.H99",
+            "Không có đơn vị với mã đã chọn.",
+        ),
+        (
+            "from=2026-01-01&to=2026-03-31&field=KHONGCO",
+            "Không có lĩnh vực với mã đã chọn.",
+        ),
     ] {
         let (status, code) = problem(cchc.get(&format!("/api/v1/reports/trends?{q}")).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "{q}");
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{q}"
+        );
         let (status, page) = html(&visitor, &format!("/cong-khai?{q}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
         assert!(page.contains(page_message), "{q}: {page}");
@@ -275,9 +315,16 @@ async fn bad_input_is_refused_in_vietnamese_and_problem_json(backend: Backend) {
         "from=2026-01-01&to=2026-03-31&unit=999.99.99.H99",
         "from=2021-01-01&to=2021-12-31",
     ] {
-        let (status, code) =
-            problem(cchc.get(&format!("/api/v1/reports/service-index?{q}")).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "{q}");
+        let (status, code) = problem(
+            cchc.get(&format!("/api/v1/reports/service-index?{q}"))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{q}"
+        );
     }
 }
 
@@ -292,7 +339,10 @@ async fn the_public_board_shows_no_personal_data(backend: Backend) {
             .unwrap();
     drop(conn);
     assert!(files.len() > 100);
-    assert!(files.iter().any(|f| f.1.is_some()), "some phones to look for");
+    assert!(
+        files.iter().any(|f| f.1.is_some()),
+        "some phones to look for"
+    );
     let (from, to) = period();
     for q in [
         query(&from, &to, "", ""),
@@ -302,7 +352,10 @@ async fn the_public_board_shows_no_personal_data(backend: Backend) {
         let (status, page) = html(&visitor, &format!("/cong-khai?{q}")).await;
         assert_eq!(status, StatusCode::OK);
         for (name, phone, code) in &files {
-            assert!(!page.contains(name.as_str()), "{q}: applicant name {name} shown");
+            assert!(
+                !page.contains(name.as_str()),
+                "{q}: applicant name {name} shown"
+            );
             if let Some(phone) = phone.as_deref().filter(|p| !p.is_empty()) {
                 assert!(!page.contains(phone), "{q}: a phone shown");
             }
@@ -321,7 +374,11 @@ async fn index_breakdown_adds_up_within_its_maxima(backend: Backend) {
     let ix = json(&cchc, &format!("/api/v1/reports/service-index?{q}")).await;
     assert_eq!(ix["verified"], false, "the definitions are not checked yet");
     let units = ix["units"].as_array().unwrap();
-    assert_eq!(units.len(), 14, "every unit of the province, the historical district too");
+    assert_eq!(
+        units.len(),
+        14,
+        "every unit of the province, the historical district too"
+    );
     let close = |a: f64, b: f64| (a - b).abs() < 0.005;
     let mut last = f64::MAX;
     for u in units {
@@ -335,7 +392,10 @@ async fn index_breakdown_adds_up_within_its_maxima(backend: Backend) {
         assert!(close(sum, score), "{}: {sum} vs {score}", u["code"]);
         assert!(score <= index["max_available"].as_f64().unwrap() + 1e-9);
         assert!(index["max_available"].as_f64().unwrap() <= 100.0);
-        let maxima: f64 = groups.iter().map(|g| g["max_points"].as_f64().unwrap()).sum();
+        let maxima: f64 = groups
+            .iter()
+            .map(|g| g["max_points"].as_f64().unwrap())
+            .sum();
         assert!(close(maxima, 100.0));
         for g in groups {
             let points = g["points"].as_f64().unwrap();
@@ -354,7 +414,11 @@ async fn index_breakdown_adds_up_within_its_maxima(backend: Backend) {
         }
     }
     // The commune's progress indicator is its row of the handling report.
-    let by_unit = json(&cchc, &format!("/api/v1/reports/handling?{q}&group_by=unit")).await;
+    let by_unit = json(
+        &cchc,
+        &format!("/api/v1/reports/handling?{q}&group_by=unit"),
+    )
+    .await;
     let row = by_unit["rows"]
         .as_array()
         .unwrap()
@@ -365,7 +429,10 @@ async fn index_breakdown_adds_up_within_its_maxima(backend: Backend) {
     let on_time = &commune["index"]["groups"][1]["indicators"][0];
     assert_eq!(on_time["measure"], "on_time");
     let resolved = &row["figures"]["resolved"];
-    assert_eq!(on_time["numerator"], n(&resolved["early"]) + n(&resolved["on_time"]));
+    assert_eq!(
+        on_time["numerator"],
+        n(&resolved["early"]) + n(&resolved["on_time"])
+    );
     assert_eq!(on_time["denominator"], resolved["total"]);
     assert_eq!(on_time["status"], "scored");
     assert!(commune["index"]["score"].as_f64().unwrap() > 0.0);
@@ -388,7 +455,13 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
         assert!(page.contains("Trang này dành cho lãnh đạo"));
     }
-    let (status, _) = problem(server.anonymous().get(&format!("/api/v1/reports/trends?{q}")).await).await;
+    let (status, _) = problem(
+        server
+            .anonymous()
+            .get(&format!("/api/v1/reports/trends?{q}"))
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // The commune's leader: their own unit by default, with its index.
@@ -400,7 +473,10 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
     let ranking = table(&page, "xep-hang-bang");
     assert_eq!(ranking.len(), 1);
     assert_eq!(ranking[0][1], COMMUNE_NAME);
-    assert!(!page.contains(DEPARTMENT_NAME), "no other unit, not even in the filter");
+    assert!(
+        !page.contains(DEPARTMENT_NAME),
+        "no other unit, not even in the filter"
+    );
     assert!(page.contains("chưa đối chiếu văn bản gốc"));
     let index = table(&page, "chi-so");
     assert_eq!(index.len(), 1);
@@ -415,13 +491,21 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
                 .await,
         )
         .await;
-        assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"), "{path}");
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{path}"
+        );
     }
     // The reform office sees the province: every unit in the ranking and the index.
     let cchc = server.login("cchc").await;
     let (status, page) = html(&cchc, &format!("/bao-cao?{q}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(table(&page, "xep-hang-bang").iter().any(|l| l[1] == DEPARTMENT_NAME));
+    assert!(
+        table(&page, "xep-hang-bang")
+            .iter()
+            .any(|l| l[1] == DEPARTMENT_NAME)
+    );
     assert_eq!(table(&page, "chi-so").len(), 14);
 }
 

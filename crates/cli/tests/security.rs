@@ -159,7 +159,9 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
         (
             "read the department's service-quality index",
             Method::GET,
-            format!("/api/v1/reports/service-index?from=2026-01-01&to=2026-03-31&unit={DEPARTMENT}"),
+            format!(
+                "/api/v1/reports/service-index?from=2026-01-01&to=2026-03-31&unit={DEPARTMENT}"
+            ),
             None,
             [true, true, false, false, false, false, false, false],
         ),

@@ -157,7 +157,9 @@ impl IndexDefinition {
                 let max_c = hundredths(i.max_points);
                 let ratio = observed.0.get(&i.measure).copied();
                 let (status, value, points) = match (i.measure, ratio) {
-                    (Measure::NotMeasured, _) | (_, None) => (IndicatorStatus::NotMeasured, None, 0),
+                    (Measure::NotMeasured, _) | (_, None) => {
+                        (IndicatorStatus::NotMeasured, None, 0)
+                    }
                     (_, Some(r)) if r.denominator <= 0 => match i.if_no_base {
                         IfNoBase::Full => (IndicatorStatus::NoBaseFull, None, max_c),
                         IfNoBase::Skip => (IndicatorStatus::NoBase, None, 0),
@@ -349,7 +351,10 @@ mod tests {
         // 90 % of procedures fully online is above the 80 % target: full marks.
         assert_eq!(s.groups[2].indicators[0].points, 8.0);
         // No late file: the apology indicator gets full marks; no closed file: skipped.
-        assert_eq!(s.groups[0].indicators[0].status, IndicatorStatus::NoBaseFull);
+        assert_eq!(
+            s.groups[0].indicators[0].status,
+            IndicatorStatus::NoBaseFull
+        );
         assert_eq!(s.groups[1].indicators[2].status, IndicatorStatus::NoBase);
         assert!(s.max_available < s.max_points);
         assert_eq!(s.max_points, 100.0);

@@ -12,7 +12,11 @@ pub struct CatalogueOffer {
 }
 
 /// The procedures in force on `today` (`YYYY-MM-DD`).
-pub async fn catalogue_offer(conn: &mut Conn, tenant_id: i64, today: &str) -> Result<CatalogueOffer> {
+pub async fn catalogue_offer(
+    conn: &mut Conn,
+    tenant_id: i64,
+    today: &str,
+) -> Result<CatalogueOffer> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*) AS procedures,
                 COALESCE(CAST(SUM(CASE WHEN online = 'full' THEN 1 ELSE 0 END) AS BIGINT), 0) AS fully_online,

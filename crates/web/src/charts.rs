@@ -203,7 +203,11 @@ pub fn lines(
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {}</title></circle>",
                     xpos(i),
                     ypos(*v),
-                    esc(&format!("{} {}", serie.name, x.get(i).map_or("", String::as_str))),
+                    esc(&format!(
+                        "{} {}",
+                        serie.name,
+                        x.get(i).map_or("", String::as_str)
+                    )),
                     esc(&tick(*v))
                 );
             }
@@ -311,7 +315,10 @@ mod tests {
         );
         let s = svg.as_str();
         assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"));
-        assert!(s.contains("role=\"img\"") && s.contains("<title id=\"xep-hang-title\">Tỷ lệ đúng hạn</title>"));
+        assert!(
+            s.contains("role=\"img\"")
+                && s.contains("<title id=\"xep-hang-title\">Tỷ lệ đúng hạn</title>")
+        );
         assert!(s.contains("width=\"180.0\""), "half of the 360 px bar: {s}");
     }
 
@@ -331,14 +338,24 @@ mod tests {
         );
         let d_attr = l.as_str().split("d=\"").nth(1).unwrap_or_default();
         let d_attr = &d_attr[..d_attr.find('"').unwrap_or(0)];
-        assert_eq!(d_attr.matches('M').count(), 2, "a gap starts a new stroke: {d_attr}");
+        assert_eq!(
+            d_attr.matches('M').count(),
+            2,
+            "a gap starts a new stroke: {d_attr}"
+        );
         let d = donut(
             "kenh",
             "Kênh",
             "Kênh nộp",
             &[
-                Slice { label: "Trực tuyến".into(), value: 1 },
-                Slice { label: "Trực tiếp".into(), value: 3 },
+                Slice {
+                    label: "Trực tuyến".into(),
+                    value: 1,
+                },
+                Slice {
+                    label: "Trực tiếp".into(),
+                    value: 3,
+                },
             ],
         );
         assert!(d.as_str().contains("Trực tuyến: 1 (25,0%)"));

@@ -148,7 +148,9 @@ pub(crate) async fn resolve<'a>(
         Some(code) => {
             let f = catalogue::field_by_code(conn, tenant_id, code)
                 .await?
-                .ok_or_else(|| AppError::invalid("field", format!("no field with code `{code}`")))?;
+                .ok_or_else(|| {
+                    AppError::invalid("field", format!("no field with code `{code}`"))
+                })?;
             (
                 Some(Label {
                     code: f.code,
@@ -382,8 +384,14 @@ mod tests {
                 (Date::constant(2025, 3, 1), Date::constant(2025, 3, 3)),
             ]
         );
-        assert_eq!(m[0].start, p(Date::constant(2025, 1, 15), Date::constant(2025, 1, 15)).start);
-        assert_eq!(m[2].end, p(Date::constant(2025, 3, 3), Date::constant(2025, 3, 3)).end);
+        assert_eq!(
+            m[0].start,
+            p(Date::constant(2025, 1, 15), Date::constant(2025, 1, 15)).start
+        );
+        assert_eq!(
+            m[2].end,
+            p(Date::constant(2025, 3, 3), Date::constant(2025, 3, 3)).end
+        );
     }
 
     #[test]

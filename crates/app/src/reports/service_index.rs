@@ -50,14 +50,21 @@ pub struct ServiceIndexReport {
     pub units: Vec<UnitIndex>,
 }
 
-pub async fn service_index(app: &App, by: By<'_>, input: &IndexInput) -> Result<ServiceIndexReport> {
+pub async fn service_index(
+    app: &App,
+    by: By<'_>,
+    input: &IndexInput,
+) -> Result<ServiceIndexReport> {
     if let By::User(actor) = by {
         actor.require(Action::ViewReports)?;
     }
     let tenant_id = by.tenant_id();
     let p = period(&input.from, &input.to)?;
     let definition = IndexDefinition::in_force_at(p.to).ok_or_else(|| {
-        AppError::invalid("to", "no index definition in force (Decision 766 applies from 2022-06-23)")
+        AppError::invalid(
+            "to",
+            "no index definition in force (Decision 766 applies from 2022-06-23)",
+        )
     })?;
     let mut conn = app.db.read_conn().await?;
     let all_units = units::list(&mut conn, tenant_id).await?;
@@ -73,7 +80,9 @@ pub async fn service_index(app: &App, by: By<'_>, input: &IndexInput) -> Result<
         start: p.start,
         end: p.end,
         judged_at: p.judged_at(now),
-        scope: r.unit.map_or(Scope::Tenant, |u| Scope::Subtree(u.path.clone())),
+        scope: r
+            .unit
+            .map_or(Scope::Tenant, |u| Scope::Subtree(u.path.clone())),
         field_id: None,
         grouping: Grouping::Unit,
     };
@@ -96,8 +105,16 @@ pub async fn service_index(app: &App, by: By<'_>, input: &IndexInput) -> Result<
         .iter()
         .map(|u| {
             let mut o = Observations::default();
-            o.set(Measure::ProceduresFullyOnline, offer.fully_online, offer.procedures);
-            o.set(Measure::ProceduresOnlinePayment, offer.online_payment, offer.procedures);
+            o.set(
+                Measure::ProceduresFullyOnline,
+                offer.fully_online,
+                offer.procedures,
+            );
+            o.set(
+                Measure::ProceduresOnlinePayment,
+                offer.online_payment,
+                offer.procedures,
+            );
             let f = by_unit
                 .iter()
                 .find(|x| x.key == u.id)
@@ -134,7 +151,11 @@ pub async fn service_index(app: &App, by: By<'_>, input: &IndexInput) -> Result<
             let (published, published_on_time) = mine
                 .filter(|s| s.step == "publish")
                 .fold((0, 0), |(t, ok), s| (t + s.total, ok + s.on_time));
-            o.set(Measure::FeedbackPublishedOnTime, published_on_time, published);
+            o.set(
+                Measure::FeedbackPublishedOnTime,
+                published_on_time,
+                published,
+            );
             let (points, max) = ratings
                 .iter()
                 .find(|x| x.dim_key == u.code)

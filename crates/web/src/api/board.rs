@@ -45,7 +45,9 @@ pub async fn trends(
         unit: q.unit,
         field: q.field,
     };
-    Ok(Json(board::trends(&state.app, By::User(actor), &input).await?))
+    Ok(Json(
+        board::trends(&state.app, By::User(actor), &input).await?,
+    ))
 }
 
 /// A period and a unit.

@@ -51,6 +51,8 @@ struct BoardPage {
     action: &'static str,
     from: String,
     to: String,
+    from_vi: String,
+    to_vi: String,
     unit: String,
     field: String,
     scope_name: String,
@@ -102,18 +104,14 @@ impl BoardPage {
 }
 
 fn input_of(ctx_today: jiff::civil::Date, p: BoardParams) -> BoardInput {
-    let from = p
-        .from
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| {
-            jiff::civil::Date::new(ctx_today.year(), 1, 1)
-                .unwrap_or(ctx_today)
-                .to_string()
-        });
-    let to = p
-        .to
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| ctx_today.to_string());
+    let from = p.from.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| {
+        jiff::civil::Date::new(ctx_today.year(), 1, 1)
+            .unwrap_or(ctx_today)
+            .to_string()
+    });
+    let to =
+        p.to.filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| ctx_today.to_string());
     BoardInput {
         from,
         to,
@@ -242,6 +240,8 @@ fn page(
         action: if public { "/cong-khai" } else { "/bao-cao" },
         from: t.from.to_string(),
         to: t.to.to_string(),
+        from_vi: t.from.strftime("%d/%m/%Y").to_string(),
+        to_vi: t.to.strftime("%d/%m/%Y").to_string(),
         unit: t.unit.as_ref().map(|u| u.code.clone()).unwrap_or_default(),
         field: input.field.clone().unwrap_or_default(),
         scope_name: t
