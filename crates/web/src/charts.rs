@@ -336,7 +336,7 @@ mod tests {
             1.0,
             percent,
         );
-        let d_attr = l.as_str().split("d=\"").nth(1).unwrap_or_default();
+        let d_attr = l.as_str().split("<path d=\"").nth(1).unwrap_or_default();
         let d_attr = &d_attr[..d_attr.find('"').unwrap_or(0)];
         assert_eq!(
             d_attr.matches('M').count(),
