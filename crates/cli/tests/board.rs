@@ -478,6 +478,10 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
         "no other unit, not even in the filter"
     );
     assert!(page.contains("chưa đối chiếu văn bản gốc"));
+    assert!(
+        !page.contains("<option value=\"\">Toàn tỉnh</option>"),
+        "the leader cannot choose the province"
+    );
     let index = table(&page, "chi-so");
     assert_eq!(index.len(), 1);
     assert_eq!(index[0][1], COMMUNE_NAME);
@@ -507,6 +511,7 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
             .any(|l| l[1] == DEPARTMENT_NAME)
     );
     assert_eq!(table(&page, "chi-so").len(), 14);
+    assert!(page.contains("<option value=\"\">Toàn tỉnh</option>"));
 }
 
 on_both_backends! {

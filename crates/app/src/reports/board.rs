@@ -79,6 +79,8 @@ pub struct Board {
     /// Units that may be chosen in the filter (code, name).
     pub units: Vec<Label>,
     pub fields: Vec<Label>,
+    /// Whether the whole province may be chosen (the public, or a leader covering every unit).
+    pub whole_province: bool,
 }
 
 /// The calendar months of `period`, each cut to the period.
@@ -359,6 +361,7 @@ pub async fn board(app: &App, by: By<'_>, input: &BoardInput) -> Result<Board> {
     Ok(Board {
         trends,
         ranking,
+        whole_province: choosable.len() == all_units.len(),
         units: choosable,
         fields,
     })

@@ -59,6 +59,7 @@ struct BoardPage {
     field_name: Option<String>,
     units: Vec<Label>,
     fields: Vec<Label>,
+    whole_province: bool,
     period: Figures,
     rates: RateTexts,
     months: Vec<MonthLine>,
@@ -249,6 +250,7 @@ fn page(
             .as_ref()
             .map_or_else(|| "Toàn tỉnh".to_owned(), |u| u.name.clone()),
         field_name: t.field.as_ref().map(|f| f.name.clone()),
+        whole_province: b.whole_province,
         units: b.units,
         fields: b.fields,
         rates: rate_texts(&t.period_rates),
