@@ -43,6 +43,12 @@ async fn visitor_filters_the_public_board(backend: Backend) {
     b.wait_text("h1", "Bảng công khai kết quả giải quyết").await;
     b.wait_text("#pham-vi", "Toàn tỉnh").await;
     b.screenshot("province").await;
+    b.js(
+        "document.getElementById('xu-huong').scrollIntoView({block: 'start'}); return true",
+        vec![],
+    )
+    .await;
+    b.screenshot("province-charts").await;
 
     // Narrow to the commune: the filter is a plain GET form, no script needed.
     b.find("#unit")

@@ -125,7 +125,7 @@ pub fn lines(
     const W: f64 = 720.0;
     const H: f64 = 260.0;
     const LEFT: f64 = 56.0;
-    const RIGHT: f64 = 16.0;
+    const RIGHT: f64 = 36.0;
     const TOP: f64 = 16.0;
     const BOTTOM: f64 = 60.0;
     let mut out = String::new();
