@@ -136,6 +136,36 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
             [true, true, false, false, false, false, false, false],
         ),
         (
+            "read the commune's monthly trends",
+            Method::GET,
+            format!("/api/v1/reports/trends?from=2026-01-01&to=2026-03-31&unit={COMMUNE}"),
+            None,
+            [true, true, true, false, false, false, false, false],
+        ),
+        (
+            "read the province's monthly trends",
+            Method::GET,
+            "/api/v1/reports/trends?from=2026-01-01&to=2026-03-31&unit=000.00.00.H48".into(),
+            None,
+            [true, true, false, false, false, false, false, false],
+        ),
+        (
+            "read the commune's service-quality index",
+            Method::GET,
+            format!("/api/v1/reports/service-index?from=2026-01-01&to=2026-03-31&unit={COMMUNE}"),
+            None,
+            [true, true, true, false, false, false, false, false],
+        ),
+        (
+            "read the department's service-quality index",
+            Method::GET,
+            format!(
+                "/api/v1/reports/service-index?from=2026-01-01&to=2026-03-31&unit={DEPARTMENT}"
+            ),
+            None,
+            [true, true, false, false, false, false, false, false],
+        ),
+        (
             "verify the audit trail",
             Method::GET,
             "/api/v1/audit/verify".into(),

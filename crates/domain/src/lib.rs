@@ -11,4 +11,5 @@ pub mod reform_index;
 pub mod reminders;
 pub mod report;
 pub mod rules;
+pub mod service_index;
 pub mod text;

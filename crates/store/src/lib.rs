@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod board;
 pub mod calendars;
 pub mod catalogue;
 mod db;

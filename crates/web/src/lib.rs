@@ -1,6 +1,7 @@
 //! HTTP: routes, extractors, HTML pages and the JSON API. The only crate that knows HTTP.
 
 pub mod api;
+pub mod charts;
 mod client_addr;
 pub mod ctx;
 pub mod extract;

@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         api::feedback::stats, api::feedback::mine, api::feedback::export_personal_data,
         api::feedback::erase_personal_data, api::feedback::satisfaction, api::feedback::satisfaction_xlsx,
         api::processes::list, api::processes::current, api::processes::define,
+        api::board::trends, api::board::service_index,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),

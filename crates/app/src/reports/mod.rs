@@ -3,9 +3,11 @@
 //! `motcua_store::reports`; here the period and scope are checked and the rows labelled.
 //! Exports (XLSX, CSV; PDF through the forms crate) are in `export`.
 
+pub mod board;
 pub mod daily;
 mod export;
 pub mod periods;
+pub mod service_index;
 
 pub use export::{csv, pdf, xlsx};
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod board;
 pub mod calendar;
 pub mod catalogue;
 pub mod chat;
@@ -82,6 +83,8 @@ pub fn router() -> Router<AppState> {
         .route("/me/files/{id}/rating", post(files::rate_own))
         .route("/lookup/rating", post(files::rate_by_receipt))
         .route("/reports/handling", get(reports::handling))
+        .route("/reports/trends", get(board::trends))
+        .route("/reports/service-index", get(board::service_index))
         .route("/reports/handling.xlsx", get(reports::handling_xlsx))
         .route("/reports/handling.csv", get(reports::handling_csv))
         .route("/reports/handling.pdf", get(reports::handling_pdf))

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_catalogue;
+pub mod board;
 pub mod calendar;
 pub mod docs;
 pub mod feedback;
@@ -77,6 +78,8 @@ pub fn router() -> Router<AppState> {
             "/bao-cao/ky-bao-cao",
             get(reports::list).post(reports::lock),
         )
+        .route("/cong-khai", get(board::public_board))
+        .route("/bao-cao", get(board::leader_board))
         .fallback(not_found)
 }
 
@@ -202,6 +205,14 @@ fn field_message_vi(e: &FieldError) -> String {
         }
         "date" => "Ngày không hợp lệ (từ 1900 đến 2199).".into(),
         "to" if e.message.contains("not over") => "Chỉ khóa được kỳ báo cáo đã kết thúc.".into(),
+        "to" if e.message.contains("months") => "Khoảng thời gian tối đa 36 tháng.".into(),
+        "to" if e.message.contains("definition") => {
+            "Bộ chỉ số chất lượng phục vụ chỉ áp dụng từ ngày 23/6/2022.".into()
+        }
+        "unit" if e.message.starts_with("no unit with code") => "Không có đơn vị với mã đã chọn.".into(),
+        "field" if e.message.starts_with("no field with code") => {
+            "Không có lĩnh vực với mã đã chọn.".into()
+        }
         "to" | "from" => "Khoảng thời gian không hợp lệ: nhập ngày đầu và ngày cuối (ngày cuối không trước ngày đầu).".into(),
         "name" => "Vui lòng nhập tên (tối đa 200 ký tự).".into(),
         "username" => "Tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
