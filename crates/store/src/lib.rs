@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 pub mod calendars;
 pub mod catalogue;
+pub mod chat;
 mod db;
 mod error;
 pub mod feedback;
