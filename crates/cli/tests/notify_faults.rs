@@ -195,7 +195,10 @@ async fn feedback_sender_is_told_once(backend: Backend) {
         format!("Phản ánh, kiến nghị {code} đã được trả lời")
     );
     let body = mail["body"].as_str().unwrap();
-    assert!(body.starts_with("Kính gửi ông/bà Trần Thị Phản Ánh,"), "{body}");
+    assert!(
+        body.starts_with("Kính gửi ông/bà Trần Thị Phản Ánh,"),
+        "{body}"
+    );
     assert!(
         body.contains("Xem nội dung trả lời tại https://motcua.sonla.gov.vn/phan-anh/tra-cuu"),
         "{body}"
@@ -211,7 +214,11 @@ async fn feedback_sender_is_told_once(backend: Backend) {
     act(&staff.cchc, &base, id, json!({ "action": "close" })).await;
     drained(&reader, tenant).await;
     assert_eq!(mails_to(&maildir, "phananh@example.vn").len(), 1);
-    assert!(gw.accepted("/sms").is_empty(), "e-mail only: {:?}", gw.accepted("/sms"));
+    assert!(
+        gw.accepted("/sms").is_empty(),
+        "e-mail only: {:?}",
+        gw.accepted("/sms")
+    );
 
     // A sender with a phone only: one SMS.
     let (id2, code2) = send_feedback(
@@ -454,7 +461,12 @@ async fn smtp_refusals(backend: Backend) {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let delivered = mails(&maildir);
     assert_eq!(delivered.len(), 1, "{delivered:?}");
-    assert!(delivered[0]["to"].as_str().unwrap().contains("tamthoi@example.vn"));
+    assert!(
+        delivered[0]["to"]
+            .as_str()
+            .unwrap()
+            .contains("tamthoi@example.vn")
+    );
     assert_eq!(
         count(
             &reader,
@@ -508,7 +520,12 @@ async fn probes_survive_a_jump(
     skew: i64,
 ) {
     let reader = app.db.reader().clone();
-    let before = count(&reader, "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND kind = 'probe'", tenant).await;
+    let before = count(
+        &reader,
+        "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND kind = 'probe'",
+        tenant,
+    )
+    .await;
     motcua_app::jobs::enqueue_probes(app, tenant, n as u32, 2500)
         .await
         .unwrap();
@@ -526,8 +543,11 @@ async fn probes_survive_a_jump(
     .await;
     std::fs::write(skew_file, skew.to_string()).unwrap();
     let total = before + n;
-    wait_until(&format!("every probe done after a {skew} s jump"), 60, async || {
-        (count(
+    wait_until(
+        &format!("every probe done after a {skew} s jump"),
+        60,
+        async || {
+            (count(
             &reader,
             "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND kind = 'probe' AND state = 'done'",
             tenant,
@@ -535,7 +555,8 @@ async fn probes_survive_a_jump(
         .await
             == total)
             .then_some(())
-    })
+        },
+    )
     .await;
     let twice: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT id, attempts FROM jobs WHERE tenant_id = $1 AND kind = 'probe' AND attempts <> 1",
@@ -544,7 +565,10 @@ async fn probes_survive_a_jump(
     .fetch_all(&reader)
     .await
     .unwrap();
-    assert!(twice.is_empty(), "probes claimed again after a {skew} s jump: {twice:?}");
+    assert!(
+        twice.is_empty(),
+        "probes claimed again after a {skew} s jump: {twice:?}"
+    );
     let (effects, distinct): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT job_id) FROM job_probes WHERE tenant_id = $1",
     )
@@ -700,7 +724,10 @@ fn sha256_hex(text: &str) -> String {
 }
 
 /// One opt-out of SMS with the server configured by `extra`; returns the stored rows.
-async fn opt_out_with(backend: Backend, extra: &str) -> (Vec<(String, String)>, Option<String>, i64) {
+async fn opt_out_with(
+    backend: Backend,
+    extra: &str,
+) -> (Vec<(String, String)>, Option<String>, i64) {
     let (db, app, tenant) = seeded(backend).await;
     let reader = app.db.reader().clone();
     let dir = temp_dir("optout_key");
