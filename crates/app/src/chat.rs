@@ -380,10 +380,6 @@ pub async fn answer(
     Ok(out.chars().take(MAX_REPLY_CHARS).collect())
 }
 
-/// Queues the reply to a chat message as a job (sent by the workers through the gateway of
-/// the platform). Keyed by the platform's message id: a webhook delivered twice (Zalo
-/// re-sends when it does not get 200 within two seconds) is answered once. Returns whether
-/// the reply is new.
 /// Refuses an event sent outside the replay window around `now_ms`.
 pub fn check_window(
     config: &ChatConfig,
@@ -398,8 +394,12 @@ pub fn check_window(
     }
 }
 
-/// Queues the reply to a message and remembers its event, in one transaction. False (nothing
-/// queued) when the event was handled already: a platform re-delivering it gets one answer.
+/// Queues the reply to a chat message as a job (sent by the workers through the gateway of
+/// the platform). Keyed by the platform's message id: a webhook delivered twice (Zalo
+/// re-sends when it does not get 200 within two seconds) is answered once. Returns whether
+/// the reply is new.
+/// The event is remembered in the same transaction (`chat_seen_events`, until it would be
+/// stale anyway), so a re-delivery is refused even once the job's row is gone.
 pub async fn queue_reply(
     app: &App,
     tenant_id: i64,
