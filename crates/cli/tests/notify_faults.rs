@@ -509,7 +509,7 @@ fn skewed_worker(db: &TestDb, config: &Path, skew_file: &Path, log: &Path) -> (P
     (proc, worker_line_id(line.trim()))
 }
 
-/// Runs `n` probes of 2.5 s (longer than the 2 s lease) and jumps `skew` seconds on the
+/// Runs `n` probes of 3 s (outliving one heartbeat) and jumps `skew` seconds on the
 /// first worker's clock once it holds a lease; every probe must run exactly once.
 async fn probes_survive_a_jump(
     app: &motcua_app::App,
@@ -526,7 +526,7 @@ async fn probes_survive_a_jump(
         tenant,
     )
     .await;
-    motcua_app::jobs::enqueue_probes(app, tenant, n as u32, 2500)
+    motcua_app::jobs::enqueue_probes(app, tenant, n as u32, 3000)
         .await
         .unwrap();
     wait_until("the jumping worker to hold a lease", 30, async || {
@@ -585,7 +585,9 @@ async fn leases_survive_clock_jumps(backend: Backend) {
     let config = dir.join("motcua.toml");
     std::fs::write(
         &config,
-        "[jobs]\nlease_seconds = 2\npoll_millis = 100\nconcurrency = 4\nbackoff_seconds = 1\n",
+        // Leases long enough that a loaded machine does not miss a heartbeat (6 s, one
+        // every 2 s), probes long enough to be extended once (3 s).
+        "[jobs]\nlease_seconds = 6\npoll_millis = 100\nconcurrency = 4\nbackoff_seconds = 1\n",
     )
     .unwrap();
     let skew_a = dir.join("skew-a");
