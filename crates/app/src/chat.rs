@@ -20,11 +20,24 @@ use std::collections::BTreeMap;
 pub const REPLY_JOB: &str = "chat.reply";
 
 /// `[chat]` in motcua.toml.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ChatConfig {
     /// Per tenant code: the Zalo Official Account linked to the province's app.
     pub zalo: BTreeMap<String, ZaloOa>,
+    /// Webhook events stamped further than this from our clock (either way) are refused
+    /// (401 `stale_event`): a captured, correctly signed event cannot be replayed later. Event
+    /// ids are remembered for as long, so a re-delivery inside the window is answered once.
+    pub replay_window_seconds: u32,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        ChatConfig {
+            zalo: BTreeMap::new(),
+            replay_window_seconds: 300,
+        }
+    }
 }
 
 /// A Zalo OA's webhook settings.
@@ -47,11 +60,22 @@ pub struct IncomingMessage {
     pub text: String,
 }
 
+/// What every event of a platform carries, text or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The platform's id of the event (a re-delivered event has the same one).
+    pub event_id: String,
+    /// When the platform sent it, Unix milliseconds.
+    pub sent_at_ms: i64,
+}
+
 /// Why a webhook call was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookError {
     /// Missing or wrong signature: not from the platform.
     BadSignature,
+    /// Signed, but sent outside the replay window (a replay, or a clock far off).
+    Stale,
     /// Signed, but not the shape the platform documents.
     Malformed(String),
 }
@@ -63,6 +87,8 @@ pub trait ChatPlatform: Send + Sync {
     /// The request header carrying the signature.
     fn signature_header(&self) -> &'static str;
     fn verify(&self, signature: Option<&str>, body: &[u8]) -> Result<(), WebhookError>;
+    /// The event's id and time (of a verified body).
+    fn envelope(&self, body: &[u8]) -> Result<Envelope, WebhookError>;
     /// The citizen's text message, or `None` for events that need no answer (follow, sticker…).
     fn message(&self, body: &[u8]) -> Result<Option<IncomingMessage>, WebhookError>;
 }
@@ -147,6 +173,29 @@ impl ChatPlatform for Zalo {
         } else {
             Err(WebhookError::BadSignature)
         }
+    }
+
+    fn envelope(&self, body: &[u8]) -> Result<Envelope, WebhookError> {
+        let event: ZaloEvent = serde_json::from_slice(body)
+            .map_err(|e| WebhookError::Malformed(format!("not a Zalo event: {e}")))?;
+        let sent_at_ms = event
+            .timestamp
+            .as_ref()
+            .and_then(timestamp_text)
+            .and_then(|t| t.trim().parse::<i64>().ok())
+            .ok_or_else(|| WebhookError::Malformed("timestamp is not milliseconds".into()))?;
+        // Events without a message id (follow, …): the signed body itself identifies them.
+        let event_id = match event.message.and_then(|m| m.msg_id) {
+            Some(id) => format!("msg:{}", id.chars().take(100).collect::<String>()),
+            None => format!(
+                "body:{}",
+                crate::secret::sha256_hex(&String::from_utf8_lossy(body))
+            ),
+        };
+        Ok(Envelope {
+            event_id,
+            sent_at_ms,
+        })
     }
 
     fn message(&self, body: &[u8]) -> Result<Option<IncomingMessage>, WebhookError> {
@@ -331,18 +380,40 @@ pub async fn answer(
     Ok(out.chars().take(MAX_REPLY_CHARS).collect())
 }
 
+/// Refuses an event sent outside the replay window around `now_ms`.
+pub fn check_window(
+    config: &ChatConfig,
+    envelope: &Envelope,
+    now_ms: i64,
+) -> Result<(), WebhookError> {
+    let window_ms = i64::from(config.replay_window_seconds) * 1000;
+    if envelope.sent_at_ms.abs_diff(now_ms) > window_ms.unsigned_abs() {
+        Err(WebhookError::Stale)
+    } else {
+        Ok(())
+    }
+}
+
 /// Queues the reply to a chat message as a job (sent by the workers through the gateway of
 /// the platform). Keyed by the platform's message id: a webhook delivered twice (Zalo
 /// re-sends when it does not get 200 within two seconds) is answered once. Returns whether
 /// the reply is new.
+/// The event is remembered in the same transaction (`chat_seen_events`, until it would be
+/// stale anyway), so a re-delivery is refused even once the job's row is gone.
 pub async fn queue_reply(
     app: &App,
     tenant_id: i64,
     platform: &str,
+    config: &ChatConfig,
+    envelope: &Envelope,
     message: &IncomingMessage,
     reply: &str,
 ) -> Result<bool> {
     let now = app.now().as_second();
+    // Past this it is refused as stale, so the id need not be kept longer.
+    let expires_at = envelope.sent_at_ms.div_euclid(1000).max(now)
+        + i64::from(config.replay_window_seconds)
+        + 60;
     let key = format!(
         "chat:{platform}:{}",
         message.message_id.chars().take(100).collect::<String>()
@@ -354,6 +425,18 @@ pub async fn queue_reply(
     })
     .to_string();
     let mut tx = app.db.begin().await?;
+    if !motcua_store::chat::mark_event_seen(
+        &mut tx,
+        tenant_id,
+        platform,
+        &envelope.event_id,
+        expires_at,
+        now,
+    )
+    .await?
+    {
+        return Ok(false);
+    }
     let new = job_store::enqueue(
         &mut tx,
         tenant_id,
@@ -427,5 +510,24 @@ mod tests {
         assert!(looks_like_file_code("H48.01.22-260126-010001"));
         assert!(!looks_like_file_code("dang-ky-khai"));
         assert!(!looks_like_file_code("1.001193"));
+    }
+
+    #[test]
+    fn events_outside_the_replay_window_are_stale_either_way() {
+        let z = zalo();
+        let body = br#"{"app_id":"360846524940903967","sender":{"id":"2468"},"event_name":"user_send_text","message":{"text":"x","msg_id":"m-7"},"timestamp":"1764000000000"}"#;
+        let env = z.envelope(body).unwrap();
+        assert_eq!(env.event_id, "msg:m-7");
+        assert_eq!(env.sent_at_ms, 1_764_000_000_000);
+        let config = ChatConfig::default();
+        let at = |now_ms| check_window(&config, &env, now_ms);
+        assert_eq!(at(1_764_000_000_000 + 300_000), Ok(()));
+        assert_eq!(at(1_764_000_000_000 - 300_000), Ok(()));
+        assert_eq!(at(1_764_000_000_000 + 300_001), Err(WebhookError::Stale));
+        assert_eq!(at(1_764_000_000_000 - 300_001), Err(WebhookError::Stale));
+        // An event without a message id is known by its body.
+        let follow =
+            br#"{"app_id":"360846524940903967","event_name":"follow","timestamp":"1764000000000"}"#;
+        assert!(z.envelope(follow).unwrap().event_id.starts_with("body:"));
     }
 }

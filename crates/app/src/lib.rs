@@ -46,8 +46,29 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
-        Timestamp::now()
+        system_now()
     }
+}
+
+/// The wall clock of this process. Test hook: when `MOTCUA_CLOCK_SKEW_FILE` names a file, the
+/// number of seconds in it (read on every call, so a test can make the clock jump while the
+/// process runs) is added. Decisions shared between processes (job leases) use the
+/// database's clock instead.
+pub fn system_now() -> Timestamp {
+    static SKEW_FILE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let now = Timestamp::now();
+    let Some(path) = SKEW_FILE
+        .get_or_init(|| std::env::var_os("MOTCUA_CLOCK_SKEW_FILE").map(Into::into))
+        .as_ref()
+    else {
+        return now;
+    };
+    let skew = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    now.checked_add(jiff::SignedDuration::from_secs(skew))
+        .unwrap_or(now)
 }
 
 /// Settings the use cases need.
@@ -69,6 +90,9 @@ pub struct Settings {
     pub max_attachment_bytes: usize,
     /// Feedback and petitions: rate limits and retention of personal data.
     pub feedback: feedback::FeedbackSettings,
+    /// Key of the contact hashes in the opt-out table (`contact_hash_key`); none: a random
+    /// key per tenant kept in the database.
+    pub contact_hash_key: Option<notify_prefs::ContactHashKey>,
 }
 
 impl Default for Settings {
@@ -82,6 +106,7 @@ impl Default for Settings {
             attachments_dir: "motcua-files".into(),
             max_attachment_bytes: 10 * 1024 * 1024,
             feedback: feedback::FeedbackSettings::default(),
+            contact_hash_key: None,
         }
     }
 }

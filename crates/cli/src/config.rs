@@ -37,6 +37,10 @@ pub struct Config {
     pub chat: motcua_app::chat::ChatConfig,
     /// Feedback and petitions (`[feedback]`): rate limits, retention of personal data.
     pub feedback: motcua_app::feedback::FeedbackSettings,
+    /// Key of the contact hashes in the opt-out table (or `MOTCUA_CONTACT_HASH_KEY`). A
+    /// secret, and never to be changed once used; unset, each tenant gets a random key kept
+    /// in the database.
+    pub contact_hash_key: Option<String>,
 }
 
 impl Default for Config {
@@ -62,6 +66,7 @@ impl Default for Config {
             notify: motcua_jobs::NotifyConfig::default(),
             chat: motcua_app::chat::ChatConfig::default(),
             feedback: motcua_app::feedback::FeedbackSettings::default(),
+            contact_hash_key: None,
         }
     }
 }
@@ -118,6 +123,9 @@ impl Config {
         }
         if let Some(v) = var("MOTCUA_NOTIFY_GATEWAY_TOKEN") {
             self.notify.gateway_token = Some(v);
+        }
+        if let Some(v) = var("MOTCUA_CONTACT_HASH_KEY") {
+            self.contact_hash_key = Some(v);
         }
         if let Some(v) = var("MOTCUA_MAX_CONNECTIONS") {
             self.max_connections = v

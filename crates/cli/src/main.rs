@@ -310,6 +310,10 @@ async fn open(config: &Config) -> Result<App, Failure> {
         attachments_dir: config.attachments_dir.clone().into(),
         max_attachment_bytes: config.max_attachment_kib.max(1) * 1024,
         feedback: config.feedback.clone(),
+        contact_hash_key: config
+            .contact_hash_key
+            .clone()
+            .and_then(motcua_app::notify_prefs::ContactHashKey::new),
     };
     Ok(App::new(db, settings, Arc::new(SystemClock)))
 }

@@ -121,17 +121,19 @@ fn set_old(path: &Path) {
 }
 
 fn zalo_event(msg_id: &str, text: &str) -> (String, String) {
+    // Sent now: events outside the replay window are refused.
+    let timestamp = jiff::Timestamp::now().as_millisecond().to_string();
     let body = json!({
         "app_id": APP_ID, "sender": { "id": "2468458835" }, "recipient": { "id": "4318" },
         "user_id_by_app": "5521772797", "event_name": "user_send_text",
-        "message": { "text": text, "msg_id": msg_id }, "timestamp": "1764000000000"
+        "message": { "text": text, "msg_id": msg_id }, "timestamp": timestamp
     })
     .to_string();
     let zalo = motcua_app::chat::Zalo {
         app_id: APP_ID.into(),
         oa_secret_key: OA_SECRET.into(),
     };
-    let mac = zalo.mac(body.as_bytes(), "1764000000000");
+    let mac = zalo.mac(body.as_bytes(), &timestamp);
     (body, format!("mac={mac}"))
 }
 

@@ -5,6 +5,7 @@ use crate::notify::Channel;
 use crate::notify::templates::{self, MessageFacts};
 use crate::worker::{Running, Shared, now};
 use crate::{JobError, kind};
+use motcua_domain::feedback::FeedbackState;
 use motcua_domain::file::{Effect, Notice};
 use motcua_store::jobs::{self as store, NewJob};
 use motcua_store::{catalogue, commit, files, sessions};
@@ -23,6 +24,7 @@ pub(crate) async fn run(shared: &Shared, job: &Running) -> Result<(), JobError> 
         kind::CHAT_REPLY => crate::chat::reply(shared, job).await,
         kind::ATTACHMENTS_CLEANUP => crate::cleanup::attachments(shared, job).await,
         kind::FEEDBACK_CHANGED => feedback_changed(shared, job).await,
+        kind::FEEDBACK_ANSWERED => feedback_answered(shared, job).await,
         _ => Err(JobError::Permanent("unknown job kind".into())),
     }
 }
@@ -207,19 +209,16 @@ async fn notify(shared: &Shared, job: &Running) -> Result<(), JobError> {
         Channel::Email => file.applicant_email.as_deref(),
         Channel::Sms | Channel::Zalo => file.applicant_phone.as_deref(),
     };
-    if let Some(contact) = contact {
-        let mut conn = shared.db.read_conn().await?;
-        if motcua_app::notify_prefs::opted_out(
-            &mut conn,
+    if let Some(contact) = contact
+        && motcua_app::notify_prefs::opted_out(
+            &shared.app,
             job.tenant_id,
             p.channel.as_str(),
             contact,
         )
         .await?
-        {
-            drop(conn);
-            return job.finish_alone(shared).await;
-        }
+    {
+        return job.finish_alone(shared).await;
     }
     match p.channel {
         Channel::Email => {
@@ -301,11 +300,139 @@ async fn probe(shared: &Shared, job: &Running) -> Result<(), JobError> {
     Ok(())
 }
 
-/// A feedback item changed. Messages to its sender are not sent yet (issue 10): the job is
-/// finished so that the queue does not fill with dead letters, and the outbox keeps the record.
+/// The outbox message of a feedback change (`app::feedback::act::enqueue`).
+#[derive(Deserialize)]
+struct FeedbackChanged {
+    feedback_id: i64,
+    #[serde(default)]
+    from: Option<String>,
+    to: String,
+}
+
+/// A feedback item changed. When its answer became readable by the sender (approved: "Đã
+/// trả lời"), one `feedback.answered` job is queued for the item, in the transaction that
+/// finishes this one; its key names the item only, so later changes (publication, closing)
+/// and redelivered outbox rows never tell the sender twice.
 async fn feedback_changed(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let change: FeedbackChanged = payload(job)?;
+    let visible = |s: Option<&str>| {
+        s.and_then(FeedbackState::parse)
+            .is_some_and(FeedbackState::answer_visible)
+    };
     let mut tx = shared.db.begin().await?;
+    if visible(Some(&change.to)) && !visible(change.from.as_deref()) {
+        let key = format!("{}:{}", kind::FEEDBACK_ANSWERED, change.feedback_id);
+        let json = serde_json::json!({ "feedback_id": change.feedback_id }).to_string();
+        let now = now();
+        store::enqueue(
+            &mut tx,
+            job.tenant_id,
+            &NewJob {
+                kind: kind::FEEDBACK_ANSWERED,
+                payload_json: &json,
+                idempotency_key: &key,
+                run_after: now,
+            },
+            now,
+        )
+        .await?;
+    }
     job.finish(shared, &mut tx).await?;
     commit(tx).await?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct FeedbackAnswered {
+    feedback_id: i64,
+}
+
+/// Tells a feedback's sender that the answer is out, once: by e-mail if they gave an address,
+/// else by SMS to the phone they gave (the first channel that is on for the tenant, has a
+/// contact and was not stopped by them). Nothing when they gave neither, or their personal
+/// data was erased since.
+async fn feedback_answered(shared: &Shared, job: &Running) -> Result<(), JobError> {
+    let p: FeedbackAnswered = payload(job)?;
+    let key = &job.job.idempotency_key;
+    let config = &shared.notifier.config;
+    let row = {
+        let mut conn = shared.db.read_conn().await?;
+        if store::notification_sent(&mut conn, job.tenant_id, key).await? {
+            drop(conn);
+            return job.finish_alone(shared).await;
+        }
+        motcua_store::feedback::by_id(&mut conn, job.tenant_id, p.feedback_id).await?
+    };
+    let Some(row) = row else {
+        return job.finish_alone(shared).await;
+    };
+    let Some(tenant) = config.tenant(&job.tenant_code) else {
+        return job.finish_alone(shared).await;
+    };
+    let on = config.channels(&job.tenant_code);
+    fn given(c: &Option<String>) -> Option<&str> {
+        c.as_deref().map(str::trim).filter(|c| !c.is_empty())
+    }
+    let mut chosen = None;
+    for (channel, contact) in [
+        (Channel::Email, given(&row.sender_email)),
+        (Channel::Sms, given(&row.sender_phone)),
+    ] {
+        let Some(contact) = contact else { continue };
+        if !on.contains(&channel)
+            || motcua_app::notify_prefs::opted_out(
+                &shared.app,
+                job.tenant_id,
+                channel.as_str(),
+                contact,
+            )
+            .await?
+        {
+            continue;
+        }
+        chosen = Some((channel, contact));
+        break;
+    }
+    let Some((channel, contact)) = chosen else {
+        return job.finish_alone(shared).await;
+    };
+    let lookup_url = config
+        .public_url
+        .as_deref()
+        .map(|u| format!("{}/phan-anh/tra-cuu", u.trim_end_matches('/')));
+    let message = templates::feedback_answered(&row.code, lookup_url.as_deref());
+    match channel {
+        Channel::Email => {
+            let name = row.sender_name.as_deref().unwrap_or_default();
+            let signature = tenant.signature.as_deref().unwrap_or("Bộ phận Một cửa");
+            let body = templates::email_body(name, &message, signature);
+            shared
+                .notifier
+                .email(tenant, name, contact, &message.subject, body, key)
+                .await?;
+        }
+        Channel::Sms | Channel::Zalo => {
+            let phone: String = contact
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            shared
+                .notifier
+                .gateway(channel, tenant, &phone, &message.text, key)
+                .await?;
+        }
+    }
+    let mut tx = shared.db.begin().await?;
+    store::record_notification(
+        &mut tx,
+        job.tenant_id,
+        key,
+        None,
+        "feedback_answered",
+        channel.as_str(),
+        now(),
+    )
+    .await?;
+    commit(tx).await?;
+    job.finish_alone(shared).await
 }

@@ -51,9 +51,10 @@ pub mod kind {
     pub const CHAT_REPLY: &str = motcua_app::chat::REPLY_JOB;
     /// Daily: delete stored documents no row refers to, after a grace period.
     pub const ATTACHMENTS_CLEANUP: &str = "attachments.cleanup";
-    /// Outbox topic of an answered feedback (phản ánh, kiến nghị): tell the sender.
+    /// Tell a feedback's sender (phản ánh, kiến nghị) that its answer is out (one per item).
     pub const FEEDBACK_ANSWERED: &str = "feedback.answered";
-    /// A feedback item changed (from the outbox); messages to its sender come later.
+    /// A feedback item changed (from the outbox): queue `feedback.answered` when the answer
+    /// became readable by the sender.
     pub const FEEDBACK_CHANGED: &str = "feedback.changed";
 }
 

@@ -77,8 +77,9 @@ pub fn worker_id() -> String {
     format!("{host}:{}:{nonce}", std::process::id())
 }
 
+/// This process's clock: for stamps and message contents, never for leases (see `store::db_now`).
 pub(crate) fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
+    motcua_app::system_now().as_second()
 }
 
 /// What every running job can reach.
@@ -220,8 +221,9 @@ async fn poll_once(
     // The attachment store is shared by every tenant: its clean-up is queued under the first.
     let first_tenant = tenants.iter().map(|t| t.id).min();
     for tenant in tenants {
-        let now = now();
         let mut tx = shared.db.begin().await?;
+        // The queue runs on the database's clock, shared by every worker.
+        let now = store::db_now(&mut tx, backend).await?;
         let dispatched = store::dispatch_outbox(
             &mut tx,
             backend,
@@ -319,12 +321,13 @@ async fn run_job(shared: Arc<Shared>, running: Running) {
             tokio::time::sleep(every).await;
             let extended = async {
                 let mut tx = shared.db.begin().await?;
+                let db_now = store::db_now(&mut tx, shared.db.backend()).await?;
                 let ok = store::extend_lease(
                     &mut tx,
                     running.tenant_id,
                     job.id,
                     &shared.id,
-                    now() + lease,
+                    db_now + lease,
                 )
                 .await?;
                 commit(tx).await?;
@@ -350,14 +353,17 @@ async fn run_job(shared: Arc<Shared>, running: Running) {
         Ok(()) => "done",
         Err(JobError::LeaseLost) => "lease_lost",
         Err(err) => {
-            let (message, retry_at) = match &err {
+            let (message, backoff) = match &err {
                 JobError::Retry(m) if job.attempts < shared.config.max_attempts => {
-                    (m.clone(), Some(now() + shared.config.backoff(job.attempts)))
+                    (m.clone(), Some(shared.config.backoff(job.attempts)))
                 }
                 other => (other.to_string(), None),
             };
+            let retry_at = backoff.is_some();
             let recorded = async {
                 let mut tx = shared.db.begin().await?;
+                let db_now = store::db_now(&mut tx, shared.db.backend()).await?;
+                let retry_at = backoff.map(|b| db_now + b);
                 let ok = store::fail(
                     &mut tx,
                     running.tenant_id,
@@ -372,7 +378,7 @@ async fn run_job(shared: Arc<Shared>, running: Running) {
                 Ok::<bool, motcua_store::StoreError>(ok)
             };
             match recorded.await {
-                Ok(true) if retry_at.is_some() => "retry",
+                Ok(true) if retry_at => "retry",
                 Ok(true) => "dead",
                 Ok(false) => "lease_lost",
                 Err(e) => {

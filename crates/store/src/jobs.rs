@@ -42,6 +42,18 @@ pub async fn enqueue(conn: &mut Conn, tenant_id: i64, job: &NewJob<'_>, now: i64
     Ok(done.rows_affected() == 1)
 }
 
+/// The database's clock, in Unix seconds. Leases are judged by it, never by a worker's own
+/// clock: a worker whose wall clock jumps (NTP step, a VM resumed, a wrong time zone fix)
+/// would otherwise take over leases that are still held, or write leases that are already over.
+pub async fn db_now(conn: &mut Conn, backend: Backend) -> Result<i64> {
+    let sql = match backend {
+        Backend::Postgres => "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)",
+        Backend::Sqlite => "SELECT CAST(strftime('%s', 'now') AS INTEGER)",
+    };
+    let (now,): (i64,) = sqlx::query_as(sql).fetch_one(conn).await?;
+    Ok(now)
+}
+
 /// A job taken by a worker.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClaimedJob {

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod board;
 pub mod calendars;
 pub mod catalogue;
+pub mod chat;
 mod db;
 mod error;
 pub mod feedback;

@@ -125,8 +125,13 @@ pub fn feedback_answered(reference: &str, answer_url: Option<&str>) -> Message {
 
 /// The e-mail body around the message text.
 pub fn email_body(applicant_name: &str, message: &Message, signature: &str) -> String {
+    // A feedback may be sent without a name.
+    let to = match applicant_name.trim() {
+        "" => String::new(),
+        name => format!(" {name}"),
+    };
     format!(
-        "Kính gửi ông/bà {applicant_name},\n\n{}\n\nTrân trọng,\n{signature}\n\n(Thư được gửi tự động, xin đừng trả lời thư này.)\n",
+        "Kính gửi ông/bà{to},\n\n{}\n\nTrân trọng,\n{signature}\n\n(Thư được gửi tự động, xin đừng trả lời thư này.)\n",
         message.text
     )
 }

@@ -31,22 +31,32 @@ async fn webhook(
     let signature = headers
         .get(platform.signature_header())
         .and_then(|v| v.to_str().ok());
-    let message = platform
+    let refused = |e: WebhookError| match e {
+        WebhookError::BadSignature => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_signature",
+            "The webhook signature is missing or wrong",
+        ),
+        WebhookError::Stale => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "stale_event",
+            "The event was sent outside the replay window",
+        ),
+        WebhookError::Malformed(m) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed_event",
+            "The event is not in the platform's format",
+        )
+        .detail(m),
+    };
+    let config = &state.config.chat;
+    let now_ms = state.app.now().as_millisecond();
+    let (envelope, message) = platform
         .verify(signature, body)
-        .and_then(|()| platform.message(body))
-        .map_err(|e| match e {
-            WebhookError::BadSignature => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_signature",
-                "The webhook signature is missing or wrong",
-            ),
-            WebhookError::Malformed(m) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "malformed_event",
-                "The event is not in the platform's format",
-            )
-            .detail(m),
-        })?;
+        .and_then(|()| platform.envelope(body))
+        .and_then(|env| chat::check_window(config, &env, now_ms).map(|()| env))
+        .and_then(|env| Ok((env, platform.message(body)?)))
+        .map_err(refused)?;
     let Some(message) = message else {
         return Ok(Json(WebhookAck { replied: false }));
     };
@@ -57,15 +67,24 @@ async fn webhook(
         state.config.public_url.as_deref(),
     )
     .await?;
-    let replied =
-        chat::queue_reply(&state.app, ctx.tenant.id, platform.name(), &message, &reply).await?;
+    let replied = chat::queue_reply(
+        &state.app,
+        ctx.tenant.id,
+        platform.name(),
+        config,
+        &envelope,
+        &message,
+        &reply,
+    )
+    .await?;
     Ok(Json(WebhookAck { replied }))
 }
 
 /// Zalo Official Account webhook: `user_send_text` events signed with `X-ZEvent-Signature`
 /// (`mac=` SHA-256 of app id + body + timestamp + OA secret key). A file code with its PIN or
 /// phone number gets the file's status; other text is searched in the catalogue. The answer
-/// goes out as a job through the Zalo gateway.
+/// goes out as a job through the Zalo gateway. Events stamped outside `[chat]
+/// replay_window_seconds` are refused (401 `stale_event`); a re-delivered event is answered once.
 #[utoipa::path(post, path = "/api/v1/chat/zalo", tag = "chat",
     request_body(content = Object, description = "A Zalo OA webhook event"),
     responses((status = 200, body = WebhookAck), (status = 401, body = Problem),
