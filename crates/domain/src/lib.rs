@@ -11,3 +11,4 @@ pub mod reminders;
 pub mod report;
 pub mod rules;
 pub mod text;
+pub mod survey;

@@ -44,6 +44,10 @@ pub enum Action {
     AnswerFeedback,
     /// Approve the answer to feedback.
     ApproveFeedback,
+    /// Write, publish and close survey campaigns; read their results.
+    ManageSurveys,
+    /// Plan dialogue conferences (hội nghị đối thoại), answer questions, publish minutes.
+    ManageDialogues,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -71,6 +75,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ReceiveFeedback
                 | AnswerFeedback
                 | ApproveFeedback
+                | ManageDialogues
         ),
         Role::ReformOffice => matches!(
             action,
@@ -82,6 +87,8 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | AppraiseReform
                 | ViewFeedback
                 | ReceiveFeedback
+                | ManageSurveys
+                | ManageDialogues
         ),
         Role::Administrator => matches!(
             action,

@@ -24,6 +24,8 @@ pub mod sessions;
 pub mod tenants;
 pub mod units;
 pub mod users;
+pub mod surveys;
+pub mod dialogues;
 
 pub use db::{Backend, Conn, Db, ReadConn, Tx, commit};
 pub use error::StoreError;

@@ -11,6 +11,8 @@ pub mod jobs;
 pub mod org;
 pub mod reform_index;
 pub mod reports;
+pub mod surveys;
+pub mod dialogues;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -93,6 +95,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .merge(reform_index_routes())
+        .merge(survey_dialogue_routes())
         .route("/chat/zalo", post(chat::zalo))
         .route("/notifications/opt-out", post(chat::opt_out))
         .route("/feedback", get(feedback::queue).post(feedback::submit))
@@ -179,4 +182,26 @@ fn reform_index_routes() -> Router<AppState> {
         )
         .route("/reform-index/inspections/{year}", get(r::inspections))
         .route("/reform-index/inspections", post(r::add_inspection))
+}
+
+/// Survey campaigns and dialogue conferences.
+fn survey_dialogue_routes() -> Router<AppState> {
+    use dialogues as d;
+    use surveys as s;
+    Router::new()
+        .route("/surveys", get(s::list).post(s::create))
+        .route("/surveys/{id}", get(s::get_one))
+        .route("/surveys/{id}/publish", post(s::publish))
+        .route("/surveys/{id}/close", post(s::close))
+        .route("/surveys/{id}/responses", post(s::respond))
+        .route("/surveys/{id}/results", get(s::results))
+        .route("/surveys/{id}/results.xlsx", get(s::results_xlsx))
+        .route("/dialogues", get(d::list).post(d::plan))
+        .route("/dialogues/public", get(d::public_list))
+        .route("/dialogues/{id}", get(d::detail))
+        .route("/dialogues/{id}/questions", post(d::ask))
+        .route("/dialogues/{id}/questions/{question}/answer", put(d::answer))
+        .route("/dialogues/{id}/tasks", post(d::add_task))
+        .route("/dialogues/{id}/tasks/{task}", put(d::set_task))
+        .route("/dialogues/{id}/publish", post(d::publish))
 }
