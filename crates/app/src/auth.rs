@@ -159,7 +159,8 @@ pub async fn session_actor(
     if first.active == 0 {
         return Ok(None);
     }
-    let (user_id, last_seen_at, csrf) = (first.user_id, first.last_seen_at, first.csrf_token.clone());
+    let (user_id, last_seen_at, csrf) =
+        (first.user_id, first.last_seen_at, first.csrf_token.clone());
     let actor = Actor {
         tenant_id,
         user_id,

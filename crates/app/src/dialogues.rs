@@ -198,9 +198,11 @@ pub async fn plan(app: &App, actor: &Actor, input: NewDialogueInput) -> Result<D
     let fields: Vec<&str> = input.fields.iter().map(|f| f.trim()).collect();
     let now = app.now_secs();
     let mut tx = app.db.begin().await?;
-    let unit = crate::surveys::unit_or_root(&mut tx, actor.tenant_id, Some(&input.unit_code)).await?;
+    let unit =
+        crate::surveys::unit_or_root(&mut tx, actor.tenant_id, Some(&input.unit_code)).await?;
     actor.require_at(Action::ManageDialogues, &unit.path)?;
-    let fields_json = serde_json::to_string(&fields).map_err(|e| AppError::Internal(e.to_string()))?;
+    let fields_json =
+        serde_json::to_string(&fields).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = store::insert(
         &mut tx,
         actor.tenant_id,
@@ -284,7 +286,11 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<DialogueSummary>> {
     Ok(store::list(&mut conn, actor.tenant_id)
         .await?
         .iter()
-        .filter(|r| actor.require_at(Action::ManageDialogues, &r.unit_path).is_ok())
+        .filter(|r| {
+            actor
+                .require_at(Action::ManageDialogues, &r.unit_path)
+                .is_ok()
+        })
         .map(|r| summary(r, &today))
         .collect())
 }
@@ -324,26 +330,43 @@ pub async fn ask(
     input: DialogueQuestionInput,
 ) -> Result<DialogueQuestionReceipt> {
     let mut errors = Vec::new();
-    check(&mut errors, "question", &input.question, true, MAX_TEXT_CHARS);
+    check(
+        &mut errors,
+        "question",
+        &input.question,
+        true,
+        MAX_TEXT_CHARS,
+    );
     let name = input
         .name
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
     check(&mut errors, "asker.name", name.unwrap_or(""), false, 200);
-    let contact = match input.contact.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let contact = match input
+        .contact
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(c) if c.contains('@') => {
             let e = c.to_lowercase();
             if !valid_email(&e) || e.len() > 200 {
-                errors.push(FieldError::new("asker.contact", "not a phone number or e-mail address"));
+                errors.push(FieldError::new(
+                    "asker.contact",
+                    "not a phone number or e-mail address",
+                ));
             }
             Some(e)
         }
         Some(c) => match normalise_phone(c) {
             Some(p) => Some(p),
             None => {
-                errors.push(FieldError::new("asker.contact", "not a phone number or e-mail address"));
+                errors.push(FieldError::new(
+                    "asker.contact",
+                    "not a phone number or e-mail address",
+                ));
                 None
             }
         },
@@ -366,8 +389,15 @@ pub async fn ask(
     let limits = &app.settings.feedback;
     let subject = public_form::subject("dialogue-addr", client);
     let window = limits.window_minutes.max(1) * 60;
-    public_form::check_limit(&mut conn, tenant_id, &subject, limits.max_per_address, window, now)
-        .await?;
+    public_form::check_limit(
+        &mut conn,
+        tenant_id,
+        &subject,
+        limits.max_per_address,
+        window,
+        now,
+    )
+    .await?;
     drop(conn);
     let mut tx = app.db.begin().await?;
     let challenge = input
@@ -397,7 +427,9 @@ pub async fn ask(
             entity_type: "dialogue",
             entity_id: id.to_string(),
             before: None,
-            after: Some(serde_json::json!({ "question_id": qid, "with_contact": contact.is_some() })),
+            after: Some(
+                serde_json::json!({ "question_id": qid, "with_contact": contact.is_some() }),
+            ),
         },
     )
     .await?;
@@ -480,7 +512,10 @@ pub async fn add_task(
             .iter()
             .any(|x| x.id == q)
     {
-        return Err(AppError::invalid("question_id", "no such question at this conference"));
+        return Err(AppError::invalid(
+            "question_id",
+            "no such question at this conference",
+        ));
     }
     let task_id = store::insert_task(
         &mut tx,

@@ -33,6 +33,8 @@ pub struct SurveyView {
     pub state_label: String,
     /// Answers are taken today.
     pub accepting: bool,
+    /// Why not, in Vietnamese, when answers are not taken today.
+    pub not_open_vi: Option<String>,
     pub questionnaire: Questionnaire,
     pub version: i64,
 }
@@ -88,13 +90,15 @@ fn today(app: &App) -> jiff::civil::Date {
 fn view(app: &App, row: &SurveyRow, unit: &Unit) -> Result<SurveyView> {
     let q = questionnaire_of(row)?;
     let state = state_of(row);
+    let open = accepting(state, &q, today(app));
     Ok(SurveyView {
         id: row.id,
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         state,
         state_label: state.label_vi().into(),
-        accepting: accepting(state, &q, today(app)).is_ok(),
+        accepting: open.is_ok(),
+        not_open_vi: open.err().map(|why| why.message_vi().to_owned()),
         questionnaire: q,
         version: row.version,
     })
@@ -122,7 +126,11 @@ async fn managed(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(SurveyRow, 
 }
 
 /// The named unit, or the root of the tenant's tree.
-pub(crate) async fn unit_or_root(conn: &mut Conn, tenant_id: i64, code: Option<&str>) -> Result<Unit> {
+pub(crate) async fn unit_or_root(
+    conn: &mut Conn,
+    tenant_id: i64,
+    code: Option<&str>,
+) -> Result<Unit> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => units::by_code(conn, tenant_id, code)
             .await?
@@ -295,9 +303,6 @@ pub async fn respond(
     let mut conn = app.db.read_conn().await?;
     let (row, _) = load(&mut conn, tenant_id, id).await?;
     let state = state_of(&row);
-    if state == SurveyState::Draft {
-        return Err(AppError::NotFound("survey"));
-    }
     let q = questionnaire_of(&row)?;
     if let Err(why) = accepting(state, &q, today) {
         return Err(AppError::Rule {
@@ -342,7 +347,9 @@ pub async fn respond(
             entity_type: "survey",
             entity_id: id.to_string(),
             before: None,
-            after: Some(serde_json::json!({ "response_id": response_id, "answers": answers.len() })),
+            after: Some(
+                serde_json::json!({ "response_id": response_id, "answers": answers.len() }),
+            ),
         },
     )
     .await?;

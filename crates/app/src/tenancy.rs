@@ -19,7 +19,10 @@ pub(crate) struct TenantCache(RwLock<Option<(Instant, Arc<Vec<Tenant>>)>>);
 
 impl TenantCache {
     fn fresh(&self) -> Option<Arc<Vec<Tenant>>> {
-        let guard = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard
             .as_ref()
             .filter(|(at, _)| at.elapsed() < TENANTS_TTL)
@@ -27,7 +30,10 @@ impl TenantCache {
     }
 
     fn store(&self, all: Option<Arc<Vec<Tenant>>>) {
-        let mut guard = self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *guard = all.map(|all| (Instant::now(), all));
     }
 }

@@ -10,5 +10,5 @@ pub mod reform_index;
 pub mod reminders;
 pub mod report;
 pub mod rules;
-pub mod text;
 pub mod survey;
+pub mod text;

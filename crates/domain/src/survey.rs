@@ -119,10 +119,7 @@ impl Questionnaire {
                     }
                 }
             } else if !q.options.is_empty() {
-                errors.push(FieldError::new(
-                    &opts,
-                    "only choice questions have options",
-                ));
+                errors.push(FieldError::new(&opts, "only choice questions have options"));
             }
         }
         errors
@@ -258,7 +255,10 @@ impl Answer {
 /// Checks a response against the questionnaire; returns it normalised (one answer per answered
 /// question, in question order, texts trimmed, empty answers dropped). Errors are named
 /// `answers.<question index>`.
-pub fn check_response(q: &Questionnaire, answers: &[Answer]) -> Result<Vec<Answer>, Vec<FieldError>> {
+pub fn check_response(
+    q: &Questionnaire,
+    answers: &[Answer],
+) -> Result<Vec<Answer>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut by_question: Vec<Option<&Answer>> = vec![None; q.questions.len()];
     for a in answers {
@@ -519,7 +519,10 @@ mod tests {
             fields(&[choose(0, vec![0]), scale(2, 1), scale(9, 1)]),
             ["answers.9"]
         );
-        assert_eq!(fields(&[choose(0, vec![0]), scale(0, 1), scale(2, 1)]), ["answers.0"]);
+        assert_eq!(
+            fields(&[choose(0, vec![0]), scale(0, 1), scale(2, 1)]),
+            ["answers.0"]
+        );
     }
 
     #[test]

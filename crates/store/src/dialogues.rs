@@ -36,12 +36,7 @@ pub struct NewDialogue<'a> {
     pub created_by: i64,
 }
 
-pub async fn insert(
-    conn: &mut Conn,
-    tenant_id: i64,
-    d: &NewDialogue<'_>,
-    now: i64,
-) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, tenant_id: i64, d: &NewDialogue<'_>, now: i64) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO dialogues (tenant_id, unit_id, topic, leader, held_on, fields_json, state,
              created_by, created_at)
@@ -61,13 +56,14 @@ pub async fn insert(
 }
 
 pub async fn by_id(conn: &mut Conn, tenant_id: i64, id: i64) -> Result<Option<DialogueRow>> {
-    Ok(
-        sqlx::query_as(concat!(dialogue_select!(), " WHERE d.tenant_id = $1 AND d.id = $2"))
-            .bind(tenant_id)
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(concat!(
+        dialogue_select!(),
+        " WHERE d.tenant_id = $1 AND d.id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The latest conferences of the tenant (the caller keeps those in scope).

@@ -182,7 +182,10 @@ fn limit_subjects(client: Option<&str>, c: &Checked) -> Vec<(String, bool)> {
         out.push((crate::public_form::subject("feedback-addr", client), true));
     }
     for contact in [&c.phone, &c.email].into_iter().flatten() {
-        out.push((crate::public_form::subject("feedback-contact", contact), false));
+        out.push((
+            crate::public_form::subject("feedback-contact", contact),
+            false,
+        ));
     }
     out
 }

@@ -222,7 +222,14 @@ pub async fn act(
                 .path
         }
     };
-    let action = resolve(&mut tx, tenant_id, &current_path, rec.current_unit_id, input).await?;
+    let action = resolve(
+        &mut tx,
+        tenant_id,
+        &current_path,
+        rec.current_unit_id,
+        input,
+    )
+    .await?;
     // Staff need the action's permission at a unit the file is (or was) at; applicants may
     // do a few things to their own file.
     let is_owner = row.owner_user_id == Some(actor.user_id);

@@ -47,7 +47,9 @@ pub async fn public_list(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> ApiResult<Json<Vec<PublicDialogue>>> {
-    Ok(Json(dialogues::public_list(&state.app, ctx.tenant.id).await?))
+    Ok(Json(
+        dialogues::public_list(&state.app, ctx.tenant.id).await?,
+    ))
 }
 
 /// A conference with its questions (and who asked) and tasks, for its unit's staff.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod chat;
+pub mod dialogues;
 pub mod feedback;
 pub mod files;
 pub mod jobs;
@@ -12,7 +13,6 @@ pub mod org;
 pub mod reform_index;
 pub mod reports;
 pub mod surveys;
-pub mod dialogues;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -200,7 +200,10 @@ fn survey_dialogue_routes() -> Router<AppState> {
         .route("/dialogues/public", get(d::public_list))
         .route("/dialogues/{id}", get(d::detail))
         .route("/dialogues/{id}/questions", post(d::ask))
-        .route("/dialogues/{id}/questions/{question}/answer", put(d::answer))
+        .route(
+            "/dialogues/{id}/questions/{question}/answer",
+            put(d::answer),
+        )
         .route("/dialogues/{id}/tasks", post(d::add_task))
         .route("/dialogues/{id}/tasks/{task}", put(d::set_task))
         .route("/dialogues/{id}/publish", post(d::publish))

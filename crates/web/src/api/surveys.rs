@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::surveys::{
-    self, NewSurveyInput, SurveyResponseInput, SurveyResponseReceipt, SurveyResults,
-    SurveySummary, SurveyView,
+    self, NewSurveyInput, SurveyResponseInput, SurveyResponseReceipt, SurveyResults, SurveySummary,
+    SurveyView,
 };
 
 /// Writes a survey as a draft (permission ManageSurveys at its unit).

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod calendar;
+pub mod dialogues;
 pub mod docs;
 pub mod feedback;
 pub mod files;
@@ -11,6 +12,7 @@ pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
 pub mod reports;
+pub mod surveys;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
@@ -49,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .merge(reform_index::routes())
         .route("/ngung-nhan-tin", get(optout::form).post(optout::submit))
         .merge(feedback::routes())
+        .merge(surveys::routes())
+        .merge(dialogues::routes())
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
@@ -219,6 +223,8 @@ fn field_message_vi(e: &FieldError) -> String {
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
         "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
+        "asker.name" => "Họ và tên quá dài (tối đa 200 ký tự).".into(),
+        "asker.contact" => "Vui lòng nhập số điện thoại (10 chữ số) hoặc địa chỉ thư điện tử hợp lệ.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
