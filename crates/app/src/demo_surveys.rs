@@ -7,7 +7,7 @@ use crate::feedback::ChallengeAnswer;
 use crate::surveys::{self, NewSurveyInput, SurveyResponseInput};
 use crate::{Actor, App, AppError, Result};
 use jiff::ToSpan;
-use motcua_domain::survey::{Answer, Question, QuestionKind, Questionnaire};
+use motcua_domain::survey::{QuestionKind, Questionnaire, SurveyAnswer, SurveyQuestion};
 use motcua_store::users;
 
 async fn actor(app: &App, tenant_id: i64, login: &str) -> Result<Actor> {
@@ -34,8 +34,8 @@ async fn solved(app: &App, tenant_id: i64) -> Result<ChallengeAnswer> {
     })
 }
 
-fn choice(question: usize, c: usize) -> Answer {
-    Answer {
+fn choice(question: usize, c: usize) -> SurveyAnswer {
+    SurveyAnswer {
         question,
         choices: vec![c],
         scale: None,
@@ -43,8 +43,8 @@ fn choice(question: usize, c: usize) -> Answer {
     }
 }
 
-fn scale(question: usize, v: i64) -> Answer {
-    Answer {
+fn scale(question: usize, v: i64) -> SurveyAnswer {
+    SurveyAnswer {
         question,
         choices: vec![],
         scale: Some(v),
@@ -79,25 +79,25 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
                 opens_on: shift(-7)?,
                 closes_on: shift(30)?,
                 questions: vec![
-                    Question {
+                    SurveyQuestion {
                         text: "Bạn đã nộp hồ sơ qua kênh nào?".into(),
                         kind: QuestionKind::SingleChoice,
                         options: options(&["Trực tiếp", "Bưu chính công ích", "Trực tuyến"]),
                         required: true,
                     },
-                    Question {
+                    SurveyQuestion {
                         text: "Bạn đánh giá thái độ phục vụ của cán bộ thế nào?".into(),
                         kind: QuestionKind::Scale,
                         options: vec![],
                         required: true,
                     },
-                    Question {
+                    SurveyQuestion {
                         text: "Thông tin nào bạn thấy khó tìm?".into(),
                         kind: QuestionKind::MultipleChoice,
                         options: options(&["Thành phần hồ sơ", "Phí, lệ phí", "Thời hạn giải quyết"]),
                         required: false,
                     },
-                    Question {
+                    SurveyQuestion {
                         text: "Góp ý khác".into(),
                         kind: QuestionKind::FreeText,
                         options: vec![],
@@ -115,7 +115,7 @@ pub async fn seed(app: &App, tenant_id: i64) -> Result<()> {
         vec![
             choice(0, 2),
             scale(1, 3),
-            Answer {
+            SurveyAnswer {
                 question: 3,
                 choices: vec![],
                 scale: None,

@@ -8,7 +8,8 @@ use crate::feedback::ChallengeAnswer;
 use crate::{Actor, App, AppError, Result, public_form};
 use motcua_domain::permission::Action;
 use motcua_domain::survey::{
-    Answer, QuestionResult, Questionnaire, SurveyState, accepting, check_response, tally,
+    Questionnaire, SurveyAnswer, SurveyQuestionResult, SurveyState, accepting, check_response,
+    tally,
 };
 use motcua_store::surveys::{self as store, NewSurvey, SurveyRow};
 use motcua_store::units::Unit;
@@ -55,7 +56,7 @@ pub struct SurveySummary {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyResponseInput {
-    pub answers: Vec<Answer>,
+    pub answers: Vec<SurveyAnswer>,
     /// The check question of `GET /api/v1/feedback/challenge`, answered.
     pub challenge: Option<ChallengeAnswer>,
 }
@@ -71,7 +72,7 @@ pub struct SurveyResponseReceipt {
 pub struct SurveyResults {
     pub survey: SurveyView,
     pub responses: u64,
-    pub questions: Vec<QuestionResult>,
+    pub questions: Vec<SurveyQuestionResult>,
 }
 
 fn questionnaire_of(row: &SurveyRow) -> Result<Questionnaire> {
@@ -366,7 +367,7 @@ pub async fn results(app: &App, actor: &Actor, id: i64) -> Result<SurveyResults>
     let (row, unit) = managed(&mut conn, actor, id).await?;
     let q = questionnaire_of(&row)?;
     let stored = store::responses(&mut conn, actor.tenant_id, id).await?;
-    let responses: Vec<Vec<Answer>> = stored
+    let responses: Vec<Vec<SurveyAnswer>> = stored
         .iter()
         .map(|s| serde_json::from_str(s))
         .collect::<std::result::Result<_, _>>()

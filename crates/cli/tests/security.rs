@@ -203,9 +203,11 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
             "write a survey",
             Method::POST,
             "/api/v1/surveys".into(),
-            Some(json!({ "questionnaire": { "title": "Khảo sát", "purpose": "Thử",
+            Some(
+                json!({ "questionnaire": { "title": "Khảo sát", "purpose": "Thử",
                 "opens_on": "2026-02-01", "closes_on": "2026-01-01",
-                "questions": [{ "text": "Hài lòng?", "kind": "scale" }] } })),
+                "questions": [{ "text": "Hài lòng?", "kind": "scale" }] } }),
+            ),
             [false, true, false, false, false, false, false, false],
         ),
         (
@@ -221,8 +223,10 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
             "plan a dialogue conference at the commune",
             Method::POST,
             "/api/v1/dialogues".into(),
-            Some(json!({ "unit_code": COMMUNE, "topic": "", "leader": "Chủ tịch",
-                         "held_on": "2026-12-31" })),
+            Some(
+                json!({ "unit_code": COMMUNE, "topic": "", "leader": "Chủ tịch",
+                         "held_on": "2026-12-31" }),
+            ),
             [false, true, true, false, false, false, false, false],
         ),
         (

@@ -74,7 +74,8 @@ async fn citizen_answers_and_staff_see_it(backend: Backend) {
 
     let mut b = Browser::start(&test, &server.base).await;
     b.open(&format!("/khao-sat/{id}")).await;
-    b.wait_text("h1", "Khảo sát về Bộ phận Một cửa phường").await;
+    b.wait_text("h1", "Khảo sát về Bộ phận Một cửa phường")
+        .await;
     click(&mut b, "label[for='q0-1']").await;
     click(&mut b, "label[for='q1-4']").await;
     fill(&mut b, "q2-text", "Nên có thêm ghế chờ").await;
@@ -88,7 +89,8 @@ async fn citizen_answers_and_staff_see_it(backend: Backend) {
     fill(&mut b, "challenge_answer", &sum.to_string()).await;
     b.screenshot("filled").await;
     click(&mut b, "#phieu-khao-sat button[type=submit]").await;
-    b.wait_text("#da-ghi-nhan", "Cảm ơn bạn đã tham gia khảo sát").await;
+    b.wait_text("#da-ghi-nhan", "Cảm ơn bạn đã tham gia khảo sát")
+        .await;
     b.screenshot("answered").await;
 
     // The reform office sees it counted.
@@ -107,7 +109,10 @@ async fn citizen_answers_and_staff_see_it(backend: Backend) {
         .expect("open the survey");
     b.wait_text("#so-phieu", "1").await;
     let q1 = b.text("#ket-qua-cau-1").await;
-    assert!(q1.contains("Trực tuyến") && q1.contains("1 (100,0%)"), "{q1}");
+    assert!(
+        q1.contains("Trực tuyến") && q1.contains("1 (100,0%)"),
+        "{q1}"
+    );
     b.wait_text("#ket-qua-cau-2 .diem-tb", "4,00").await;
     b.wait_text("#ket-qua-cau-3", "Nên có thêm ghế chờ").await;
     b.screenshot("results").await;

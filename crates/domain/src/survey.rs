@@ -48,9 +48,9 @@ impl QuestionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyQuestion))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct Question {
+pub struct SurveyQuestion {
     pub text: String,
     pub kind: QuestionKind,
     /// The choices of a single- or multiple-choice question (2 to 20); empty otherwise.
@@ -74,7 +74,7 @@ pub struct Questionnaire {
     /// Last day answers are taken (local date).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub closes_on: Date,
-    pub questions: Vec<Question>,
+    pub questions: Vec<SurveyQuestion>,
 }
 
 impl Questionnaire {
@@ -135,7 +135,7 @@ impl Questionnaire {
             questions: self
                 .questions
                 .iter()
-                .map(|q| Question {
+                .map(|q| SurveyQuestion {
                     text: q.text.trim().to_owned(),
                     kind: q.kind,
                     options: q.options.iter().map(|o| o.trim().to_owned()).collect(),
@@ -228,9 +228,9 @@ pub fn accepting(state: SurveyState, q: &Questionnaire, today: Date) -> Result<(
 
 /// One answer of a response, to the question at index `question`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyAnswer))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct Answer {
+pub struct SurveyAnswer {
     /// 0-based index of the question.
     pub question: usize,
     /// Indexes of the chosen options (choice questions).
@@ -244,7 +244,7 @@ pub struct Answer {
     pub text: Option<String>,
 }
 
-impl Answer {
+impl SurveyAnswer {
     fn is_empty(&self) -> bool {
         self.choices.is_empty()
             && self.scale.is_none()
@@ -257,10 +257,10 @@ impl Answer {
 /// `answers.<question index>`.
 pub fn check_response(
     q: &Questionnaire,
-    answers: &[Answer],
-) -> Result<Vec<Answer>, Vec<FieldError>> {
+    answers: &[SurveyAnswer],
+) -> Result<Vec<SurveyAnswer>, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut by_question: Vec<Option<&Answer>> = vec![None; q.questions.len()];
+    let mut by_question: Vec<Option<&SurveyAnswer>> = vec![None; q.questions.len()];
     for a in answers {
         let field = format!("answers.{}", a.question);
         match by_question.get_mut(a.question) {
@@ -289,7 +289,7 @@ pub fn check_response(
             errors.push(FieldError::new(&field, "answer does not fit the question"));
             continue;
         }
-        let mut clean = Answer {
+        let mut clean = SurveyAnswer {
             question: i,
             choices: Vec::new(),
             scale: None,
@@ -333,15 +333,15 @@ pub fn check_response(
 
 /// Results of one question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyQuestionResult))]
-pub struct QuestionResult {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyQuestionResult {
     pub index: usize,
     pub text: String,
     pub kind: QuestionKind,
     /// Responses that answered this question.
     pub answered: u64,
     /// Per option (choice questions) or per value 1..5 (scales): label and count.
-    pub counts: Vec<OptionCount>,
+    pub counts: Vec<SurveyOptionCount>,
     /// Mean of a scale question, when anyone answered it.
     pub mean: Option<f64>,
     /// Free-text answers, oldest first.
@@ -349,8 +349,8 @@ pub struct QuestionResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyOptionCount))]
-pub struct OptionCount {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyOptionCount {
     pub label: String,
     pub count: u64,
     /// Share of the responses that answered the question, in percent.
@@ -358,12 +358,12 @@ pub struct OptionCount {
 }
 
 /// Adds up responses (each as checked by [`check_response`]).
-pub fn tally(q: &Questionnaire, responses: &[Vec<Answer>]) -> Vec<QuestionResult> {
-    let mut results: Vec<QuestionResult> = q
+pub fn tally(q: &Questionnaire, responses: &[Vec<SurveyAnswer>]) -> Vec<SurveyQuestionResult> {
+    let mut results: Vec<SurveyQuestionResult> = q
         .questions
         .iter()
         .enumerate()
-        .map(|(i, question)| QuestionResult {
+        .map(|(i, question)| SurveyQuestionResult {
             index: i,
             text: question.text.clone(),
             kind: question.kind,
@@ -372,14 +372,14 @@ pub fn tally(q: &Questionnaire, responses: &[Vec<Answer>]) -> Vec<QuestionResult
                 QuestionKind::SingleChoice | QuestionKind::MultipleChoice => question
                     .options
                     .iter()
-                    .map(|o| OptionCount {
+                    .map(|o| SurveyOptionCount {
                         label: o.clone(),
                         count: 0,
                         percent: 0.0,
                     })
                     .collect(),
                 QuestionKind::Scale => (1..=5)
-                    .map(|v| OptionCount {
+                    .map(|v| SurveyOptionCount {
                         label: v.to_string(),
                         count: 0,
                         percent: 0.0,
@@ -439,25 +439,25 @@ mod tests {
             opens_on: date(2026, 1, 1),
             closes_on: date(2026, 1, 31),
             questions: vec![
-                Question {
+                SurveyQuestion {
                     text: "Kênh nộp hồ sơ".into(),
                     kind: QuestionKind::SingleChoice,
                     options: vec!["Trực tiếp".into(), "Trực tuyến".into()],
                     required: true,
                 },
-                Question {
+                SurveyQuestion {
                     text: "Thông tin đã tìm".into(),
                     kind: QuestionKind::MultipleChoice,
                     options: vec!["Phí".into(), "Thời hạn".into(), "Hồ sơ".into()],
                     required: false,
                 },
-                Question {
+                SurveyQuestion {
                     text: "Thái độ cán bộ".into(),
                     kind: QuestionKind::Scale,
                     options: vec![],
                     required: true,
                 },
-                Question {
+                SurveyQuestion {
                     text: "Góp ý".into(),
                     kind: QuestionKind::FreeText,
                     options: vec![],
@@ -467,8 +467,8 @@ mod tests {
         }
     }
 
-    fn scale(question: usize, v: i64) -> Answer {
-        Answer {
+    fn scale(question: usize, v: i64) -> SurveyAnswer {
+        SurveyAnswer {
             question,
             choices: vec![],
             scale: Some(v),
@@ -476,8 +476,8 @@ mod tests {
         }
     }
 
-    fn choose(question: usize, choices: Vec<usize>) -> Answer {
-        Answer {
+    fn choose(question: usize, choices: Vec<usize>) -> SurveyAnswer {
+        SurveyAnswer {
             question,
             choices,
             scale: None,
@@ -504,7 +504,7 @@ mod tests {
         let q = questionnaire();
         let ok = check_response(&q, &[choose(0, vec![1]), scale(2, 4)]).unwrap();
         assert_eq!(ok.len(), 2);
-        let fields = |answers: &[Answer]| -> Vec<String> {
+        let fields = |answers: &[SurveyAnswer]| -> Vec<String> {
             check_response(&q, answers)
                 .unwrap_err()
                 .into_iter()
@@ -534,7 +534,7 @@ mod tests {
             vec![
                 choose(0, vec![1]),
                 scale(2, 4),
-                Answer {
+                SurveyAnswer {
                     question: 3,
                     choices: vec![],
                     scale: None,

@@ -22,7 +22,7 @@ use motcua_app::feedback::ChallengeAnswer;
 use motcua_app::surveys::{self, SurveyResponseInput, SurveyResults, SurveySummary, SurveyView};
 use motcua_domain::catalogue::FieldError;
 use motcua_domain::permission::Action;
-use motcua_domain::survey::{Answer, QuestionKind};
+use motcua_domain::survey::{QuestionKind, SurveyAnswer};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -138,10 +138,10 @@ pub async fn form(
 
 /// What the form sent for question `i` of `kind`: unreadable numbers become an index no
 /// question has, so the use case refuses them with the others.
-fn answer_of(form: &FormData, i: usize, kind: &str) -> Answer {
+fn answer_of(form: &FormData, i: usize, kind: &str) -> SurveyAnswer {
     let name = format!("q{i}");
     let index = |v: &str| v.trim().parse::<usize>().unwrap_or(usize::MAX);
-    let mut a = Answer {
+    let mut a = SurveyAnswer {
         question: i,
         choices: Vec::new(),
         scale: None,
@@ -234,6 +234,12 @@ struct ListPage {
     surveys: Vec<SurveySummary>,
 }
 
+impl ListPage {
+    fn date(&self, iso: &str) -> String {
+        super::files::local_date(iso)
+    }
+}
+
 fn manages(a: &motcua_app::Actor) -> bool {
     a.can(Action::ManageSurveys)
 }
@@ -285,6 +291,10 @@ impl ResultsPage {
 
     fn mean(&self, m: &f64) -> String {
         format!("{m:.2}").replace('.', ",")
+    }
+
+    fn date(&self, d: &jiff::civil::Date) -> String {
+        date_vi(d)
     }
 
     fn percent(&self, p: &f64) -> String {
