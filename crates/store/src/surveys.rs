@@ -73,12 +73,12 @@ pub async fn list(conn: &mut Conn, tenant_id: i64) -> Result<Vec<(SurveyRow, Str
         s: SurveyRow,
         path: String,
     }
-    let rows: Vec<Row> = sqlx::query_as(concat!(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.id, s.unit_id, s.title, s.questionnaire_json, s.opens_on, s.closes_on, s.state,
                 s.created_by, s.created_at, s.published_at, s.closed_at, s.version, u.path
          FROM surveys s JOIN units u ON u.tenant_id = s.tenant_id AND u.id = s.unit_id
-         WHERE s.tenant_id = $1 ORDER BY s.id DESC LIMIT 500"
-    ))
+         WHERE s.tenant_id = $1 ORDER BY s.id DESC LIMIT 500",
+    )
     .bind(tenant_id)
     .fetch_all(conn)
     .await?;
