@@ -639,6 +639,185 @@ async fn dialogue_portal_form(backend: Backend) {
     assert_eq!(view["questions"][0]["asker_contact"], Value::Null);
 }
 
+/// The staff pages of a conference: plan, answer, follow up, publish; another unit's is 404.
+async fn dialogue_staff_pages(backend: Backend) {
+    let server = spawn(backend).await;
+    let leader = server.login("lanhdao.chiengle").await;
+    let office = server.login("cchc").await;
+    let post = async |s: &Session, path: &str, fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf_token", s.csrf.as_str())];
+        form.extend_from_slice(fields);
+        s.client
+            .post(server.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let held_on = today_plus(5);
+    let r = post(
+        &leader,
+        "/quan-ly/doi-thoai",
+        &[
+            ("unit_code", COMMUNE),
+            ("topic", ""),
+            ("leader", "Chủ tịch"),
+            ("held_on", &held_on),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Vui lòng nhập chủ đề hội nghị")
+    );
+    let r = post(
+        &leader,
+        "/quan-ly/doi-thoai",
+        &[
+            ("unit_code", COMMUNE),
+            ("topic", "Đối thoại về hộ tịch"),
+            ("leader", "Chủ tịch UBND phường"),
+            ("held_on", &held_on),
+            ("fields", "Hộ tịch, Chứng thực"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    // A question from the portal.
+    let anon = server.anonymous();
+    let challenge = solved_challenge(&anon).await;
+    let q: Value = anon
+        .post(
+            &format!("/api/v1/dialogues/{id}/questions"),
+            json!({ "question": "Trích lục khai sinh có làm online được không?",
+                    "name": "Quàng Thị Hỏi", "contact": "hoi@example.vn", "challenge": challenge }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let qid = q["id"].as_i64().unwrap().to_string();
+    let page = leader.get(&at).await.text().await.unwrap();
+    assert!(
+        page.contains("Quàng Thị Hỏi") && page.contains("hoi@example.vn"),
+        "staff see the asker"
+    );
+    let r = post(
+        &leader,
+        &at,
+        &[
+            ("action", "answer"),
+            ("question_id", &qid),
+            ("answer", "Được, trên Cổng dịch vụ công."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let due = today_plus(20);
+    let r = post(
+        &leader,
+        &at,
+        &[
+            ("action", "task"),
+            ("title", "Hướng dẫn nộp trực tuyến"),
+            ("owner", "Công chức tư pháp - hộ tịch"),
+            ("due_on", &due),
+            ("question_id", &qid),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(
+        &leader,
+        &at,
+        &[
+            ("action", "task"),
+            ("title", "Việc"),
+            ("owner", "Ai"),
+            ("due_on", "ngày mai"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let view: Value = leader
+        .get(&format!("/api/v1/dialogues/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = view["tasks"][0]["id"].as_i64().unwrap().to_string();
+    let r = post(&leader, &at, &[("action", "done"), ("task_id", &task)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(
+        &leader,
+        &at,
+        &[
+            ("action", "publish"),
+            ("minutes", "Biên bản: đã trả lời 1 câu hỏi."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let view: Value = leader
+        .get(&format!("/api/v1/dialogues/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["tasks"][0]["done"], true);
+    assert_eq!(view["dialogue"]["state"], "published");
+    let r = post(
+        &leader,
+        &at,
+        &[("action", "publish"), ("minutes", "Lần hai")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Biên bản hội nghị đã được công khai")
+    );
+    let public = anon.get("/doi-thoai").await.text().await.unwrap();
+    assert!(
+        public.contains("Được, trên Cổng dịch vụ công.")
+            && !public.contains("Quàng Thị Hỏi")
+            && !public.contains("hoi@example.vn")
+    );
+
+    // A conference of the department: the commune's leader gets 404 on its page and actions.
+    let other: Value = office
+        .post(
+            "/api/v1/dialogues",
+            json!({ "unit_code": DEPARTMENT, "topic": "Đối thoại tư pháp",
+            "leader": "Giám đốc Sở", "held_on": held_on }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_at = format!("/quan-ly/doi-thoai/{}", other["dialogue"]["id"]);
+    assert_eq!(leader.get(&other_at).await.status(), StatusCode::NOT_FOUND);
+    let r = post(
+        &leader,
+        &other_at,
+        &[("action", "publish"), ("minutes", "Giả mạo")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let counter = server.login("motcua.chiengle").await;
+    assert_eq!(
+        counter.get("/quan-ly/doi-thoai").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
 fn between(s: &str, start: &str, end: &str) -> String {
     let i = s
         .find(start)
@@ -652,4 +831,5 @@ on_both_backends! {
     survey_form => survey_portal_form,
     dialogue_lifecycle => dialogue_journey,
     dialogue_form => dialogue_portal_form,
+    dialogue_staff => dialogue_staff_pages,
 }

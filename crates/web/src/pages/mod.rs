@@ -225,6 +225,14 @@ fn field_message_vi(e: &FieldError) -> String {
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
         "asker.name" => "Họ và tên quá dài (tối đa 200 ký tự).".into(),
         "asker.contact" => "Vui lòng nhập số điện thoại (10 chữ số) hoặc địa chỉ thư điện tử hợp lệ.".into(),
+        "topic" => "Vui lòng nhập chủ đề hội nghị (tối đa 500 ký tự).".into(),
+        "leader" => "Vui lòng nhập người chủ trì (tối đa 200 ký tự).".into(),
+        "fields" => "Lĩnh vực không hợp lệ (tối đa 20 lĩnh vực, mỗi lĩnh vực tối đa 200 ký tự).".into(),
+        "held_on" | "due_on" => "Ngày không hợp lệ.".into(),
+        "answer" => "Vui lòng nhập câu trả lời (tối đa 5.000 ký tự).".into(),
+        "owner" => "Vui lòng nhập người hoặc đơn vị thực hiện (tối đa 200 ký tự).".into(),
+        "minutes" => "Vui lòng nhập biên bản hội nghị (tối đa 20.000 ký tự).".into(),
+        "question_id" => "Câu hỏi không thuộc hội nghị này.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
