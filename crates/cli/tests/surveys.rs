@@ -818,6 +818,89 @@ async fn dialogue_staff_pages(backend: Backend) {
     );
 }
 
+/// The reform office writes and publishes a survey with the staff pages.
+async fn survey_staff_pages(backend: Backend) {
+    let server = spawn(backend).await;
+    let office = server.login("cchc").await;
+    let (opens, closes) = (today_plus(0), today_plus(14));
+    let post = async |fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf_token", office.csrf.as_str())];
+        form.extend_from_slice(fields);
+        office
+            .client
+            .post(server.url("/quan-ly/khao-sat"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let base = [
+        ("title", "Ý kiến về giờ làm việc"),
+        ("purpose", "Điều chỉnh giờ tiếp dân."),
+        ("opens_on", opens.as_str()),
+        ("closes_on", closes.as_str()),
+        ("q0_text", "Khung giờ thuận tiện"),
+        ("q0_kind", "single_choice"),
+        ("q0_required", "1"),
+        ("q1_text", "Mức hài lòng"),
+        ("q1_kind", "scale"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("q0_options", "Buổi sáng"));
+    let r = post(&bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Câu 1: câu hỏi lựa chọn cần từ 2 đến 20 phương án")
+    );
+    let mut good = base.to_vec();
+    good.push(("q0_options", "Buổi sáng\nBuổi chiều\nThứ Bảy"));
+    let r = post(&good).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let id = at.rsplit('/').next().unwrap().to_owned();
+    let survey: Value = office
+        .get(&format!("/api/v1/surveys/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(survey["state"], "draft");
+    assert_eq!(
+        survey["questionnaire"]["questions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        survey["questionnaire"]["questions"][0]["options"][2],
+        "Thứ Bảy"
+    );
+    assert_eq!(survey["questionnaire"]["questions"][0]["required"], true);
+    let r = office
+        .client
+        .post(server.url(&at))
+        .form(&[("csrf_token", office.csrf.as_str()), ("action", "publish")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let survey: Value = server
+        .anonymous()
+        .get(&format!("/api/v1/surveys/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(survey["state"], "published");
+    assert_eq!(survey["accepting"], true);
+    let list = office.get("/quan-ly/khao-sat").await.text().await.unwrap();
+    assert!(list.contains("Ý kiến về giờ làm việc") && list.contains("Đã công bố"));
+}
+
 fn between(s: &str, start: &str, end: &str) -> String {
     let i = s
         .find(start)
@@ -832,4 +915,5 @@ on_both_backends! {
     dialogue_lifecycle => dialogue_journey,
     dialogue_form => dialogue_portal_form,
     dialogue_staff => dialogue_staff_pages,
+    survey_staff => survey_staff_pages,
 }

@@ -27,7 +27,7 @@ use motcua_domain::survey::{QuestionKind, SurveyAnswer};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/khao-sat/{id}", get(form).post(answer))
-        .route("/quan-ly/khao-sat", get(list))
+        .route("/quan-ly/khao-sat", get(list).post(create))
         .route("/quan-ly/khao-sat/{id}", get(results).post(act))
 }
 
@@ -232,6 +232,25 @@ pub async fn answer(
 struct ListPage {
     chrome: Chrome,
     surveys: Vec<SurveySummary>,
+    /// Question blocks of the new-survey form.
+    blocks: Vec<usize>,
+    kinds: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+/// Question blocks on the new-survey form; more questions through the API.
+const FORM_BLOCKS: usize = 8;
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    [
+        ("single_choice", QuestionKind::SingleChoice),
+        ("multiple_choice", QuestionKind::MultipleChoice),
+        ("scale", QuestionKind::Scale),
+        ("free_text", QuestionKind::FreeText),
+    ]
+    .into_iter()
+    .map(|(k, kind)| (k, kind.label_vi()))
+    .collect()
 }
 
 impl ListPage {
@@ -251,13 +270,110 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         Ok(a) => a,
         Err(r) => return Ok(*r),
     };
+    Ok(render(&list_page(&state, &ctx, actor, Vec::new()).await?))
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &motcua_app::Actor,
+    errors: Vec<String>,
+) -> Result<ListPage, PageError> {
     let surveys = surveys::list(&state.app, actor)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
-    Ok(render(&ListPage {
-        chrome: Chrome::of(&ctx),
+        .map_err(|e| with_chrome(e.into(), ctx))?;
+    Ok(ListPage {
+        chrome: Chrome::of(ctx),
         surveys,
-    }))
+        blocks: (0..FORM_BLOCKS).collect(),
+        kinds: kinds(),
+        errors,
+    })
+}
+
+/// A questionnaire's problem in Vietnamese.
+fn questionnaire_error_vi(e: &FieldError) -> String {
+    let question = |rest: &str| {
+        rest.split('.')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .map_or(0, |n| n + 1)
+    };
+    match e.field.as_str() {
+        "title" => "Vui lòng nhập tên cuộc khảo sát (tối đa 200 ký tự).".into(),
+        "purpose" => "Vui lòng nhập mục đích khảo sát (tối đa 2.000 ký tự).".into(),
+        "opens_on" | "closes_on" if e.message.contains("before") => {
+            "Ngày kết thúc không được trước ngày bắt đầu.".into()
+        }
+        "opens_on" | "closes_on" => "Ngày không hợp lệ.".into(),
+        "questions" => "Phiếu khảo sát cần từ 1 đến 50 câu hỏi.".into(),
+        f => match f.strip_prefix("questions.") {
+            Some(rest) if rest.ends_with(".options") => format!(
+                "Câu {}: câu hỏi lựa chọn cần từ 2 đến 20 phương án khác nhau (mỗi dòng một phương án); câu thang điểm hoặc trả lời tự do không có phương án.",
+                question(rest)
+            ),
+            Some(rest) => format!(
+                "Câu {}: vui lòng nhập nội dung câu hỏi (tối đa 500 ký tự).",
+                question(rest)
+            ),
+            None => super::message_vi(&AppError::Validation(vec![e.clone()])),
+        },
+    }
+}
+
+/// Writes a survey from the form: blocks with an empty question are skipped.
+pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
+    use motcua_app::surveys::NewSurveyInput;
+    use motcua_domain::survey::{Questionnaire, SurveyQuestion};
+    let form = FormData::parse(&body);
+    let actor = form_actor(&ctx, form.get("csrf_token"))?;
+    let date = |name: &str| form.get(name).trim().parse::<jiff::civil::Date>().ok();
+    let (Some(opens_on), Some(closes_on)) = (date("opens_on"), date("closes_on")) else {
+        let page = list_page(
+            &state,
+            &ctx,
+            actor,
+            vec!["Vui lòng chọn ngày bắt đầu và ngày kết thúc.".into()],
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    };
+    let questions = (0..FORM_BLOCKS)
+        .filter_map(|i| {
+            let text = form.opt(&format!("q{i}_text"))?;
+            let kind = match form.get(&format!("q{i}_kind")) {
+                "multiple_choice" => QuestionKind::MultipleChoice,
+                "scale" => QuestionKind::Scale,
+                "free_text" => QuestionKind::FreeText,
+                _ => QuestionKind::SingleChoice,
+            };
+            Some(SurveyQuestion {
+                text,
+                kind,
+                options: form.lines(&format!("q{i}_options")),
+                required: form.get(&format!("q{i}_required")) == "1",
+            })
+        })
+        .collect();
+    let input = NewSurveyInput {
+        unit_code: None,
+        questionnaire: Questionnaire {
+            title: form.get("title").into(),
+            purpose: form.get("purpose").into(),
+            opens_on,
+            closes_on,
+            questions,
+        },
+    };
+    match surveys::create(&state.app, actor, input).await {
+        Ok(view) => Ok(Redirect::to(&format!("/quan-ly/khao-sat/{}", view.id)).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let errors = errors.iter().map(questionnaire_error_vi).collect();
+            let page = list_page(&state, &ctx, actor, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(with_chrome(e.into(), &ctx)),
+    }
 }
 
 #[derive(Template)]
