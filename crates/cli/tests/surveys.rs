@@ -373,6 +373,10 @@ async fn survey_portal_form(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     assert!(
+        page.contains(r#"id="q0-1" name="q0" value="1" required checked"#),
+        "the choice made is kept"
+    );
+    assert!(
         page.contains("Câu 3: vui lòng trả lời câu hỏi này."),
         "{page}"
     );

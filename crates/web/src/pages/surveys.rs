@@ -59,6 +59,8 @@ struct PublicPage {
     not_open: Option<String>,
     errors: Vec<String>,
     done: Option<String>,
+    /// What was sent (`q<i>`, value), to show the form again after an error.
+    typed: Vec<(String, String)>,
 }
 
 fn date_vi(d: &jiff::civil::Date) -> String {
@@ -71,6 +73,22 @@ impl PublicPage {
     }
     fn closes(&self) -> String {
         date_vi(&self.survey.questionnaire.closes_on)
+    }
+
+    /// Whether option or value `v` of question `i` was chosen.
+    fn checked(&self, i: &usize, v: &usize) -> bool {
+        let (name, value) = (format!("q{i}"), v.to_string());
+        self.typed.iter().any(|(k, x)| *k == name && *x == value)
+    }
+
+    /// The text typed for question `i`.
+    fn text_of(&self, i: &usize) -> String {
+        let name = format!("q{i}");
+        self.typed
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -121,6 +139,7 @@ async fn public_page(
             not_open,
             errors: Vec::new(),
             done: None,
+            typed: Vec::new(),
         },
         set,
     ))
@@ -207,6 +226,12 @@ pub async fn answer(
         }
         Err(AppError::Validation(errors)) => {
             page.errors = errors.iter().map(answer_error_vi).collect();
+            page.typed = (0..page.questions.len())
+                .flat_map(|i| {
+                    let name = format!("q{i}");
+                    form.all(&name).into_iter().map(move |v| (name.clone(), v))
+                })
+                .collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(AppError::TooManyAttempts { retry_after_secs }) => {
