@@ -326,6 +326,7 @@ pub async fn seed_with_files(app: &App) -> Result<(Vec<DemoAccount>, DemoFilesRe
             }),
     );
     crate::demo_feedback::seed_feedback(app, tenant.id).await?;
+    crate::demo_surveys::seed(app, tenant.id).await?;
     Ok((accounts, files))
 }
 

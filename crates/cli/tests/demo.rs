@@ -118,6 +118,21 @@ async fn the_demo_has_living_queues(backend: Backend) {
     let oldest = count(&pool, "SELECT MIN(received_at) FROM files").await;
     assert!(now - oldest < 200 * 86_400, "oldest file is too old");
 
+    // A survey answered three times, a conference taking questions and one with its minutes.
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM survey_responses").await,
+        3
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM dialogues WHERE state = 'published'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM dialogues").await, 2);
+
     let (code, out, _) = motcua(&db, &["audit", "verify"]);
     assert_eq!(code, 0, "{out}");
     let audit = count(&pool, "SELECT COUNT(*) FROM audit_log").await;

@@ -243,6 +243,51 @@ async fn each_role_does_only_what_it_should(backend: Backend) {
             None,
             [true, true, true, true, true, true, false, false],
         ),
+        // Surveys: the reform office only. A questionnaire closing before it opens: 422.
+        (
+            "write a survey",
+            Method::POST,
+            "/api/v1/surveys".into(),
+            Some(
+                json!({ "questionnaire": { "title": "Khảo sát", "purpose": "Thử",
+                "opens_on": "2026-02-01", "closes_on": "2026-01-01",
+                "questions": [{ "text": "Hài lòng?", "kind": "scale" }] } }),
+            ),
+            [false, true, false, false, false, false, false, false],
+        ),
+        (
+            "list surveys",
+            Method::GET,
+            "/api/v1/surveys".into(),
+            None,
+            [false, true, false, false, false, false, false, false],
+        ),
+        // Dialogue conferences: leaders at their unit, the reform office everywhere. An empty
+        // topic: 422 for those allowed.
+        (
+            "plan a dialogue conference at the commune",
+            Method::POST,
+            "/api/v1/dialogues".into(),
+            Some(
+                json!({ "unit_code": COMMUNE, "topic": "", "leader": "Chủ tịch",
+                         "held_on": "2026-12-31" }),
+            ),
+            [false, true, true, false, false, false, false, false],
+        ),
+        (
+            "list dialogue conferences",
+            Method::GET,
+            "/api/v1/dialogues".into(),
+            None,
+            [false, true, true, false, false, false, false, false],
+        ),
+        (
+            "read the published dialogue conferences",
+            Method::GET,
+            "/api/v1/dialogues/public".into(),
+            None,
+            [true, true, true, true, true, true, true, true],
+        ),
     ];
 
     let mut wrong = Vec::new();

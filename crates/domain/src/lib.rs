@@ -12,4 +12,5 @@ pub mod reminders;
 pub mod report;
 pub mod rules;
 pub mod service_index;
+pub mod survey;
 pub mod text;

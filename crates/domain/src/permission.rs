@@ -46,6 +46,10 @@ pub enum Action {
     ApproveFeedback,
     /// Define the process (steps, roles, units, shares of the deadline) of procedures.
     ManageProcesses,
+    /// Write, publish and close survey campaigns; read their results.
+    ManageSurveys,
+    /// Plan dialogue conferences (hội nghị đối thoại), answer questions, publish minutes.
+    ManageDialogues,
 }
 
 /// The role table. Kept as one match so the whole policy reads on one screen.
@@ -73,6 +77,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ReceiveFeedback
                 | AnswerFeedback
                 | ApproveFeedback
+                | ManageDialogues
         ),
         Role::ReformOffice => matches!(
             action,
@@ -84,6 +89,8 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | AppraiseReform
                 | ViewFeedback
                 | ReceiveFeedback
+                | ManageSurveys
+                | ManageDialogues
         ),
         Role::Administrator => matches!(
             action,

@@ -46,6 +46,11 @@ use utoipa::{Modify, OpenApi};
         api::feedback::erase_personal_data, api::feedback::satisfaction, api::feedback::satisfaction_xlsx,
         api::processes::list, api::processes::current, api::processes::define,
         api::board::trends, api::board::service_index,
+        api::surveys::create, api::surveys::list, api::surveys::get_one, api::surveys::publish,
+        api::surveys::close, api::surveys::respond, api::surveys::results, api::surveys::results_xlsx,
+        api::dialogues::plan, api::dialogues::list, api::dialogues::public_list, api::dialogues::detail,
+        api::dialogues::ask, api::dialogues::answer, api::dialogues::add_task, api::dialogues::set_task,
+        api::dialogues::publish,
     ),
     components(schemas(Problem)),
     modifiers(&Security, &ProblemResponses),
@@ -61,6 +66,8 @@ use utoipa::{Modify, OpenApi};
         (name = "reform-index", description = "Administrative-reform index (Chỉ số CCHC): criteria sets, self-assessment, appraisal, results"),
         (name = "chat", description = "Chat platforms' webhooks: file and procedure lookup by chat (Zalo OA)"),
         (name = "feedback", description = "Feedback and petitions (phản ánh, kiến nghị): submission, follow-up, handling, published answers"),
+        (name = "surveys", description = "Survey campaigns (khảo sát): questionnaires, anonymous answers, results"),
+        (name = "dialogues", description = "Dialogue conferences (hội nghị đối thoại): plan, citizens' questions, answers, follow-up, minutes"),
     )
 )]
 pub struct ApiDoc;

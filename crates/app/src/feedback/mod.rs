@@ -4,11 +4,13 @@
 //! on-time statistics per unit, and personal-data requests.
 
 mod act;
-pub mod challenge;
 mod privacy;
 mod read;
 mod stats;
 mod submit;
+
+/// The check question moved to [`crate::challenge`]; this path stays for existing callers.
+pub use crate::challenge;
 
 pub use act::{ActionInput, act, sender_act};
 pub use privacy::{

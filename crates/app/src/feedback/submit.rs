@@ -5,7 +5,6 @@ use super::{MAX_TEXT_CHARS, MAX_TITLE_CHARS, secret_hash, with_context};
 use crate::audit::{self, Change};
 use crate::auth::{normalise_phone, valid_email};
 use crate::calendar::utc7;
-use crate::secret::sha256_hex;
 use crate::{Actor, App, AppError, Result};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use jiff::Timestamp;
@@ -14,7 +13,7 @@ use motcua_domain::feedback::{FeedbackChannel, Subject, receive};
 use motcua_domain::permission::Action;
 use motcua_store::feedback::{self as store, FeedbackEventRow, FeedbackState, NewFeedback};
 use motcua_store::units::Unit;
-use motcua_store::{Conn, commit, sessions, units};
+use motcua_store::{Conn, commit, units};
 use serde::{Deserialize, Serialize};
 
 /// The sender's contact details. Used to answer them; never published.
@@ -180,10 +179,13 @@ async fn receiving_unit(conn: &mut Conn, tenant_id: i64, code: Option<&str>) -> 
 fn limit_subjects(client: Option<&str>, c: &Checked) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     if let Some(client) = client {
-        out.push((sha256_hex(&format!("feedback-addr:{client}")), true));
+        out.push((crate::public_form::subject("feedback-addr", client), true));
     }
     for contact in [&c.phone, &c.email].into_iter().flatten() {
-        out.push((sha256_hex(&format!("feedback-contact:{contact}")), false));
+        out.push((
+            crate::public_form::subject("feedback-contact", contact),
+            false,
+        ));
     }
     out
 }
@@ -225,18 +227,14 @@ pub async fn submit(app: &App, who: Submitter<'_>, input: Submission) -> Result<
         limit_subjects(client, &checked)
     };
     let s = &app.settings.feedback;
-    let since = now - s.window_minutes.max(1) * 60;
     for (subject, is_address) in &subjects {
         let limit = if *is_address {
             s.max_per_address
         } else {
             s.max_per_contact
         };
-        if store::count_since(&mut conn, tenant_id, subject, since).await? >= limit.max(1) {
-            return Err(AppError::TooManyAttempts {
-                retry_after_secs: s.window_minutes.max(1) * 60,
-            });
-        }
+        let window = s.window_minutes.max(1) * 60;
+        crate::public_form::check_limit(&mut conn, tenant_id, subject, limit, window, now).await?;
     }
     drop(conn);
     let rec = with_context(app, tenant_id, None, |ctx| {
@@ -308,7 +306,7 @@ pub async fn submit(app: &App, who: Submitter<'_>, input: Submission) -> Result<
     )
     .await?;
     for (subject, _) in &subjects {
-        sessions::record_login_failure(&mut tx, tenant_id, subject, now).await?;
+        crate::public_form::count_use(&mut tx, tenant_id, subject, now).await?;
     }
     super::act::enqueue(&mut tx, tenant_id, id, "receive", None, &rec, false, now).await?;
     audit::record(

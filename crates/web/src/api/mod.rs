@@ -6,6 +6,7 @@ pub mod board;
 pub mod calendar;
 pub mod catalogue;
 pub mod chat;
+pub mod dialogues;
 pub mod feedback;
 pub mod files;
 pub mod jobs;
@@ -13,6 +14,7 @@ pub mod org;
 pub mod processes;
 pub mod reform_index;
 pub mod reports;
+pub mod surveys;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -97,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .merge(reform_index_routes())
+        .merge(survey_dialogue_routes())
         .route("/chat/zalo", post(chat::zalo))
         .route("/notifications/opt-out", post(chat::opt_out))
         .route("/feedback", get(feedback::queue).post(feedback::submit))
@@ -191,4 +194,29 @@ fn reform_index_routes() -> Router<AppState> {
         )
         .route("/reform-index/inspections/{year}", get(r::inspections))
         .route("/reform-index/inspections", post(r::add_inspection))
+}
+
+/// Survey campaigns and dialogue conferences.
+fn survey_dialogue_routes() -> Router<AppState> {
+    use dialogues as d;
+    use surveys as s;
+    Router::new()
+        .route("/surveys", get(s::list).post(s::create))
+        .route("/surveys/{id}", get(s::get_one))
+        .route("/surveys/{id}/publish", post(s::publish))
+        .route("/surveys/{id}/close", post(s::close))
+        .route("/surveys/{id}/responses", post(s::respond))
+        .route("/surveys/{id}/results", get(s::results))
+        .route("/surveys/{id}/results.xlsx", get(s::results_xlsx))
+        .route("/dialogues", get(d::list).post(d::plan))
+        .route("/dialogues/public", get(d::public_list))
+        .route("/dialogues/{id}", get(d::detail))
+        .route("/dialogues/{id}/questions", post(d::ask))
+        .route(
+            "/dialogues/{id}/questions/{question}/answer",
+            put(d::answer),
+        )
+        .route("/dialogues/{id}/tasks", post(d::add_task))
+        .route("/dialogues/{id}/tasks/{task}", put(d::set_task))
+        .route("/dialogues/{id}/publish", post(d::publish))
 }

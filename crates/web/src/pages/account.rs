@@ -238,6 +238,9 @@ struct Dashboard {
     just_submitted: bool,
     /// May read reports: the link to the reporting periods is shown.
     can_report: bool,
+    /// May manage surveys / dialogue conferences: their links are shown.
+    can_survey: bool,
+    can_dialogue: bool,
 }
 
 impl Dashboard {
@@ -292,6 +295,8 @@ pub async fn dashboard(
         username: actor.username.clone(),
         is_citizen: actor.is_citizen,
         can_report: actor.can(motcua_domain::permission::Action::ViewReports),
+        can_survey: actor.can(motcua_domain::permission::Action::ManageSurveys),
+        can_dialogue: actor.can(motcua_domain::permission::Action::ManageDialogues),
         grants,
         files,
         just_submitted: query.is_ok_and(|q| q.0.submitted.is_some()),

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_catalogue;
 pub mod board;
 pub mod calendar;
+pub mod dialogues;
 pub mod docs;
 pub mod feedback;
 pub mod files;
@@ -14,6 +15,7 @@ pub mod public;
 pub mod reform_index;
 pub mod reform_plan;
 pub mod reports;
+pub mod surveys;
 
 use crate::ctx::{Ctx, cookie};
 use crate::problem::ApiError;
@@ -52,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .merge(reform_index::routes())
         .route("/ngung-nhan-tin", get(optout::form).post(optout::submit))
         .merge(feedback::routes())
+        .merge(surveys::routes())
+        .merge(dialogues::routes())
         .route(
             "/quan-tri/don-vi",
             get(admin::units).post(admin::create_unit),
@@ -260,6 +264,16 @@ fn field_message_vi(e: &FieldError) -> String {
             "Tên giấy tờ tối đa 1.000 ký tự, mô tả phí, lệ phí tối đa 500 ký tự.".into()
         }
         "valid_from" => "Ngày áp dụng không hợp lệ: từ hôm nay trở đi và không trước ngày áp dụng của phiên bản mới nhất.".into(),
+        "asker.name" => "Họ và tên quá dài (tối đa 200 ký tự).".into(),
+        "asker.contact" => "Vui lòng nhập số điện thoại (10 chữ số) hoặc địa chỉ thư điện tử hợp lệ.".into(),
+        "topic" => "Vui lòng nhập chủ đề hội nghị (tối đa 500 ký tự).".into(),
+        "leader" => "Vui lòng nhập người chủ trì (tối đa 200 ký tự).".into(),
+        "fields" => "Lĩnh vực không hợp lệ (tối đa 20 lĩnh vực, mỗi lĩnh vực tối đa 200 ký tự).".into(),
+        "held_on" | "due_on" => "Ngày không hợp lệ.".into(),
+        "answer" => "Vui lòng nhập câu trả lời (tối đa 5.000 ký tự).".into(),
+        "owner" => "Vui lòng nhập người hoặc đơn vị thực hiện (tối đa 200 ký tự).".into(),
+        "minutes" => "Vui lòng nhập biên bản hội nghị (tối đa 20.000 ký tự).".into(),
+        "question_id" => "Câu hỏi không thuộc hội nghị này.".into(),
         other => format!("Trường «{other}» không hợp lệ."),
     }
 }
