@@ -537,3 +537,40 @@ pub async fn deadline(app: &App, tenant_id: i64, query: &DeadlineQuery) -> Resul
         explanation: d.explanation,
     })
 }
+
+/// Working hours as an administrator sees them: the province's (with the calendar version to
+/// send back) and, for a unit, its own hours if it has some.
+#[derive(Debug, Clone)]
+pub struct HoursView {
+    pub province: WorkingHours,
+    pub version: i64,
+    /// `Some(None)`: the unit follows the province's hours.
+    pub unit: Option<(Unit, Option<WorkingHours>)>,
+}
+
+/// The working hours of the province and of `unit_code` (if given), for whoever manages the
+/// calendar there.
+pub async fn hours_view(app: &App, actor: &Actor, unit_code: Option<&str>) -> Result<HoursView> {
+    let mut conn = app.db.read_conn().await?;
+    let (changes, version) = load_changes(&mut conn, actor.tenant_id).await?;
+    let province = changes.apply_to(builtin()).working_hours;
+    let unit = match unit_code {
+        None => None,
+        Some(code) => {
+            let unit = units::by_code(&mut conn, actor.tenant_id, code)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            actor.require_at(Action::ManageCalendar, &unit.path)?;
+            let own = match calendars::unit_hours(&mut conn, actor.tenant_id, unit.id).await? {
+                Some(json) => Some(serde_json::from_str(&json).map_err(internal)?),
+                None => None,
+            };
+            Some((unit, own))
+        }
+    };
+    Ok(HoursView {
+        province,
+        version,
+        unit,
+    })
+}

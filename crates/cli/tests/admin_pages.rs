@@ -276,7 +276,90 @@ async fn administrator_manages_the_catalogue(backend: Backend) {
     );
 }
 
+async fn administrator_sets_working_hours(backend: Backend) {
+    const COMMUNE: &str = "000.21.20.H48"; // phường Chiềng Lề
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    assert_eq!(
+        counter.get("/quan-tri/gio-lam-viec").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let admin = server.login("quantri").await;
+    // 8 working hours from Friday 27/11/2026 10:00 at the commune's counter.
+    let due = async || -> String {
+        let r: serde_json::Value = admin
+            .post(
+                "/api/v1/calendar/deadline",
+                serde_json::json!({
+                    "received_at": "2026-11-27T03:00:00Z",
+                    "processing_time": { "value": 8, "unit": "working_hours" },
+                    "channel": "counter",
+                    "unit_code": COMMUNE,
+                }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        r["due"].as_str().unwrap_or_default().to_owned()
+    };
+    // Civil-service hours: Friday 10:00–17:00 gives 5 hours, the other 3 on Monday.
+    assert_eq!(due().await, "2026-11-30T03:00:00Z");
+    let page = admin
+        .get(&format!("/quan-tri/gio-lam-viec?don-vi={COMMUNE}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("dùng giờ làm việc chung của tỉnh"), "{page}");
+    assert!(page.contains("07:00-11:30, 13:30-17:00"));
+
+    let week = |saturday: &'static str| {
+        let mut f = vec![
+            ("csrf_token", admin.csrf.clone()),
+            ("unit", COMMUNE.to_owned()),
+        ];
+        for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] {
+            f.push((day, "07:00-11:30, 13:30-17:00".to_owned()));
+        }
+        f.push(("saturday", saturday.to_owned()));
+        f.push(("sunday", String::new()));
+        f.push(("make_up_day", "07:00-11:30, 13:30-17:00".to_owned()));
+        f
+    };
+    // Badly written hours are explained; nothing changes.
+    let bad = week("7h đến 11h");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page) = post_form(&admin, "/quan-tri/gio-lam-viec", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Giờ làm việc không hợp lệ"), "{page}");
+    assert!(page.contains("7h đến 11h"), "what was typed is kept");
+    let overlapping = week("07:00-11:30, 11:00-12:00");
+    let overlapping: Vec<(&str, &str)> =
+        overlapping.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post_form(&admin, "/quan-tri/gio-lam-viec", &overlapping).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(due().await, "2026-11-30T03:00:00Z");
+
+    // Saturday morning at the commune: the last 3 hours fall on Saturday.
+    let good = week("07:00-11:30");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location) = post_form(&admin, "/quan-tri/gio-lam-viec", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let page = admin.get(&location).await.text().await.unwrap();
+    assert!(page.contains("Đã lưu giờ làm việc.") && page.contains("giờ làm việc riêng"));
+    assert_eq!(due().await, "2026-11-28T03:00:00Z");
+
+    // Back to the province's hours.
+    let mut back = good.clone();
+    back.push(("follow_province", "on"));
+    let (status, _) = post_form(&admin, "/quan-tri/gio-lam-viec", &back).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(due().await, "2026-11-30T03:00:00Z");
+}
+
 on_both_backends! {
     administrator_manages_units_and_staff => administrator_manages_units_and_staff,
     administrator_manages_the_catalogue => administrator_manages_the_catalogue,
+    administrator_sets_working_hours => administrator_sets_working_hours,
 }

@@ -40,7 +40,7 @@ fn admin<'a>(ctx: &'a Ctx, action: Action, back_to: &str) -> Result<&'a Actor, B
 }
 
 /// Units the actor manages for `action`, in tree order.
-async fn managed_units(state: &AppState, actor: &Actor, action: Action) -> Vec<Unit> {
+pub(super) async fn managed_units(state: &AppState, actor: &Actor, action: Action) -> Vec<Unit> {
     let mut units = org::list_units(&state.app, actor.tenant_id)
         .await
         .unwrap_or_default();

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_catalogue;
+pub mod admin_hours;
 pub mod board;
 pub mod calendar;
 pub mod dialogues;
@@ -78,6 +79,10 @@ pub fn router() -> Router<AppState> {
             get(admin_catalogue::edit).post(admin_catalogue::update),
         )
         .route("/quan-tri/quy-tac", get(admin_catalogue::rules))
+        .route(
+            "/quan-tri/gio-lam-viec",
+            get(admin_hours::show_hours).post(admin_hours::save_hours),
+        )
         .route(
             "/bao-cao/ky-bao-cao",
             get(reports::list).post(reports::lock),
@@ -250,6 +255,7 @@ fn field_message_vi(e: &FieldError) -> String {
         "public_question" => "Nội dung công khai quá dài (tối đa 5.000 ký tự).".into(),
         "public_title" => "Tiêu đề công khai quá dài (tối đa 200 ký tự).".into(),
         "show" | "by" => "Bộ lọc không hợp lệ.".into(),
+        "working_hours" => "Giờ làm việc không hợp lệ: mỗi ngày ghi các khoảng như «07:00-11:30, 13:30-17:00», giờ bắt đầu trước giờ kết thúc, các khoảng không chồng nhau, trong tuần có ít nhất một ngày làm việc và ngày làm bù có giờ làm việc.".into(),
         "fees" => "Phí, lệ phí không hợp lệ: mỗi dòng «Mô tả | số tiền», số tiền tính bằng đồng.".into(),
         "documents" => "Thành phần hồ sơ không hợp lệ: mỗi dòng «Tên giấy tờ | số bản», số bản là số nguyên.".into(),
         "legal_basis" => "Căn cứ pháp lý không hợp lệ (tối đa 50 văn bản).".into(),
