@@ -3,25 +3,9 @@
 
 mod common;
 
-use common::{Session, spawn};
+use common::{post_form, spawn};
 use motcua_testkit::{Backend, on_both_backends};
-use reqwest::{StatusCode, header};
-
-async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let r = s
-        .client
-        .post(format!("{}{path}", s.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let location = r
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned());
-    (status, location.unwrap_or(r.text().await.unwrap()))
-}
+use reqwest::StatusCode;
 
 async fn administrator_manages_units_and_staff(backend: Backend) {
     let server = spawn(backend).await;

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Session, problem, spawn};
+use common::{Session, post_form, problem, spawn};
 use motcua_testkit::{Backend, on_both_backends};
-use reqwest::{StatusCode, header};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const PROCEDURE: &str = "1.001193"; // đăng ký khai sinh, 1 working day
@@ -309,22 +309,6 @@ async fn who_may_define(backend: Backend) {
     );
 }
 on_both_backends!(only_organisation_administrators_define_processes => who_may_define);
-
-async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let r = s
-        .client
-        .post(format!("{}{path}", s.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let location = r
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned());
-    (status, location.unwrap_or(r.text().await.unwrap()))
-}
 
 async fn pages(backend: Backend) {
     let server = spawn(backend).await;

@@ -254,22 +254,33 @@ async fn trends_on(
     })
 }
 
-/// The monthly series (`GET /api/v1/reports/trends`): staff with report permission over the
-/// whole scope.
-pub async fn trends(app: &App, by: By<'_>, input: &BoardInput) -> Result<Trends> {
+/// What the trends and the board start with: the permission, the period (at most
+/// [`MAX_MONTHS`] months), a connection, every unit, and the unit asked for (or the default).
+async fn start(
+    app: &App,
+    by: By<'_>,
+    input: &BoardInput,
+) -> Result<(Period, motcua_store::ReadConn, Vec<Unit>, Option<String>)> {
     if let By::User(actor) = by {
         actor.require(Action::ViewReports)?;
     }
-    let tenant_id = by.tenant_id();
     let p = period(&input.from, &input.to)?;
     months(&p)?;
     let mut conn = app.db.read_conn().await?;
-    let all_units = units::list(&mut conn, tenant_id).await?;
+    let all_units = units::list(&mut conn, by.tenant_id()).await?;
     let unit = input
         .unit
         .clone()
         .filter(|s| !s.trim().is_empty())
         .or_else(|| default_unit(by, &all_units));
+    Ok((p, conn, all_units, unit))
+}
+
+/// The monthly series (`GET /api/v1/reports/trends`): staff with report permission over the
+/// whole scope.
+pub async fn trends(app: &App, by: By<'_>, input: &BoardInput) -> Result<Trends> {
+    let (p, mut conn, all_units, unit) = start(app, by, input).await?;
+    let tenant_id = by.tenant_id();
     let r = resolve(
         &mut conn,
         tenant_id,
@@ -313,19 +324,8 @@ fn ranking(rows: &[motcua_store::reports::FigureRow], covered: &[&Unit]) -> Vec<
 /// The board: the monthly trend, the unit ranking and the filter choices. `By::System` for the
 /// public board (every unit of the province), a leader for the dashboard (their units).
 pub async fn board(app: &App, by: By<'_>, input: &BoardInput) -> Result<Board> {
-    if let By::User(actor) = by {
-        actor.require(Action::ViewReports)?;
-    }
+    let (p, mut conn, all_units, unit) = start(app, by, input).await?;
     let tenant_id = by.tenant_id();
-    let p = period(&input.from, &input.to)?;
-    months(&p)?;
-    let mut conn = app.db.read_conn().await?;
-    let all_units = units::list(&mut conn, tenant_id).await?;
-    let unit = input
-        .unit
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| default_unit(by, &all_units));
     let r = resolve(
         &mut conn,
         tenant_id,

@@ -50,6 +50,24 @@ pub struct Session {
     pub base: String,
 }
 
+/// Posts a URL-encoded form; the status and either the redirect target or the page.
+#[allow(dead_code)] // not every test file posts forms
+pub async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let r = s
+        .client
+        .post(format!("{}{path}", s.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned());
+    (status, location.unwrap_or(r.text().await.unwrap()))
+}
+
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
