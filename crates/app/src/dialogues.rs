@@ -618,3 +618,34 @@ pub async fn publish(app: &App, actor: &Actor, id: i64, minutes: &str) -> Result
     commit(tx).await?;
     Ok(view)
 }
+
+/// Retention: removes the askers' name and contact from questions submitted more than
+/// `[feedback] retention_days` ago (the same setting as feedback senders'), in one audited
+/// transaction. The questions and answers stay. Returns how many questions were changed.
+pub async fn erase_askers_past_retention(app: &App, tenant_id: i64) -> Result<u64> {
+    let days = app.settings.feedback.retention_days.max(1);
+    let now = app.now_secs();
+    let before = now - days * 86_400;
+    let mut tx = app.db.begin().await?;
+    let erased = store::erase_askers_before(&mut tx, tenant_id, before).await?;
+    if erased > 0 {
+        audit::record(
+            &mut tx,
+            tenant_id,
+            None,
+            now,
+            Change {
+                action: "dialogue.askers_erased",
+                entity_type: "dialogue_question",
+                entity_id: "*".into(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "questions": erased, "submitted_before": before, "reason": "retention",
+                })),
+            },
+        )
+        .await?;
+    }
+    commit(tx).await?;
+    Ok(erased)
+}

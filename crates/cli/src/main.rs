@@ -101,7 +101,8 @@ enum Command {
 #[derive(Subcommand)]
 enum FeedbackCommand {
     /// Erases the senders' personal data of finished items received more than
-    /// `[feedback] retention_days` ago (audited). Run it daily, e.g. from cron.
+    /// `[feedback] retention_days` ago, and the askers' name and contact of dialogue-conference
+    /// questions submitted before then (audited). Run it daily, e.g. from cron.
     EraseExpired,
 }
 
@@ -427,6 +428,8 @@ async fn run(cli: Cli, mut config: Config) -> Result<(), Failure> {
             let tenant_id = tenant_id(&app, tenant, &config).await?;
             let n = motcua_app::feedback::erase_past_retention(&app, tenant_id).await?;
             println!("personal data erased from {n} feedback items");
+            let q = motcua_app::dialogues::erase_askers_past_retention(&app, tenant_id).await?;
+            println!("askers' personal data erased from {q} dialogue questions");
             Ok(())
         }
         Command::Migrate => {

@@ -588,6 +588,56 @@ async fn dialogue_journey(backend: Backend) {
     for private in ["Bí Mật", "0912777888", "0912 777 888"] {
         assert!(!page.contains(private), "{private} on the page");
     }
+
+    // Retention: the askers' name and contact go after `[feedback] retention_days` (five
+    // years by default); the questions and answers stay.
+    let tenant =
+        motcua_app::tenancy::resolve(&server.app, None, Some(motcua_app::demo::TENANT_CODE))
+            .await
+            .unwrap();
+    let today = motcua_app::dialogues::erase_askers_past_retention(&server.app, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(today, 0, "nothing is past retention today");
+    struct Later(jiff::Timestamp);
+    impl motcua_app::Clock for Later {
+        fn now(&self) -> jiff::Timestamp {
+            self.0
+        }
+    }
+    let later = motcua_app::App::new(
+        server.app.db.clone(),
+        server.app.settings.clone(),
+        std::sync::Arc::new(Later(
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 1826),
+        )),
+    );
+    let erased = motcua_app::dialogues::erase_askers_past_retention(&later, tenant.id)
+        .await
+        .unwrap();
+    assert!(erased >= 1, "{erased}");
+    let view: Value = leader
+        .get(&format!("/api/v1/dialogues/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let questions = view["questions"].as_array().unwrap();
+    assert!(!questions.is_empty());
+    for q in questions {
+        assert_eq!(q["asker_name"], Value::Null, "{q}");
+        assert_eq!(q["asker_contact"], Value::Null, "{q}");
+    }
+    assert!(
+        questions
+            .iter()
+            .any(|q| q["question"].as_str().unwrap_or_default().contains("sổ đỏ")),
+        "{view}"
+    );
+    let again = motcua_app::dialogues::erase_askers_past_retention(&later, tenant.id)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "erased once");
 }
 
 /// The portal's question form for a conference.

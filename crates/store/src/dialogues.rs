@@ -295,3 +295,18 @@ pub async fn set_task_done(
     }
     Ok(())
 }
+
+/// Removes the askers' name and contact from questions submitted before `before` (retention);
+/// the questions and answers stay. Returns how many questions were changed.
+pub async fn erase_askers_before(conn: &mut Conn, tenant_id: i64, before: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE dialogue_questions SET asker_name = NULL, asker_contact = NULL
+         WHERE tenant_id = $1 AND submitted_at < $2
+           AND (asker_name IS NOT NULL OR asker_contact IS NOT NULL)",
+    )
+    .bind(tenant_id)
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
