@@ -38,7 +38,7 @@ fn config(dir: &Path, smtp_port: u16, gw_base: &str, channels: &str, extra: &str
              [notify]\nsmtp_url = \"smtp://127.0.0.1:{smtp_port}\"\n\
              sms_gateway_url = \"{gw_base}/sms\"\nzalo_gateway_url = \"{gw_base}/zalo\"\n\
              gateway_token = \"gw-secret\"\ntimeout_seconds = 5\npublic_url = \"https://motcua.sonla.gov.vn\"\n\
-             reminders_on_working_days_only = true\ndigest_hour = 23\n\
+             reminders_on_working_days_only = true\nstaff_reminders = false\n\
              [notify.tenants.{t}]\nchannels = [{channels}]\n\
              email_from = \"Một cửa Sơn La <motcua@sonla.gov.vn>\"\nsignature = \"UBND phường Chiềng Lề\"\nzalo_oa_id = \"4318\"\n\
              [chat]\nreplay_window_seconds = 300\n\

@@ -21,7 +21,8 @@ pub(crate) async fn daily(
     };
     let day = local.date().to_string();
     let notify = &shared.notifier.config;
-    if local.hour() >= i8::try_from(notify.digest_hour.min(23)).unwrap_or(7)
+    if notify.staff_reminders
+        && local.hour() >= i8::try_from(notify.digest_hour.min(23)).unwrap_or(7)
         && notify.staff_email(&tenant.code).is_some()
     {
         let payload = serde_json::json!({ "day": day }).to_string();

@@ -58,6 +58,8 @@ pub struct NotifyConfig {
     pub digest_hour: u8,
     /// Send the digest and apology warnings only on the province's working days.
     pub reminders_on_working_days_only: bool,
+    /// Send the staff their daily digest and apology warnings at all (default true).
+    pub staff_reminders: bool,
     /// Per tenant code.
     pub tenants: BTreeMap<String, TenantNotify>,
 }
@@ -73,6 +75,7 @@ impl Default for NotifyConfig {
             public_url: None,
             digest_hour: 7,
             reminders_on_working_days_only: true,
+            staff_reminders: true,
             tenants: BTreeMap::new(),
         }
     }
