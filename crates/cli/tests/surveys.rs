@@ -599,19 +599,7 @@ async fn dialogue_journey(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(today, 0, "nothing is past retention today");
-    struct Later(jiff::Timestamp);
-    impl motcua_app::Clock for Later {
-        fn now(&self) -> jiff::Timestamp {
-            self.0
-        }
-    }
-    let later = motcua_app::App::new(
-        server.app.db.clone(),
-        server.app.settings.clone(),
-        std::sync::Arc::new(Later(
-            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 1826),
-        )),
-    );
+    let later = common::app_days_later(&server.app, 1826);
     let erased = motcua_app::dialogues::erase_askers_past_retention(&later, tenant.id)
         .await
         .unwrap();

@@ -50,6 +50,24 @@ pub struct Session {
     pub base: String,
 }
 
+/// The same application (database, settings) with its clock set `days` ahead: for retention.
+#[allow(dead_code)] // not every test file needs it
+pub fn app_days_later(app: &App, days: i64) -> App {
+    struct Later(jiff::Timestamp);
+    impl motcua_app::Clock for Later {
+        fn now(&self) -> jiff::Timestamp {
+            self.0
+        }
+    }
+    App::new(
+        app.db.clone(),
+        app.settings.clone(),
+        Arc::new(Later(
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days),
+        )),
+    )
+}
+
 /// Posts a URL-encoded form; the status and either the redirect target or the page.
 #[allow(dead_code)] // not every test file posts forms
 pub async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {

@@ -229,11 +229,7 @@ async fn users_page(
     } else {
         org::staff(&state.app, actor, &unit, 500, 0)
             .await
-            .map_err(|e| {
-                let mut e = PageError::from(e);
-                e.chrome = Some(Chrome::of(ctx));
-                e
-            })?
+            .map_err(|e| super::with_chrome(e, ctx))?
     };
     Ok(UsersPage {
         chrome: Chrome::of(ctx),

@@ -2,7 +2,9 @@
 //! rule versions the system applies. The pages only call the `catalogue` use cases, which
 //! check `ManageCatalogue`, validate and audit.
 
-use super::{Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in};
+use super::{
+    Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in, with_chrome,
+};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
@@ -404,11 +406,7 @@ pub async fn edit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
     };
     let procedure = catalogue::get(&state.app, actor.tenant_id, &code)
         .await
-        .map_err(|e| {
-            let mut e = PageError::from(e);
-            e.chrome = Some(Chrome::of(&ctx));
-            e
-        })?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let values = ProcedureForm::of(&procedure);
     Ok(render(
         &edit_page(&state, &ctx, actor, &code, values, None).await,

@@ -2,7 +2,9 @@
 //! in. The page only calls the `calendar` use cases, which check `ManageCalendar`, validate
 //! and audit.
 
-use super::{Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in};
+use super::{
+    Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in, with_chrome,
+};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
@@ -194,12 +196,6 @@ async fn page(
     }
 }
 
-fn page_error(ctx: &Ctx, e: AppError) -> PageError {
-    let mut e = PageError::from(e);
-    e.chrome = Some(Chrome::of(ctx));
-    e
-}
-
 pub async fn show_hours(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -218,7 +214,7 @@ pub async fn show_hours(
     let unit = q.unit.filter(|u| !u.trim().is_empty());
     let view = calendar::hours_view(&state.app, actor, unit.as_deref())
         .await
-        .map_err(|e| page_error(&ctx, e))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let notice = q.saved.map(|_| "Đã lưu giờ làm việc.".to_owned());
     Ok(render(
         &page(&state, &ctx, actor, view, None, None, notice).await,
@@ -243,7 +239,7 @@ pub async fn save_hours(
     let unit = Some(form.unit.trim()).filter(|u| !u.is_empty());
     let view = calendar::hours_view(&state.app, actor, unit)
         .await
-        .map_err(|e| page_error(&ctx, e))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let result = match unit {
         Some(code) if form.follow_province.is_some() => {
             calendar::set_unit_hours(&state.app, actor, code, None).await

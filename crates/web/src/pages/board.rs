@@ -2,7 +2,7 @@
 //! the leader dashboard (`/bao-cao`: the same for the leader's units, with the service-quality
 //! index). Charts are SVG drawn on the server (`crate::charts`).
 
-use super::{Chrome, PageError, PageResult, render, signed_in};
+use super::{Chrome, PageResult, render, signed_in, with_chrome};
 use crate::charts::{self, Bar, Series, Slice, Svg};
 use crate::ctx::Ctx;
 use crate::state::AppState;
@@ -263,12 +263,6 @@ fn page(
         timeliness_chart,
         index,
     }
-}
-
-fn with_chrome(e: motcua_app::AppError, ctx: &Ctx) -> PageError {
-    let mut e: PageError = e.into();
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 /// GET /cong-khai: the public transparency board. Aggregates only, no personal data.

@@ -5,7 +5,7 @@
 
 use super::{
     Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
-    form_actor, message_vi, render, signed_in, with_form_cookie,
+    form_actor, message_vi, render, signed_in, with_chrome, with_form_cookie,
 };
 use crate::client_addr::ClientAddr;
 use crate::ctx::Ctx;
@@ -90,9 +90,7 @@ pub async fn ask(
 ) -> PageResult {
     let form = FormData::parse(&body);
     if !anonymous_form_ok(&headers, form.get("csrf_token")) {
-        let mut e = expired_form();
-        e.chrome = Some(Chrome::of(&ctx));
-        return Err(e);
+        return Err(with_chrome(expired_form(), &ctx));
     }
     let input = DialogueQuestionInput {
         question: form.get("question").into(),
@@ -112,9 +110,8 @@ pub async fn ask(
             StatusCode::CREATED
         }
         Err(AppError::NotFound(_)) => {
-            let mut e = PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy hội nghị đối thoại.");
-            e.chrome = Some(Chrome::of(&ctx));
-            return Err(e);
+            let e = PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy hội nghị đối thoại.");
+            return Err(with_chrome(e, &ctx));
         }
         Err(AppError::TooManyAttempts { retry_after_secs }) => {
             page.error = Some(format!(
@@ -132,9 +129,7 @@ pub async fn ask(
             StatusCode::CONFLICT
         }
         Err(e) => {
-            let mut e = PageError::from(e);
-            e.chrome = Some(Chrome::of(&ctx));
-            return Err(e);
+            return Err(with_chrome(e, &ctx));
         }
     };
     Ok((status, render(&page)).into_response())
@@ -173,7 +168,7 @@ async fn staff_list_page(
 ) -> Result<StaffListPage, PageError> {
     let items = dialogues::list(&state.app, actor)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     Ok(StaffListPage {
         chrome: Chrome::of(ctx),
         items,
@@ -184,11 +179,6 @@ async fn staff_list_page(
             .collect(),
         error,
     })
-}
-
-fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 pub async fn staff_list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -240,7 +230,7 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageR
             let page = staff_list_page(&state, &ctx, actor, Some(message_vi(&e))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
 
@@ -271,7 +261,7 @@ pub async fn staff_item(
     };
     let v = dialogues::detail(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&StaffPage {
         chrome: Chrome::of(&ctx),
         published: v.dialogue.state == "published",
@@ -332,7 +322,7 @@ pub async fn staff_act(
             };
             let v = dialogues::detail(app, actor, id)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             let page = StaffPage {
                 chrome: Chrome::of(&ctx),
                 published: v.dialogue.state == "published",
@@ -341,6 +331,6 @@ pub async fn staff_act(
             };
             Ok((status, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }

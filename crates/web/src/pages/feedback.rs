@@ -6,7 +6,7 @@
 use super::files::local_time;
 use super::{
     Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
-    form_actor, message_vi, render, signed_in, with_form_cookie,
+    form_actor, message_vi, render, signed_in, with_chrome, with_form_cookie,
 };
 use crate::client_addr::ClientAddr;
 use crate::ctx::Ctx;
@@ -42,11 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao/hai-long", get(satisfaction))
         .route("/quan-ly/phan-anh/{id}", get(item).post(act))
         .route("/quan-ly/phan-anh/{id}/xoa-du-lieu", post(erase))
-}
-
-fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 fn subjects() -> Vec<(&'static str, &'static str)> {
@@ -242,7 +237,7 @@ pub async fn send(
             let (page, _) = new_page(&state, &ctx, &headers, typed, Some(message)).await?;
             Ok((status, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
 
@@ -358,7 +353,7 @@ async fn sender_page(
                 .ok();
             PageError::from(e).status
         }
-        Err(e) => return Err(with_chrome(e.into(), ctx)),
+        Err(e) => return Err(with_chrome(e, ctx)),
     };
     Ok((status, render(&page)).into_response())
 }
@@ -482,7 +477,7 @@ pub async fn work(
     };
     let items = feedback::queue(&state.app, actor, &query)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&WorkPage {
         chrome: Chrome::of(&ctx),
         units,
@@ -522,10 +517,10 @@ async fn item_page(
     let actor = ctx
         .actor
         .as_ref()
-        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into(), ctx))?;
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated, ctx))?;
     let f = feedback::detail(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     let units = if f.available_actions.iter().any(|a| a == "forward") {
         org::list_units(&state.app, ctx.tenant.id)
             .await?
@@ -622,7 +617,7 @@ pub async fn act(
             let page = item_page(&state, &ctx, id, None, Some(message_vi(&e))).await?;
             Ok((status, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
 
@@ -636,7 +631,7 @@ pub async fn erase(
     let actor = form_actor(&ctx, form.get("csrf_token"))?;
     feedback::erase_personal_data(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let notice = Some("Đã xóa họ tên và thông tin liên hệ của người gửi.".to_owned());
     Ok(render(&item_page(&state, &ctx, id, notice, None).await?))
 }
@@ -671,7 +666,7 @@ pub async fn stats(
     let q = query.map(|q| q.0).unwrap_or_default();
     let s = feedback::stats(&state.app, actor, &q)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&StatsPage {
         chrome: Chrome::of(&ctx),
         s,
@@ -711,7 +706,7 @@ pub async fn satisfaction(
     let q = query.map(|q| q.0).unwrap_or_default();
     let r = motcua_app::satisfaction::report(&state.app, actor, &q)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let xlsx_link = format!(
         "/api/v1/reports/satisfaction.xlsx?from={}&to={}&unit={}&by={}",
         r.from, r.to, r.unit_code, r.by

@@ -4,7 +4,7 @@
 
 use super::{
     Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
-    form_actor, message_vi, render, signed_in, with_form_cookie,
+    form_actor, message_vi, render, signed_in, with_chrome, with_form_cookie,
 };
 use crate::api::files::public_base;
 use crate::ctx::Ctx;
@@ -54,11 +54,6 @@ fn staff<'a>(ctx: &'a Ctx, back_to: &str) -> Result<&'a Actor, Box<Response>> {
 /// A signed-in user's form must carry the session's token.
 fn checked<'a>(ctx: &'a Ctx, form: &FormData) -> Result<&'a Actor, PageError> {
     form_actor(ctx, form.get("csrf_token"))
-}
-
-fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 // ---------------------------------------------------------------- public lookup
@@ -167,7 +162,7 @@ pub async fn lookup(
                 ));
                 StatusCode::TOO_MANY_REQUESTS
             }
-            Err(e) => return Err(with_chrome(e.into(), &ctx)),
+            Err(e) => return Err(with_chrome(e, &ctx)),
         }
     };
     Ok((status, render(&page)).into_response())
@@ -214,7 +209,7 @@ pub async fn rate(
     };
     let found = files::lookup(&state.app, ctx.tenant.id, &code, &secret)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let (form_token, _) = anonymous_form_token(&headers, state.config.secure_cookies);
     let page = LookupPage {
         chrome: Chrome::of(&ctx),
@@ -308,7 +303,7 @@ pub async fn work(
     let q = query.map(|q| q.0).unwrap_or_default();
     let units = units_for(actor, Action::ViewFiles);
     let Some((first, _)) = units.first() else {
-        return Err(with_chrome(AppError::Forbidden.into(), &ctx));
+        return Err(with_chrome(AppError::Forbidden, &ctx));
     };
     let unit = q
         .unit
@@ -352,7 +347,7 @@ pub async fn work(
     }
     let page = files::queue(&state.app, actor, &query)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let pages = (page.total + page.per_page - 1) / page.per_page;
     let assignable = if view != "cua-toi" {
         files::assignable_at_unit(&state.app, actor, &unit)
@@ -423,7 +418,7 @@ pub async fn bulk_assign(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
         match files::act(&state.app, actor, id, input, Some(version), None).await {
             Ok(_) => assigned += 1,
             Err(AppError::Internal(m)) => {
-                return Err(with_chrome(AppError::Internal(m).into(), &ctx));
+                return Err(with_chrome(AppError::Internal(m), &ctx));
             }
             Err(_) => failed += 1,
         }
@@ -590,7 +585,7 @@ async fn file_view(
 ) -> Result<FilePageView, PageError> {
     let detail = files::detail(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     // Only what this person may do; the use case checks the unit scope when it is done.
     let actions: Vec<ActionForm> = detail
         .file
@@ -625,7 +620,7 @@ async fn file_view(
         forms: files::available_forms(&detail),
         attachments: files::attachments(&state.app, actor, id)
             .await
-            .map_err(|e| with_chrome(e.into(), ctx))?,
+            .map_err(|e| with_chrome(e, ctx))?,
         can_attach: actor.can(Action::ReceiveFiles) || actor.can(Action::ProcessFiles),
         detail,
         actions,
@@ -835,7 +830,7 @@ pub async fn print(
     })?;
     let (code, pdf) = files::print_form(&state.app, actor, id, form)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(pdf_response(form.slug(), &code, pdf))
 }
 
@@ -852,7 +847,7 @@ pub async fn receipt(
     let base = public_base(&state, &headers);
     let (code, pdf) = files::print_receipt(&state.app, actor, id, &base)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(pdf_response("bien-nhan", &code, pdf))
 }
 
@@ -866,7 +861,7 @@ pub async fn upload(
     let actor = ctx
         .actor
         .as_ref()
-        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into(), &ctx))?;
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated, &ctx))?;
     let outcome = match crate::upload::read(multipart, state.app.settings.max_attachment_bytes)
         .await
     {
@@ -935,7 +930,7 @@ pub async fn download(
     };
     let (meta, bytes) = files::download(&state.app, actor, id, attachment)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(crate::api::files::attachment_response(&meta, bytes))
 }
 
@@ -1014,7 +1009,7 @@ async fn intake_page(
 ) -> Result<IntakePage, PageError> {
     let units = units_for(actor, Action::ReceiveFiles);
     if units.is_empty() {
-        return Err(with_chrome(AppError::Forbidden.into(), ctx));
+        return Err(with_chrome(AppError::Forbidden, ctx));
     }
     let procedure = match q
         .procedure
@@ -1025,7 +1020,7 @@ async fn intake_page(
         Some(code) => Some(
             catalogue::get(&state.app, actor.tenant_id, code)
                 .await
-                .map_err(|e| with_chrome(e.into(), ctx))?,
+                .map_err(|e| with_chrome(e, ctx))?,
         ),
         None => None,
     };
@@ -1178,7 +1173,7 @@ async fn submit_page(
 ) -> Result<SubmitPage, PageError> {
     let procedure = catalogue::get(&state.app, ctx.tenant.id, code)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     Ok(SubmitPage {
         chrome: Chrome::of(ctx),
         units: receiving_unit_choices(state, ctx.tenant.id).await,

@@ -350,6 +350,13 @@ impl IntoResponse for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// An error shown inside the page's chrome (header, signed-in name), not as a bare page.
+pub fn with_chrome(e: impl Into<PageError>, ctx: &Ctx) -> PageError {
+    let mut e = e.into();
+    e.chrome = Some(Chrome::of(ctx));
+    e
+}
+
 /// Renders a template; a rendering failure is logged and shown as a plain error.
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
@@ -432,16 +439,12 @@ impl FormData {
 
 /// The signed-in user whose form carries the session's CSRF token.
 pub fn form_actor<'a>(ctx: &'a Ctx, token: &str) -> Result<&'a Actor, PageError> {
-    let with_chrome = |mut e: PageError| {
-        e.chrome = Some(Chrome::of(ctx));
-        e
-    };
     let actor = ctx
         .actor
         .as_ref()
-        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into()))?;
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated, ctx))?;
     if !motcua_app::auth::csrf_ok(ctx.csrf.as_deref().unwrap_or(""), Some(token)) {
-        return Err(with_chrome(expired_form()));
+        return Err(with_chrome(expired_form(), ctx));
     }
     Ok(actor)
 }

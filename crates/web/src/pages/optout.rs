@@ -56,9 +56,7 @@ pub async fn submit(
     let form = FormData::parse(&body);
     let get = |name: &str| form.get(name).trim().to_owned();
     if !anonymous_form_ok(&headers, &get("csrf_token")) {
-        let mut e = expired_form();
-        e.chrome = Some(Chrome::of(&ctx));
-        return Err(e);
+        return Err(super::with_chrome(expired_form(), &ctx));
     }
     let code: String = get("code").chars().take(64).collect();
     let secret: String = get("secret").chars().take(64).collect();
@@ -106,9 +104,7 @@ pub async fn submit(
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Err(e) => {
-                let mut e: super::PageError = e.into();
-                e.chrome = Some(Chrome::of(&ctx));
-                return Err(e);
+                return Err(super::with_chrome(e, &ctx));
             }
         }
     };

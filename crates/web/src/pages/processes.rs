@@ -2,7 +2,7 @@
 //! version, and one procedure's process, edited as a new version.
 
 use super::public::encode;
-use super::{Chrome, FormData, PageError, PageResult, form_actor, message_vi, render, signed_in};
+use super::{Chrome, FormData, PageResult, form_actor, message_vi, render, signed_in, with_chrome};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
@@ -16,11 +16,6 @@ use motcua_domain::org::Role;
 use motcua_domain::permission::Action;
 use motcua_domain::process::{MAX_STEPS, ProcessStep, StepKind};
 use serde::Deserialize;
-
-fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
-}
 
 #[derive(Template)]
 #[template(path = "admin_processes.html")]
@@ -41,7 +36,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     };
     let procedures = processes::list(&state.app, actor)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&ListPage {
         chrome: Chrome::of(&ctx),
         procedures,
@@ -146,11 +141,11 @@ pub async fn edit(
         Err(r) => return Ok(*r),
     };
     if !processes::may_manage(&state.app, actor).await? {
-        return Err(with_chrome(AppError::Forbidden.into(), &ctx));
+        return Err(with_chrome(AppError::Forbidden, &ctx));
     }
     let process = processes::versions(&state.app, actor, &code)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let notice = query
         .ok()
         .and_then(|q| q.0.saved)
@@ -229,7 +224,7 @@ pub async fn save(
         .await
         {
             Err(e @ (AppError::Forbidden | AppError::NotFound(_) | AppError::Internal(_))) => {
-                return Err(with_chrome(e.into(), &ctx));
+                return Err(with_chrome(e, &ctx));
             }
             other => other.map_err(|e| message_vi(&e)),
         },
@@ -244,7 +239,7 @@ pub async fn save(
         Err(message) => {
             let process = processes::versions(&state.app, actor, &code)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             let page = edit_page(&ctx, process, Some(rows), valid_from, Some(message), None);
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok((status, render(&page)).into_response())

@@ -1,7 +1,9 @@
 //! Pages of the administrative-reform index (Chỉ số CCHC): the sets, a unit's
 //! self-assessment and the council's appraisal on one page, results, and the public results.
 
-use super::{Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in};
+use super::{
+    Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in, with_chrome,
+};
 use crate::ctx::Ctx;
 use crate::state::AppState;
 use askama::Template;
@@ -69,11 +71,6 @@ fn dmy(iso: &str) -> String {
 
 fn opt(x: Option<f64>) -> String {
     x.map(fmt_num).unwrap_or_default()
-}
-
-pub(super) fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 /// A set as a line of the list, with the caller's own units to score.
@@ -395,7 +392,7 @@ pub async fn assessment_page(
     let notice = query.ok().and_then(|q| q.0.ok).and_then(|c| notice_vi(&c));
     let a = reform::assessment(&state.app, actor, id, &unit)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&assessment_page_of(&ctx, a, notice, None)))
 }
 
@@ -507,8 +504,8 @@ pub async fn act(
             super::public::encode(&unit)
         ))
         .into_response()),
-        Err(Ok(AppError::Forbidden)) => Err(with_chrome(AppError::Forbidden.into(), &ctx)),
-        Err(Ok(AppError::NotFound(w))) => Err(with_chrome(AppError::NotFound(w).into(), &ctx)),
+        Err(Ok(AppError::Forbidden)) => Err(with_chrome(AppError::Forbidden, &ctx)),
+        Err(Ok(AppError::NotFound(w))) => Err(with_chrome(AppError::NotFound(w), &ctx)),
         Err(e) => {
             let (status, message) = match e {
                 Ok(err) => (status_of(&err), message_vi(&err)),
@@ -516,7 +513,7 @@ pub async fn act(
             };
             let a = reform::assessment(app, actor, id, &unit)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             Ok((
                 status,
                 render(&assessment_page_of(&ctx, a, None, Some(message))),
@@ -544,7 +541,7 @@ pub async fn upload(
     let actor = ctx
         .actor
         .as_ref()
-        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into(), &ctx))?;
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated, &ctx))?;
     let id = parse_id(&id, &ctx)?;
     let result: Result<(), (StatusCode, String)> =
         match crate::upload::read(multipart, state.app.settings.max_attachment_bytes).await {
@@ -588,7 +585,7 @@ pub async fn upload(
                                 other => message_vi(other),
                             };
                             if matches!(e, AppError::Forbidden) {
-                                return Err(with_chrome(AppError::Forbidden.into(), &ctx));
+                                return Err(with_chrome(AppError::Forbidden, &ctx));
                             }
                             r = Err((status_of(&e), message));
                             break;
@@ -607,7 +604,7 @@ pub async fn upload(
         Err((status, message)) => {
             let a = reform::assessment(&state.app, actor, id, &unit)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             Ok((
                 status,
                 render(&assessment_page_of(&ctx, a, None, Some(message))),
@@ -625,12 +622,12 @@ pub async fn download(
     let actor = ctx
         .actor
         .as_ref()
-        .ok_or_else(|| with_chrome(AppError::Unauthenticated.into(), &ctx))?;
+        .ok_or_else(|| with_chrome(AppError::Unauthenticated, &ctx))?;
     let id = parse_id(&id, &ctx)?;
     let evidence = parse_id(&evidence, &ctx)?;
     let (meta, bytes) = reform::download_evidence(&state.app, actor, id, &unit, evidence)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(crate::api::reform_index::evidence_response(&meta, bytes))
 }
 
@@ -726,7 +723,7 @@ pub async fn results_page(
     let id = parse_id(&id, &ctx)?;
     let r = reform::results(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     let council = actor.can(Action::AppraiseReform);
     Ok(render(&results_page_of(&ctx, r, false, council, None)))
 }
@@ -746,12 +743,12 @@ pub async fn publish(
     let id = parse_id(&id, &ctx)?;
     match reform::publish(&state.app, actor, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/cong-khai/chi-so-cchc/{id}")).into_response()),
-        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden.into(), &ctx)),
+        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden, &ctx)),
         Err(e) => {
             let status = status_of(&e);
             let r = reform::results(&state.app, actor, id)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             Ok((
                 status,
                 render(&results_page_of(&ctx, r, false, true, Some(message_vi(&e)))),
@@ -802,7 +799,7 @@ pub async fn public_results(
     let id = parse_id(&id, &ctx)?;
     let r = reform::public_results(&state.app, ctx.tenant.id, id)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&results_page_of(&ctx, r, true, false, None)))
 }
 
@@ -839,7 +836,7 @@ pub async fn copy(
     };
     match result {
         Ok(view) => Ok(Redirect::to(&format!("/chi-so-cchc/{}", view.summary.id)).into_response()),
-        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden.into(), &ctx)),
+        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden, &ctx)),
         Err(e) => {
             let message = match &e {
                 AppError::Conflict { .. } => {

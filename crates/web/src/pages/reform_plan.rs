@@ -1,6 +1,7 @@
 //! The yearly reform plan (tasks, progress, overdue warnings) and discipline inspections.
 
-use super::reform_index::{REFUSAL, status_of, takes_part, with_chrome};
+use super::reform_index::{REFUSAL, status_of, takes_part};
+use super::with_chrome;
 use super::{Chrome, PageError, PageResult, form_actor, message_vi, render, signed_in};
 use crate::ctx::Ctx;
 use crate::state::AppState;
@@ -95,7 +96,7 @@ async fn after_plan_change(
 ) -> PageResult {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/chi-so-cchc/ke-hoach?nam={year}")).into_response()),
-        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden.into(), ctx)),
+        Err(AppError::Forbidden) => Err(with_chrome(AppError::Forbidden, ctx)),
         Err(e) => {
             let page = plan_page(state, ctx, actor, year, Some(message_vi(&e))).await?;
             Ok((status_of(&e), render(&page)).into_response())

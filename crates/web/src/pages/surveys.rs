@@ -4,7 +4,7 @@
 
 use super::{
     Chrome, FormData, PageError, PageResult, anonymous_form_ok, anonymous_form_token, expired_form,
-    form_actor, message_vi, render, signed_in, with_form_cookie,
+    form_actor, message_vi, render, signed_in, with_chrome, with_form_cookie,
 };
 use crate::client_addr::ClientAddr;
 use crate::ctx::Ctx;
@@ -29,11 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/khao-sat/{id}", get(form).post(answer))
         .route("/quan-ly/khao-sat", get(list).post(create))
         .route("/quan-ly/khao-sat/{id}", get(results).post(act))
-}
-
-fn with_chrome(mut e: PageError, ctx: &Ctx) -> PageError {
-    e.chrome = Some(Chrome::of(ctx));
-    e
 }
 
 /// A question as the form shows it.
@@ -121,7 +116,7 @@ async fn public_page(
 ) -> Result<(PublicPage, Option<String>), PageError> {
     let survey = surveys::get(&state.app, ctx.tenant.id, ctx.actor.as_ref(), id)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     let (form_token, set) = anonymous_form_token(headers, state.config.secure_cookies);
     let not_open = survey.not_open_vi.clone();
     let challenge = if not_open.is_none() {
@@ -246,7 +241,7 @@ pub async fn answer(
             page.challenge = None;
             Ok((StatusCode::CONFLICT, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
 
@@ -306,7 +301,7 @@ async fn list_page(
 ) -> Result<ListPage, PageError> {
     let surveys = surveys::list(&state.app, actor)
         .await
-        .map_err(|e| with_chrome(e.into(), ctx))?;
+        .map_err(|e| with_chrome(e, ctx))?;
     Ok(ListPage {
         chrome: Chrome::of(ctx),
         surveys,
@@ -397,7 +392,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Pag
             let page = list_page(&state, &ctx, actor, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
 
@@ -451,7 +446,7 @@ pub async fn results(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
     };
     let r = surveys::results(&state.app, actor, id)
         .await
-        .map_err(|e| with_chrome(e.into(), &ctx))?;
+        .map_err(|e| with_chrome(e, &ctx))?;
     Ok(render(&ResultsPage::new(&ctx, r, None)))
 }
 
@@ -474,10 +469,10 @@ pub async fn act(
         Err(e @ (AppError::Rule { .. } | AppError::Stale)) => {
             let r = surveys::results(&state.app, actor, id)
                 .await
-                .map_err(|e| with_chrome(e.into(), &ctx))?;
+                .map_err(|e| with_chrome(e, &ctx))?;
             let page = ResultsPage::new(&ctx, r, Some(message_vi(&e)));
             Ok((StatusCode::CONFLICT, render(&page)).into_response())
         }
-        Err(e) => Err(with_chrome(e.into(), &ctx)),
+        Err(e) => Err(with_chrome(e, &ctx)),
     }
 }
