@@ -569,6 +569,43 @@ pub async fn peer(peer: Peer, clients: usize, seconds: u64) -> Result<(), Failur
     Ok(())
 }
 
+/// The public board page (`/cong-khai`) for a period, fetched `runs` times from a served child
+/// after one warm-up fetch: the whole page as a visitor gets it (aggregates, ranking, charts,
+/// template), timed at the client. Returns the times in ms.
+pub async fn board_page(
+    launch: &Launch<'_>,
+    from: &str,
+    to: &str,
+    runs: usize,
+) -> Result<Vec<f64>, Failure> {
+    let server = Server::start(launch)?;
+    let client = http();
+    let url = format!("{}/cong-khai?from={from}&to={to}", server.base);
+    let mut times = Vec::with_capacity(runs);
+    for k in 0..=runs.max(1) {
+        let t = Instant::now();
+        let response = client
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| Failure::input(format!("board page: {e}")))?;
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| Failure::input(format!("board page: {e}")))?;
+        if !status.is_success() || !body.contains("<svg") {
+            return Err(Failure::input(format!(
+                "board page answered {status} without its charts"
+            )));
+        }
+        if k > 0 {
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(times)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

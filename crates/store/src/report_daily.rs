@@ -358,17 +358,45 @@ pub async fn add_files(conn: &mut Conn, tenant_id: i64, file_ids: &[i64]) -> Res
 }
 
 /// Recomputes a tenant's aggregates from its files (after a bulk load, or to repair).
+///
+/// The files are taken a slice of receipt moments at a time ([`REBUILD_SLICE_SECS`]), each
+/// slice's flows added to the rows the earlier slices wrote: one statement over ten million
+/// files would sort hundreds of millions of flow rows at once, a slice sorts a month's, and
+/// a month's flows land on a few months of days, so the slices' rows barely overlap.
+/// Returns the number of rows stored.
 pub async fn rebuild(conn: &mut Conn, tenant_id: i64) -> Result<u64> {
     sqlx::query("DELETE FROM report_daily WHERE tenant_id = $1")
         .bind(tenant_id)
         .execute(&mut *conn)
         .await?;
-    let done = sqlx::query(&insert_select(""))
-        .bind(tenant_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected())
+    let (first, last): (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT MIN(received_at), MAX(received_at) FROM files WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if let (Some(first), Some(last)) = (first, last) {
+        let sql = insert_select("AND f.received_at >= $2 AND f.received_at < $3");
+        let mut from = first;
+        while from <= last {
+            sqlx::query(&sql)
+                .bind(tenant_id)
+                .bind(from)
+                .bind(from + REBUILD_SLICE_SECS)
+                .execute(&mut *conn)
+                .await?;
+            from += REBUILD_SLICE_SECS;
+        }
+    }
+    let (rows,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM report_daily WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(rows.try_into().unwrap_or(0))
 }
+
+/// The receipt moments a [`rebuild`] statement covers: 31 days.
+const REBUILD_SLICE_SECS: i64 = 31 * 86_400;
 
 /// The stored aggregate rows of a tenant that are not all zero, in key order.
 pub async fn stored(conn: &mut Conn, tenant_id: i64) -> Result<Vec<DailyRow>> {
@@ -434,12 +462,16 @@ struct SumRow {
 // (grain 0). $2/$3/$4 = the first day, the day after the last, the day open files are judged
 // on; $5/$6/$7 = their buckets; $8/$9/$10 = the buckets' first days.
 const IN_B_START: &str =
-    "((d.grain = 1 AND d.day < $5) OR (d.grain = 0 AND d.day >= $8 AND d.day < $2))";
+    "((x.grain = 1 AND x.day < $5) OR (x.grain = 0 AND x.day >= $8 AND x.day < $2))";
 const IN_B_END: &str =
-    "((d.grain = 1 AND d.day < $6) OR (d.grain = 0 AND d.day >= $9 AND d.day < $3))";
+    "((x.grain = 1 AND x.day < $6) OR (x.grain = 0 AND x.day >= $9 AND x.day < $3))";
 const IN_B_JUDGED: &str =
-    "((d.grain = 1 AND d.day < $7) OR (d.grain = 0 AND d.day >= $10 AND d.day < $4))";
+    "((x.grain = 1 AND x.day < $7) OR (x.grain = 0 AND x.day >= $10 AND x.day < $4))";
 
+/// The sums of the period over rows `d` that carry three 0/1 flags (see [`flagged`]): `s`, the
+/// row is in B(start); `e`, in B(end); `j`, in B(judged). A flow over the period is
+/// Σ (e − s) × flow: rows before the start (most of the history) weigh 0 but for the carried
+/// over and the overdue; each flag is decided once per row, not once per column.
 fn daily_sums() -> String {
     let mut cols: Vec<String> = [
         ("new_online", "received_online"),
@@ -457,24 +489,32 @@ fn daily_sums() -> String {
         ("repeated_supplements", "repeated_supplements"),
     ]
     .iter()
-    .map(|(name, x)| {
-        format!(
-            "CAST(COALESCE(SUM(CASE WHEN {IN_B_END} THEN d.{x} ELSE 0 END), 0)
-                - COALESCE(SUM(CASE WHEN {IN_B_START} THEN d.{x} ELSE 0 END), 0) AS BIGINT) AS {name}"
-        )
-    })
+    .map(|(name, x)| format!("CAST(COALESCE(SUM((d.e - d.s) * d.{x}), 0) AS BIGINT) AS {name}"))
     .collect();
-    cols.push(format!(
-        "CAST(COALESCE(SUM(CASE WHEN {IN_B_START}
-            THEN d.received_online + d.received_counter + d.received_post - d.closed ELSE 0 END), 0) AS BIGINT) AS carried_over"
-    ));
+    cols.push(
+        "CAST(COALESCE(SUM(d.s * (d.received_online + d.received_counter + d.received_post - d.closed)), 0)
+            AS BIGINT) AS carried_over"
+            .to_owned(),
+    );
     // Open at the end and due before the judging day: fell due before it, minus those closed
     // (after their due day) before the end.
-    cols.push(format!(
-        "CAST(COALESCE(SUM(CASE WHEN {IN_B_JUDGED} THEN d.fell_due ELSE 0 END), 0)
-            - COALESCE(SUM(CASE WHEN {IN_B_END} THEN d.closed_after_due ELSE 0 END), 0) AS BIGINT) AS overdue"
-    ));
+    cols.push(
+        "CAST(COALESCE(SUM(d.j * d.fell_due), 0) - COALESCE(SUM(d.e * d.closed_after_due), 0)
+            AS BIGINT) AS overdue"
+            .to_owned(),
+    );
     cols.join(",\n    ")
+}
+
+/// The rows of `rows` (a subquery over `report_daily`) with the flags [`daily_sums`] reads.
+fn flagged(rows: &str) -> String {
+    let flag = |range: &str| format!("CASE WHEN {range} THEN 1 ELSE 0 END");
+    format!(
+        "(SELECT x.*, {} AS s, {} AS e, {} AS j FROM ({rows}) x)",
+        flag(IN_B_START),
+        flag(IN_B_END),
+        flag(IN_B_JUDGED)
+    )
 }
 
 /// Days in a bucket (grain 1 rows).
@@ -559,8 +599,9 @@ pub async fn handling(
     ]
     .join(" UNION ALL ");
     let sql = format!(
-        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM ({rows}) d{join}{group}",
-        sums = daily_sums()
+        "SELECT CAST({key} AS BIGINT) AS key, {sums} FROM {flagged} d{join}{group}",
+        sums = daily_sums(),
+        flagged = flagged(&rows)
     );
     let bucket = |day: i64| day.div_euclid(BUCKET_DAYS);
     let days = disjoint(vec![
