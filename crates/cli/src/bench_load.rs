@@ -61,6 +61,15 @@ impl Server {
         Ok(Server { child, base })
     }
 
+    /// The CPU time (user + system) the child has used so far, in seconds.
+    fn cpu_secs(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // The fields after the command name: state is the first, utime the 12th, stime the 13th.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(ticks as f64 / clock_ticks_per_sec())
+    }
+
     /// The child's peak resident memory (VmHWM), in MB.
     fn peak_rss_mb(&self) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
@@ -73,6 +82,60 @@ impl Server {
             .parse()
             .ok()?;
         Some(kb / 1024.0)
+    }
+}
+
+fn clock_ticks_per_sec() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 { ticks as f64 } else { 100.0 }
+}
+
+/// The machine's busy and total CPU time so far, all cores, in clock ticks (/proc/stat).
+fn machine_cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let times: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .take(8) // user nice system idle iowait irq softirq steal
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let total: u64 = times.iter().sum();
+    let idle = times.get(3)? + times.get(4)?;
+    Some((total - idle, total))
+}
+
+/// Where a phase's CPU went: the server's CPU time per answered request, and how busy the
+/// whole machine was (server, database, load generator and anything else running).
+struct CpuUse {
+    server: Option<f64>,
+    machine: Option<(u64, u64)>,
+}
+
+impl CpuUse {
+    fn start(server: &Server) -> CpuUse {
+        CpuUse {
+            server: server.cpu_secs(),
+            machine: machine_cpu_ticks(),
+        }
+    }
+
+    fn report(&self, server: &Server, requests: u64) -> String {
+        let per_request = self
+            .server
+            .zip(server.cpu_secs())
+            .map(|(a, b)| format!("{:.3} ms", (b - a) * 1000.0 / requests.max(1) as f64))
+            .unwrap_or_else(|| "?".into());
+        let busy = self
+            .machine
+            .zip(machine_cpu_ticks())
+            .map(|((b0, t0), (b1, t1))| {
+                format!("{:.0}%", 100.0 * (b1 - b0) as f64 / (t1 - t0).max(1) as f64)
+            })
+            .unwrap_or_else(|| "?".into());
+        format!("server CPU {per_request} per request; machine CPU busy {busy} (all cores)")
     }
 }
 
@@ -566,7 +629,8 @@ pub async fn lookup(
         ("bare /healthz (baseline)", None),
         ("status lookup", Some(body)),
     ] {
-        match rate {
+        let cpu = CpuUse::start(&server);
+        let requests = match rate {
             None => {
                 let (mut tally, elapsed) = run_clients(clients, seconds, |stop| {
                     lookups(base.clone(), body.clone(), stop)
@@ -578,6 +642,7 @@ pub async fn lookup(
                     tally.summary(),
                     tally.errors
                 );
+                tally.completed + tally.errors
             }
             Some(rate) => {
                 let (mut tally, elapsed) = run_schedule(&base, body, clients, seconds, rate).await;
@@ -599,8 +664,10 @@ pub async fn lookup(
                     lags.percentile_ms(0.50),
                     lags.percentile_ms(0.99)
                 );
+                tally.completed + tally.errors
             }
-        }
+        };
+        println!("  {}", cpu.report(&server, requests));
     }
     if let Some(rss) = server.peak_rss_mb() {
         println!("server peak RSS: {rss:.1} MB");
