@@ -67,6 +67,11 @@ pub enum BenchCommand {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Open loop: send this many requests per second on a fixed schedule spread over the
+        /// clients, latency counted from each request's scheduled send time (like wrk2 -R).
+        /// Without it each client sends its next request when the last one is answered.
+        #[arg(long)]
+        rate: Option<u32>,
     },
 }
 
@@ -432,9 +437,11 @@ pub async fn run(
             crate::bench_load::lifecycle(app, &launch, clients, seconds).await
         }
         cmd @ BenchCommand::Peer { .. } => peer(cmd).await,
-        BenchCommand::Lookup { clients, seconds } => {
-            crate::bench_load::lookup(&launch, clients, seconds).await
-        }
+        BenchCommand::Lookup {
+            clients,
+            seconds,
+            rate,
+        } => crate::bench_load::lookup(&launch, clients, seconds, rate).await,
     }
 }
 

@@ -61,6 +61,15 @@ impl Server {
         Ok(Server { child, base })
     }
 
+    /// The CPU time (user + system) the child has used so far, in seconds.
+    fn cpu_secs(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // The fields after the command name: state is the first, utime the 12th, stime the 13th.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(ticks as f64 / clock_ticks_per_sec())
+    }
+
     /// The child's peak resident memory (VmHWM), in MB.
     fn peak_rss_mb(&self) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
@@ -73,6 +82,60 @@ impl Server {
             .parse()
             .ok()?;
         Some(kb / 1024.0)
+    }
+}
+
+fn clock_ticks_per_sec() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 { ticks as f64 } else { 100.0 }
+}
+
+/// The machine's busy and total CPU time so far, all cores, in clock ticks (/proc/stat).
+fn machine_cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let times: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .take(8) // user nice system idle iowait irq softirq steal
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let total: u64 = times.iter().sum();
+    let idle = times.get(3)? + times.get(4)?;
+    Some((total - idle, total))
+}
+
+/// Where a phase's CPU went: the server's CPU time per answered request, and how busy the
+/// whole machine was (server, database, load generator and anything else running).
+struct CpuUse {
+    server: Option<f64>,
+    machine: Option<(u64, u64)>,
+}
+
+impl CpuUse {
+    fn start(server: &Server) -> CpuUse {
+        CpuUse {
+            server: server.cpu_secs(),
+            machine: machine_cpu_ticks(),
+        }
+    }
+
+    fn report(&self, server: &Server, requests: u64) -> String {
+        let per_request = self
+            .server
+            .zip(server.cpu_secs())
+            .map(|(a, b)| format!("{:.3} ms", (b - a) * 1000.0 / requests.max(1) as f64))
+            .unwrap_or_else(|| "?".into());
+        let busy = self
+            .machine
+            .zip(machine_cpu_ticks())
+            .map(|((b0, t0), (b1, t1))| {
+                format!("{:.0}%", 100.0 * (b1 - b0) as f64 / (t1 - t0).max(1) as f64)
+            })
+            .unwrap_or_else(|| "?".into());
+        format!("server CPU {per_request} per request; machine CPU busy {busy} (all cores)")
     }
 }
 
@@ -120,11 +183,14 @@ struct Tally {
     latencies: Vec<u32>,
     errors: u64,
     completed: u64,
+    /// Open loop: how long after its scheduled time each request was sent, in microseconds.
+    send_lags: Vec<u32>,
 }
 
 impl Tally {
     fn merge(&mut self, other: Tally) {
         self.latencies.extend(other.latencies);
+        self.send_lags.extend(other.send_lags);
         self.errors += other.errors;
         self.completed += other.completed;
     }
@@ -434,7 +500,112 @@ async fn lookups(base: String, body: Option<Value>, stop: Arc<AtomicBool>) -> Ta
     tally
 }
 
-pub async fn lookup(launch: &Launch<'_>, clients: usize, seconds: u64) -> Result<(), Failure> {
+/// The open-loop schedule: request `k` is due at `start + k / rate`, until `end`.
+#[derive(Clone, Copy)]
+struct Schedule {
+    start: Instant,
+    end: Instant,
+    rate: f64,
+    connections: usize,
+}
+
+/// One connection of the open-loop load: requests `index`, `index + connections`, … of the
+/// schedule. A request sent late, because this connection's previous answer came late, counts
+/// its latency from when it was due (no coordinated omission, as wrk2 -R): a stalled server
+/// shows as latency, not as a lower rate with fast answers.
+async fn scheduled_lookups(
+    base: String,
+    body: Option<Value>,
+    schedule: Schedule,
+    index: usize,
+) -> Tally {
+    let client = http();
+    // Connect before the schedule starts, so the first request does not count the handshake.
+    let _ = client.get(format!("{base}/healthz")).send().await;
+    let mut tally = Tally::default();
+    for k in (index..).step_by(schedule.connections.max(1)) {
+        let due = schedule.start + Duration::from_secs_f64(k as f64 / schedule.rate);
+        if due >= schedule.end {
+            break;
+        }
+        // tokio's timer ticks in milliseconds and fires late, never early: aim up to 1 ms early
+        // so its rounding is not counted as the server's latency. A request sent early counts
+        // from when it was sent.
+        let wake = due.checked_sub(Duration::from_millis(1)).unwrap_or(due);
+        tokio::time::sleep_until(wake.into()).await;
+        let sent = Instant::now();
+        let response = match &body {
+            Some(body) => {
+                client
+                    .post(format!("{base}/api/v1/lookup"))
+                    .json(body)
+                    .send()
+                    .await
+            }
+            None => client.get(format!("{base}/healthz")).send().await,
+        };
+        let ok = match response {
+            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        tally
+            .latencies
+            .push(sent.min(due).elapsed().as_micros().min(u32::MAX as u128) as u32);
+        tally.send_lags.push(
+            sent.saturating_duration_since(due)
+                .as_micros()
+                .min(u32::MAX as u128) as u32,
+        );
+        if ok {
+            tally.completed += 1;
+        } else {
+            tally.errors += 1;
+        }
+    }
+    tally
+}
+
+/// Runs the open-loop schedule over `connections` connections; returns the tally and the time
+/// from the schedule's start to the last answer.
+async fn run_schedule(
+    base: &str,
+    body: Option<Value>,
+    connections: usize,
+    seconds: u64,
+    rate: u32,
+) -> (Tally, f64) {
+    let start = Instant::now() + Duration::from_millis(200);
+    let schedule = Schedule {
+        start,
+        end: start + Duration::from_secs(seconds),
+        rate: f64::from(rate.max(1)),
+        connections,
+    };
+    let tasks: Vec<_> = (0..connections)
+        .map(|index| {
+            tokio::spawn(scheduled_lookups(
+                base.to_owned(),
+                body.clone(),
+                schedule,
+                index,
+            ))
+        })
+        .collect();
+    let mut total = Tally::default();
+    for t in tasks {
+        if let Ok(tally) = t.await {
+            total.merge(tally);
+        }
+    }
+    (total, start.elapsed().as_secs_f64())
+}
+
+pub async fn lookup(
+    launch: &Launch<'_>,
+    clients: usize,
+    seconds: u64,
+    rate: Option<u32>,
+) -> Result<(), Failure> {
     let server = Server::start(launch)?;
     let base = server.base.clone();
     // A file to look up, received now through the API like any other.
@@ -458,19 +629,52 @@ pub async fn lookup(launch: &Launch<'_>, clients: usize, seconds: u64) -> Result
         ("bare /healthz (baseline)", None),
         ("status lookup", Some(body)),
     ] {
-        let (mut tally, elapsed) = run_clients(clients, seconds, |stop| {
-            lookups(base.clone(), body.clone(), stop)
-        })
-        .await;
-        println!(
-            "{name}: {clients} clients, {elapsed:.1} s: {:.0} req/s, {}, failed {}",
-            tally.completed as f64 / elapsed,
-            tally.summary(),
-            tally.errors
-        );
+        let cpu = CpuUse::start(&server);
+        let requests = match rate {
+            None => {
+                let (mut tally, elapsed) = run_clients(clients, seconds, |stop| {
+                    lookups(base.clone(), body.clone(), stop)
+                })
+                .await;
+                println!(
+                    "{name}: {clients} clients, {elapsed:.1} s: {:.0} req/s, {}, failed {}",
+                    tally.completed as f64 / elapsed,
+                    tally.summary(),
+                    tally.errors
+                );
+                tally.completed + tally.errors
+            }
+            Some(rate) => {
+                let (mut tally, elapsed) = run_schedule(&base, body, clients, seconds, rate).await;
+                println!(
+                    "{name}: open loop at {rate} req/s over {clients} connections, {elapsed:.1} s: \
+                     achieved {:.0} req/s, {}, max {:.2} ms, failed {}",
+                    tally.completed as f64 / elapsed,
+                    tally.summary(),
+                    tally.percentile_ms(1.0),
+                    tally.errors
+                );
+                let mut lags = Tally {
+                    latencies: std::mem::take(&mut tally.send_lags),
+                    ..Tally::default()
+                };
+                println!(
+                    "  sent after the scheduled time (the load generator's own delay, included \
+                     above): p50 {:.2} ms, p99 {:.2} ms",
+                    lags.percentile_ms(0.50),
+                    lags.percentile_ms(0.99)
+                );
+                tally.completed + tally.errors
+            }
+        };
+        println!("  {}", cpu.report(&server, requests));
     }
     if let Some(rss) = server.peak_rss_mb() {
         println!("server peak RSS: {rss:.1} MB");
+    }
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        println!("load average (1, 5, 15 min): {}", load.join(" "));
     }
     Ok(())
 }
@@ -621,6 +825,31 @@ mod tests {
             Some("postgres://postgres@127.0.0.1:5432/x?sslmode=disable")
         );
         assert_eq!(replace_database("postgres://host", "x"), None);
+    }
+
+    /// A server answering in 25 ms, offered 100 requests/s on one connection: an open loop
+    /// reports the queue that builds up (latency from each request's scheduled time), where a
+    /// closed loop would report 25 ms at 40 requests/s.
+    #[tokio::test]
+    async fn open_loop_counts_latency_from_the_scheduled_time() {
+        let slow = axum::Router::new().route(
+            "/healthz",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                "ok"
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, slow).await });
+        let (mut tally, elapsed) = run_schedule(&base, None, 1, 1, 100).await;
+        server.abort();
+        assert_eq!((tally.completed, tally.errors), (100, 0));
+        // 100 requests of 25 ms each, one at a time: the last answer comes ~2.5 s after start.
+        assert!(elapsed > 2.0, "{elapsed}");
+        assert!(tally.percentile_ms(0.50) > 400.0, "{}", tally.summary());
+        assert!(tally.percentile_ms(0.99) > 1200.0, "{}", tally.summary());
+        assert!(tally.percentile_ms(1.0) < 3000.0, "{}", tally.summary());
     }
 
     #[test]

@@ -486,6 +486,74 @@ async fn the_receipt_is_a_pdf_with_a_new_pin(backend: Backend) {
     );
 }
 
+/// Ten wrong secrets in 15 minutes lock a code, even for the right PIN; an unknown code answers
+/// exactly like a wrong secret and is locked the same way.
+async fn wrong_secrets_lock_the_lookup(backend: Backend) {
+    let server = spawn(backend).await;
+    let counter = server.login("motcua.chiengle").await;
+    let receipt: Value = counter
+        .post("/api/v1/files", intake("Lò Thị Khoá"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (code, pin) = (receipt["code"].clone(), receipt["pin"].clone());
+    let public = server.anonymous();
+    let lookup = |code: Value, secret: Value| {
+        let public = &public;
+        async move {
+            let response = public
+                .post("/api/v1/lookup", json!({ "code": code, "secret": secret }))
+                .await;
+            let status = response.status();
+            let body: Value = response.json().await.unwrap();
+            (status, body)
+        }
+    };
+    let unknown = json!("000.21.20.H48-010120-9999");
+    let (wrong_status, wrong_body) = lookup(code.clone(), json!("000000")).await;
+    let (unknown_status, unknown_body) = lookup(unknown.clone(), json!("000000")).await;
+    assert_eq!(wrong_status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        (
+            unknown_status,
+            &unknown_body["code"],
+            &unknown_body["detail"]
+        ),
+        (wrong_status, &wrong_body["code"], &wrong_body["detail"]),
+        "the same answer whether the code exists or not"
+    );
+    // Nine attempts counted so far would leave the right PIN working.
+    for _ in 0..8 {
+        assert_eq!(
+            lookup(code.clone(), json!("000000")).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (status, found) = lookup(code.clone(), pin.clone()).await;
+    assert_eq!((status, &found["code"]), (StatusCode::OK, &code));
+    // The tenth wrong secret locks the code.
+    assert_eq!(
+        lookup(code.clone(), json!("000000")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, body) = lookup(code.clone(), pin).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    for _ in 0..9 {
+        assert_eq!(
+            lookup(unknown.clone(), json!("000000")).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        lookup(unknown, json!("000000")).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 /// More simultaneous lookups and work lists than the server has database connections (5 here):
 /// each is answered (a request that held one connection while waiting for a second starved
 /// the pool).
@@ -534,6 +602,7 @@ async fn parallel_requests_are_all_answered(backend: Backend) {
 
 on_both_backends! {
     parallel_requests => parallel_requests_are_all_answered,
+    lookup_lock => wrong_secrets_lock_the_lookup,
     receipt => the_receipt_is_a_pdf_with_a_new_pin,
     lifecycle => a_counter_file_goes_from_receipt_to_hand_over,
     concurrent_intake => concurrent_intake_issues_each_code_once,

@@ -86,6 +86,23 @@ async fn satisfaction_per_officer(backend: Backend) {
         rating["scored_max"].as_i64().unwrap(),
     );
 
+    // The lookup now shows the stored rating and asks nothing more.
+    let status: Value = anon
+        .post("/api/v1/lookup", json!({ "code": code, "secret": PHONE }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            status["rating"]["rating"]["total"].as_i64(),
+            status["rating"]["rating"]["scored_max"].as_i64()
+        ),
+        (Some(total), Some(scored_max)),
+        "{status}"
+    );
+    assert_eq!(status["rating"]["questions"], json!([]));
+
     let cchc = server.login("cchc").await;
     let by_officer: Value = cchc
         .get("/api/v1/reports/satisfaction?by=officer")

@@ -268,6 +268,52 @@ pub async fn file_by_code(conn: &mut Conn, tenant_id: i64, code: &str) -> Result
     .await?)
 }
 
+/// What the public lookup needs, read in one statement: the failed attempts against the code
+/// since a moment (counted whether or not a file has the code, so the answer cannot tell), and
+/// the file with that code, its procedure's name and its evaluation, if any.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LookupRow {
+    pub failures: i64,
+    pub id: Option<i64>,
+    pub lookup_pin_hash: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub received_at: Option<i64>,
+    pub appointment_date: Option<String>,
+    pub record_json: Option<String>,
+    pub procedure_name: Option<String>,
+    pub evaluation_scores_json: Option<String>,
+    pub evaluation_total: Option<i64>,
+    pub evaluation_scored_max: Option<i64>,
+}
+
+/// The failed attempts are the rows of `login_failures` under `failure_subject`, as
+/// [`crate::sessions::login_failures_since`] counts them.
+pub async fn lookup_by_code(
+    conn: &mut Conn,
+    tenant_id: i64,
+    code: &str,
+    failure_subject: &str,
+    failures_since: i64,
+) -> Result<LookupRow> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM login_failures
+                  WHERE tenant_id = $1 AND subject = $3 AND at > $4) AS failures,
+                f.id, f.lookup_pin_hash, f.applicant_phone, f.received_at, f.appointment_date,
+                f.record_json, p.name AS procedure_name, e.scores_json AS evaluation_scores_json,
+                e.total AS evaluation_total, e.scored_max AS evaluation_scored_max
+         FROM (SELECT 1 AS one) AS one
+         LEFT JOIN files f ON f.tenant_id = $1 AND f.code = $2
+         LEFT JOIN procedures p ON p.tenant_id = f.tenant_id AND p.id = f.procedure_id
+         LEFT JOIN file_evaluations e ON e.tenant_id = f.tenant_id AND e.file_id = f.id",
+    )
+    .bind(tenant_id)
+    .bind(code)
+    .bind(failure_subject)
+    .bind(failures_since)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Replaces the lookup PIN (a new receipt was printed).
 pub async fn set_pin_hash(conn: &mut Conn, tenant_id: i64, id: i64, hash: &str) -> Result<()> {
     sqlx::query("UPDATE files SET lookup_pin_hash = $1 WHERE tenant_id = $2 AND id = $3")

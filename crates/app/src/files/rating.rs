@@ -67,8 +67,11 @@ pub struct RatingInput {
 }
 
 fn set_for(row: &FileRow) -> Result<&'static IndicatorSet> {
-    let date = row
-        .received_at
+    set_for_received_at(row.received_at)
+}
+
+fn set_for_received_at(received_at: Option<i64>) -> Result<&'static IndicatorSet> {
+    let date = received_at
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
         .map(|t| t.to_zoned(utc7()).date())
         .ok_or_else(not_finished)?;
@@ -143,21 +146,27 @@ pub struct RatingState {
     pub questions: Vec<Question>,
 }
 
-pub(crate) async fn rating_state(
-    app: &App,
-    tenant_id: i64,
-    row: &FileRow,
+/// A stored evaluation's figures, as the lookup reads them beside the file.
+pub(crate) struct StoredRating<'a> {
+    pub scores_json: &'a str,
+    pub total: i64,
+    pub scored_max: i64,
+}
+
+/// The rating state of a file received at `received_at`, from its record and its stored
+/// evaluation (read by the caller, in the same statement as the file).
+pub(crate) fn rating_state(
+    received_at: Option<i64>,
     rec: &FileRecord,
+    stored: Option<StoredRating<'_>>,
 ) -> Result<RatingState> {
-    let mut conn = app.db.read_conn().await?;
-    let stored = store::evaluation(&mut conn, tenant_id, row.id).await?;
     let finished = motcua_domain::file::evaluation::file_facts(rec).is_some();
-    let Ok(set) = set_for(row) else {
+    let Ok(set) = set_for_received_at(received_at) else {
         return Ok(RatingState::default());
     };
     Ok(match stored {
         Some(e) => {
-            let scores: Vec<IndicatorScore> = serde_json::from_str(&e.scores_json)
+            let scores: Vec<IndicatorScore> = serde_json::from_str(e.scores_json)
                 .map_err(|e| AppError::Internal(format!("stored evaluation: {e}")))?;
             RatingState {
                 rating: Some(view(

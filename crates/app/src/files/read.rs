@@ -214,8 +214,43 @@ pub struct PublicStatus {
 const LOOKUP_MAX_FAILURES: i64 = 10;
 const LOOKUP_WINDOW_SECS: i64 = 15 * 60;
 
-/// Looks a file up by its code and either the PIN printed on the receipt or the applicant's
-/// phone number. Wrong secrets are counted per code; after ten in 15 minutes the code is locked.
+/// The subject wrong secrets for `code` are counted under (in `login_failures`).
+fn lookup_subject(code: &str) -> String {
+    crate::secret::sha256_hex(&format!("lookup:{code}"))
+}
+
+/// Whether `secret` is the file's PIN or its applicant's phone number, both compared in
+/// constant time. The PIN's hash is computed even when no file has the code.
+fn secret_opens(
+    tenant_id: i64,
+    code: &str,
+    secret: &str,
+    stored_pin_hash: Option<&str>,
+    applicant_phone: Option<&str>,
+) -> bool {
+    let secret = secret.trim();
+    let pin = pin_hash(tenant_id, code, secret);
+    let pin_matches = stored_pin_hash.is_some_and(|h| crate::secret::constant_time_eq(h, &pin));
+    let phone_matches = applicant_phone
+        .zip(normalise_phone(secret))
+        .is_some_and(|(phone, given)| crate::secret::constant_time_eq(phone, &given));
+    pin_matches || phone_matches
+}
+
+/// Counts a wrong secret (or an unknown code) against the code; the same answer either way.
+async fn refuse(app: &App, tenant_id: i64, subject: &str, now: i64) -> Result<AppError> {
+    let mut tx = app.db.begin().await?;
+    sessions::record_login_failure(&mut tx, tenant_id, subject, now).await?;
+    commit(tx).await?;
+    Ok(AppError::NotFound("file"))
+}
+
+fn too_many_attempts() -> AppError {
+    AppError::TooManyAttempts {
+        retry_after_secs: LOOKUP_WINDOW_SECS,
+    }
+}
+
 /// The file with this code if `secret` is its PIN or the applicant's phone number. Wrong
 /// secrets are counted per code; after ten in 15 minutes the code is locked.
 pub(crate) async fn verify_secret(
@@ -226,57 +261,87 @@ pub(crate) async fn verify_secret(
 ) -> Result<FileRow> {
     let code = code.trim();
     let now = app.now_secs();
-    let subject = crate::secret::sha256_hex(&format!("lookup:{code}"));
+    let subject = lookup_subject(code);
     let mut conn = app.db.read_conn().await?;
     if sessions::login_failures_since(&mut conn, tenant_id, &subject, now - LOOKUP_WINDOW_SECS)
         .await?
         >= LOOKUP_MAX_FAILURES
     {
-        return Err(AppError::TooManyAttempts {
-            retry_after_secs: LOOKUP_WINDOW_SECS,
-        });
+        return Err(too_many_attempts());
     }
     let row = store::file_by_code(&mut conn, tenant_id, code).await?;
-    let secret = secret.trim();
-    let matches = row.as_ref().is_some_and(|r| {
-        r.lookup_pin_hash
-            .as_deref()
-            .is_some_and(|h| crate::secret::constant_time_eq(h, &pin_hash(tenant_id, code, secret)))
-            || (normalise_phone(secret).is_some()
-                && r.applicant_phone.as_deref() == normalise_phone(secret).as_deref())
-    });
-    match row.filter(|_| matches) {
+    drop(conn);
+    let opens = |r: &FileRow| {
+        secret_opens(
+            tenant_id,
+            code,
+            secret,
+            r.lookup_pin_hash.as_deref(),
+            r.applicant_phone.as_deref(),
+        )
+    };
+    match row.filter(opens) {
         Some(row) => Ok(row),
-        None => {
-            drop(conn);
-            let mut tx = app.db.begin().await?;
-            sessions::record_login_failure(&mut tx, tenant_id, &subject, now).await?;
-            commit(tx).await?;
-            // The same answer whether the code exists or the secret is wrong.
-            Err(AppError::NotFound("file"))
-        }
+        None => Err(refuse(app, tenant_id, &subject, now).await?),
     }
 }
 
+/// Looks a file up by its code and either the PIN printed on the receipt or the applicant's
+/// phone number, with the checks of [`verify_secret`]. Two statements on one connection: the
+/// attempts, the file, its procedure's name and its evaluation in one; the history.
 pub async fn lookup(app: &App, tenant_id: i64, code: &str, secret: &str) -> Result<PublicStatus> {
-    let row = verify_secret(app, tenant_id, code, secret).await?;
     let code = code.trim();
+    let now = app.now_secs();
+    let subject = lookup_subject(code);
     let mut conn = app.db.read_conn().await?;
-    let rec = record_of(&row)?;
-    let procedure = procedures::procedure_by_id(&mut conn, tenant_id, row.procedure_id)
-        .await?
-        .ok_or(AppError::NotFound("procedure"))?;
-    let events = store::events(&mut conn, tenant_id, row.id).await?;
-    // One pooled connection at a time: holding this one while the rating waits for another
-    // starved the pool under concurrent lookups (every request holding one, waiting for a second).
+    let found = store::lookup_by_code(
+        &mut conn,
+        tenant_id,
+        code,
+        &subject,
+        now - LOOKUP_WINDOW_SECS,
+    )
+    .await?;
+    if found.failures >= LOOKUP_MAX_FAILURES {
+        return Err(too_many_attempts());
+    }
+    let opened = found.id.filter(|_| {
+        secret_opens(
+            tenant_id,
+            code,
+            secret,
+            found.lookup_pin_hash.as_deref(),
+            found.applicant_phone.as_deref(),
+        )
+    });
+    let Some(file_id) = opened else {
+        // One pooled connection at a time: the failure is written on the write pool.
+        drop(conn);
+        return Err(refuse(app, tenant_id, &subject, now).await?);
+    };
+    let events = store::events(&mut conn, tenant_id, file_id).await?;
     drop(conn);
-    let rating = super::rating::rating_state(app, tenant_id, &row, &rec).await?;
+    let rec: FileRecord = serde_json::from_str(found.record_json.as_deref().unwrap_or_default())
+        .map_err(|e| AppError::Internal(format!("file {file_id}: {e}")))?;
+    let procedure_name = found
+        .procedure_name
+        .ok_or(AppError::NotFound("procedure"))?;
+    let stored =
+        found
+            .evaluation_scores_json
+            .as_deref()
+            .map(|scores_json| super::rating::StoredRating {
+                scores_json,
+                total: found.evaluation_total.unwrap_or(0),
+                scored_max: found.evaluation_scored_max.unwrap_or(0),
+            });
+    let rating = super::rating::rating_state(found.received_at, &rec, stored)?;
     Ok(PublicStatus {
         code: code.to_owned(),
-        procedure_name: procedure.name,
+        procedure_name,
         state_label: rec.state.label_vi().to_owned(),
-        received_at: ts(row.received_at),
-        appointment_date: row.appointment_date.clone(),
+        received_at: ts(found.received_at),
+        appointment_date: found.appointment_date.clone(),
         missing_items: rec
             .open_supplement()
             .map(|s| s.missing_items.clone())
