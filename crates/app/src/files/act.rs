@@ -203,13 +203,12 @@ pub async fn act(
 ) -> Result<super::FileSummary> {
     let tenant_id = actor.tenant_id;
     let mut tx = app.db.begin().await?;
-    let row = store::file_by_id(&mut tx, tenant_id, file_id)
+    // With every unit the file is or was at, the current one included (linked when it became
+    // current).
+    let (row, units_of_file) = store::file_with_units(&mut tx, tenant_id, file_id)
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let rec = record_of(&row)?;
-    // Every unit the file is or was at, the current one included (linked when it became
-    // current).
-    let units_of_file = store::units_of(&mut tx, tenant_id, file_id).await?;
     let current_path = match units_of_file
         .iter()
         .find(|(id, _)| *id == rec.current_unit_id)
