@@ -309,8 +309,7 @@ pub async fn act(
     )
     .await?;
     if counts_change {
-        let report_after = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
-        report_daily::apply(&mut tx, tenant_id, &report_before, &report_after).await?;
+        report_daily::apply_change(&mut tx, tenant_id, file_id, &report_before).await?;
     }
     audit::record(
         &mut tx,

@@ -344,8 +344,7 @@ pub(crate) async fn store_new_file(
     .await?;
     let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
     crate::processes::pin_file(&mut tx, tenant_id, file_id, procedure.id, process_day).await?;
-    let report = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
-    report_daily::apply(&mut tx, tenant_id, &[], &report).await?;
+    report_daily::apply_change(&mut tx, tenant_id, file_id, &[]).await?;
     audit::record(
         &mut tx,
         tenant_id,
