@@ -89,11 +89,10 @@ async fn unit_id(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<(i64, St
 
 /// The specialist must be able to process files at the unit.
 async fn assignee(conn: &mut Conn, tenant_id: i64, username: &str, unit_path: &str) -> Result<i64> {
-    let user = users::by_login(conn, tenant_id, username)
+    let (user, grants) = users::by_login_with_grants(conn, tenant_id, username)
         .await?
-        .filter(|u| !u.is_citizen() && u.is_active())
+        .filter(|(u, _)| !u.is_citizen() && u.is_active())
         .ok_or_else(|| AppError::invalid("assignee", "no such staff member"))?;
-    let grants = users::grants_of(conn, tenant_id, user.id).await?;
     let can = grants.iter().any(|g| {
         let covers = if g.include_subunits != 0 {
             unit_path.starts_with(&g.unit_path)
