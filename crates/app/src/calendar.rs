@@ -97,11 +97,14 @@ pub(crate) async fn config_on(
     tenant_id: i64,
     unit: Option<&Unit>,
 ) -> Result<CalendarConfig> {
-    let (changes, _) = load_changes(conn, tenant_id).await?;
+    let (changes, hours) =
+        calendars::changes_and_unit_hours(conn, tenant_id, unit.map(|u| u.id)).await?;
+    let changes: CalendarChanges = match changes {
+        Some((json, _)) => serde_json::from_str(&json).map_err(internal)?,
+        None => CalendarChanges::default(),
+    };
     let mut config = changes.apply_to(builtin());
-    if let Some(unit) = unit
-        && let Some(json) = calendars::unit_hours(conn, tenant_id, unit.id).await?
-    {
+    if let Some(json) = hours {
         config.working_hours = serde_json::from_str(&json).map_err(internal)?;
     }
     Ok(config)
