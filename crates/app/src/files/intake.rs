@@ -307,8 +307,11 @@ pub(crate) async fn store_new_file(
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
-    store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
-        .await?;
+    let snapshot_saved = app.calendars.snapshot_saved(tenant_id, &calendar_hash)?;
+    if !snapshot_saved {
+        store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
+            .await?;
+    }
     let new = NewFileRow {
         procedure_id: procedure.id,
         field_id: procedure.field_id,
@@ -367,6 +370,10 @@ pub(crate) async fn store_new_file(
     )
     .await?;
     commit(tx).await?;
+    if !snapshot_saved {
+        app.calendars
+            .mark_snapshot_saved(tenant_id, &calendar_hash)?;
+    }
     Ok(StoredFile {
         file_id,
         code,
