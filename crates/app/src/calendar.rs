@@ -23,7 +23,7 @@ use motcua_store::calendars;
 use motcua_store::units::{self, Unit};
 use motcua_store::{Conn, commit};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Built calendars, shared by every tenant and unit with the same configuration. Building one
@@ -31,8 +31,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// database stays the source of truth. The key is the SHA-256 of the configuration's JSON —
 /// the same content hash a file stores as its calendar snapshot, so an action on a file finds
 /// its calendar without reading or parsing the snapshot (snapshots never change).
+///
+/// It also remembers which snapshots this process has seen committed per tenant: a snapshot
+/// row is immutable and never deleted, so an intake with a known snapshot skips its
+/// `INSERT … ON CONFLICT DO NOTHING` (one statement per intake). Another instance that has
+/// not seen it writes it once, harmlessly.
 #[derive(Default)]
-pub struct CalendarCache(Mutex<HashMap<String, Arc<WorkingCalendar>>>);
+pub struct CalendarCache {
+    built: Mutex<HashMap<String, Arc<WorkingCalendar>>>,
+    saved: Mutex<HashSet<(i64, String)>>,
+}
 
 const CACHE_LIMIT: usize = 64;
 
@@ -64,7 +72,7 @@ impl CalendarCache {
             WorkingCalendar::new(config)
                 .map_err(|e| AppError::invalid("calendar", e.to_string()))?,
         );
-        let mut cache = self.0.lock().map_err(internal)?;
+        let mut cache = self.built.lock().map_err(internal)?;
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
@@ -73,7 +81,26 @@ impl CalendarCache {
     }
 
     fn cached(&self, hash: &str) -> Result<Option<Arc<WorkingCalendar>>> {
-        Ok(self.0.lock().map_err(internal)?.get(hash).cloned())
+        Ok(self.built.lock().map_err(internal)?.get(hash).cloned())
+    }
+
+    /// Whether snapshot `hash` of the tenant is known to be stored (committed).
+    pub(crate) fn snapshot_saved(&self, tenant_id: i64, hash: &str) -> Result<bool> {
+        Ok(self
+            .saved
+            .lock()
+            .map_err(internal)?
+            .contains(&(tenant_id, hash.to_owned())))
+    }
+
+    /// Call after the transaction that stored (or found) the snapshot committed.
+    pub(crate) fn mark_snapshot_saved(&self, tenant_id: i64, hash: &str) -> Result<()> {
+        let mut saved = self.saved.lock().map_err(internal)?;
+        if saved.len() >= CACHE_LIMIT * 16 {
+            saved.clear();
+        }
+        saved.insert((tenant_id, hash.to_owned()));
+        Ok(())
     }
 }
 
@@ -97,11 +124,14 @@ pub(crate) async fn config_on(
     tenant_id: i64,
     unit: Option<&Unit>,
 ) -> Result<CalendarConfig> {
-    let (changes, _) = load_changes(conn, tenant_id).await?;
+    let (changes, hours) =
+        calendars::changes_and_unit_hours(conn, tenant_id, unit.map(|u| u.id)).await?;
+    let changes: CalendarChanges = match changes {
+        Some((json, _)) => serde_json::from_str(&json).map_err(internal)?,
+        None => CalendarChanges::default(),
+    };
     let mut config = changes.apply_to(builtin());
-    if let Some(unit) = unit
-        && let Some(json) = calendars::unit_hours(conn, tenant_id, unit.id).await?
-    {
+    if let Some(json) = hours {
         config.working_hours = serde_json::from_str(&json).map_err(internal)?;
     }
     Ok(config)

@@ -12,6 +12,25 @@ pub async fn changes(conn: &mut Conn, tenant_id: i64) -> Result<Option<(String, 
     )
 }
 
+/// [`changes`] and, for `unit_id`, the unit's own working hours ([`unit_hours`]) in one
+/// statement: what building a unit's calendar reads.
+pub async fn changes_and_unit_hours(
+    conn: &mut Conn,
+    tenant_id: i64,
+    unit_id: Option<i64>,
+) -> Result<(Option<(String, i64)>, Option<String>)> {
+    let (json, version, hours): (Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT changes_json FROM tenant_calendars WHERE tenant_id = $1),
+                (SELECT version FROM tenant_calendars WHERE tenant_id = $1),
+                (SELECT hours_json FROM unit_working_hours WHERE tenant_id = $1 AND unit_id = $2)",
+    )
+    .bind(tenant_id)
+    .bind(unit_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((json.zip(version), hours))
+}
+
 /// Saves the changes if the stored version is still `expected_version` (0: none stored yet).
 pub async fn save_changes(
     conn: &mut Conn,

@@ -348,6 +348,39 @@ pub async fn units_of(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<V
     .await?)
 }
 
+#[derive(sqlx::FromRow)]
+struct FileUnitRow {
+    #[sqlx(flatten)]
+    file: FileRow,
+    unit_id: Option<i64>,
+    unit_path: Option<String>,
+}
+
+/// A file's row with the units that took part in it (id and materialised path, as
+/// [`units_of`]), in one statement: a workflow action needs both before it changes anything.
+pub async fn file_with_units(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<(FileRow, Vec<(i64, String)>)>> {
+    let rows: Vec<FileUnitRow> = sqlx::query_as(concat!(
+        "SELECT f.*, u.id AS unit_id, u.path AS unit_path FROM (SELECT ",
+        file_columns!(),
+        " FROM files WHERE tenant_id = $1 AND id = $2) AS f
+         LEFT JOIN file_units fu ON fu.tenant_id = $1 AND fu.file_id = f.id
+         LEFT JOIN units u ON u.tenant_id = fu.tenant_id AND u.id = fu.unit_id"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    let units = rows
+        .iter()
+        .filter_map(|r| r.unit_id.zip(r.unit_path.clone()))
+        .collect();
+    Ok(rows.into_iter().next().map(|r| (r.file, units)))
+}
+
 /// Materialised paths of the units that took part in a file, for scope checks.
 pub async fn unit_paths(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<Vec<String>> {
     let units = units_of(conn, tenant_id, file_id).await?;

@@ -22,13 +22,12 @@
 //! aggregates and the files due earlier today are counted directly.
 //!
 //! Maintenance: [`contribution`] reads what one file adds (the same SQL as [`rebuild`], for one
-//! file id); a change reads it before and after and [`apply`] writes the difference, one
-//! upsert per changed row in key order (so concurrent changes lock rows in the same order).
+//! file id); a change reads it before and [`apply_change`] writes the difference to what it
+//! contributes after, in one statement that upserts the changed rows in key order (so
+//! concurrent changes lock rows in the same order).
 //! Bulk loads add whole batches with [`add_files`] or [`rebuild`] a tenant afterwards.
 //! `reports::handling` (the direct query over `files`) stays the reference: tests and
 //! `motcua report verify` compare the two.
-
-use std::collections::BTreeMap;
 
 use crate::reports::{FigureRow, Grouping, HandlingQuery};
 use crate::{Conn, Result};
@@ -256,49 +255,67 @@ pub async fn contribution(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Resu
     Ok(rows.into_iter().map(DailyRow::from).collect())
 }
 
-/// Adds `after − before` to the aggregates, one upsert per changed row, in key order.
-pub async fn apply(
+/// Adds what file `file_id` contributes now minus `before` (what it contributed before the
+/// change, from [`contribution`]; empty for a new file) to the aggregates: one statement that
+/// reads the new contribution and upserts the changed rows in key order (so concurrent changes
+/// lock rows in the same order). Rows whose difference is zero are not written.
+pub async fn apply_change(
     conn: &mut Conn,
     tenant_id: i64,
+    file_id: i64,
     before: &[DailyRow],
-    after: &[DailyRow],
 ) -> Result<()> {
-    let mut delta: BTreeMap<Key, [i64; 15]> = BTreeMap::new();
-    for (rows, sign) in [(after, 1), (before, -1)] {
-        for r in rows {
-            let d = delta.entry(r.key).or_insert([0; 15]);
-            for (x, v) in d.iter_mut().zip(r.values) {
-                *x += sign * v;
-            }
+    let sql = change_sql(before.len());
+    let mut q = sqlx::query(&sql).bind(tenant_id).bind(file_id);
+    for r in before {
+        q = q
+            .bind(r.key.scope_kind)
+            .bind(r.key.unit_id)
+            .bind(r.key.grain)
+            .bind(r.key.day)
+            .bind(r.key.field_id)
+            .bind(r.key.procedure_id);
+        for v in r.values {
+            q = q.bind(-v);
         }
     }
-    let changed: Vec<(Key, [i64; 15])> = delta
-        .into_iter()
-        .filter(|(_, values)| values.iter().any(|v| *v != 0))
-        .collect();
-    // One statement for up to UPSERT_ROWS rows: a change touches about ten (scopes × grains).
-    for chunk in changed.chunks(UPSERT_ROWS) {
-        let sql = upsert_sql(chunk.len());
-        let mut q = sqlx::query(&sql).bind(tenant_id);
-        for (key, values) in chunk {
-            q = q
-                .bind(key.scope_kind)
-                .bind(key.unit_id)
-                .bind(key.grain)
-                .bind(key.day)
-                .bind(key.field_id)
-                .bind(key.procedure_id);
-            for v in values {
-                q = q.bind(*v);
-            }
-        }
-        q.execute(&mut *conn).await?;
-    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 
-/// Rows per upsert statement (21 parameters each, plus the tenant).
-const UPSERT_ROWS: usize = 32;
+const KEY_COLUMNS: &str = "scope_kind, unit_id, grain, day, field_id, procedure_id";
+
+/// The upsert of [`apply_change`] with `before_rows` rows subtracted (parameters from `$3`,
+/// key then values of each row, the values negated).
+fn change_sql(before_rows: usize) -> String {
+    let per_row = 6 + COLUMNS.len();
+    let mut parts = vec![format!(
+        "SELECT {KEY_COLUMNS}, {} FROM ({}) AS now_rows",
+        COLUMNS.join(", "),
+        flows("AND f.id = $2")
+    )];
+    for r in 0..before_rows {
+        let params: Vec<String> = (0..per_row)
+            .map(|i| format!("CAST(${} AS BIGINT)", 3 + r * per_row + i))
+            .collect();
+        parts.push(format!("SELECT {}", params.join(", ")));
+    }
+    let sums: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .collect();
+    let changed: Vec<String> = COLUMNS.iter().map(|c| format!("SUM({c}) <> 0")).collect();
+    format!(
+        "INSERT INTO report_daily (tenant_id, {KEY_COLUMNS}, {cols})
+         SELECT $1, {KEY_COLUMNS}, {sums} FROM ({union}) AS d
+         GROUP BY {KEY_COLUMNS} HAVING {changed} ORDER BY {KEY_COLUMNS}{conflict}",
+        cols = COLUMNS.join(", "),
+        sums = sums.join(", "),
+        union = parts.join(" UNION ALL "),
+        changed = changed.join(" OR "),
+        conflict = on_conflict_add()
+    )
+}
 
 fn on_conflict_add() -> String {
     let sets: Vec<String> = COLUMNS
@@ -308,27 +325,6 @@ fn on_conflict_add() -> String {
     format!(
         " ON CONFLICT (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id) DO UPDATE SET {}",
         sets.join(", ")
-    )
-}
-
-/// `rows` rows of (key, values) after the tenant (`$1`); the rows' keys are distinct, in
-/// key order (rows are locked in that order).
-fn upsert_sql(rows: usize) -> String {
-    let per_row = 6 + COLUMNS.len();
-    let values: Vec<String> = (0..rows)
-        .map(|r| {
-            let params: Vec<String> = (0..per_row)
-                .map(|i| format!("${}", 2 + r * per_row + i))
-                .collect();
-            format!("($1, {})", params.join(", "))
-        })
-        .collect();
-    format!(
-        "INSERT INTO report_daily (tenant_id, scope_kind, unit_id, grain, day, field_id, procedure_id, {})
-         VALUES {}{}",
-        COLUMNS.join(", "),
-        values.join(", "),
-        on_conflict_add()
     )
 }
 

@@ -184,6 +184,64 @@ pub async fn grants_of(conn: &mut Conn, tenant_id: i64, user_id: i64) -> Result<
     .await?)
 }
 
+#[derive(sqlx::FromRow)]
+struct UserGrantRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    grant_id: Option<i64>,
+    unit_id: Option<i64>,
+    unit_code: Option<String>,
+    unit_name: Option<String>,
+    unit_path: Option<String>,
+    role: Option<String>,
+    include_subunits: Option<i64>,
+}
+
+/// [`by_login`] with the user's grants ([`grants_of`]) in one statement: choosing an assignee
+/// needs both.
+pub async fn by_login_with_grants(
+    conn: &mut Conn,
+    tenant_id: i64,
+    login: &str,
+) -> Result<Option<(UserRow, Vec<Grant>)>> {
+    let rows: Vec<UserGrantRow> = sqlx::query_as(concat!(
+        "SELECT w.*, g.id AS grant_id, g.unit_id, u.code AS unit_code, u.name AS unit_name,
+                u.path AS unit_path, g.role, g.include_subunits
+         FROM (SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND (username = $2 OR email = $2 OR phone = $2)
+               ORDER BY id LIMIT 1) AS w
+         LEFT JOIN role_grants g ON g.tenant_id = $1 AND g.user_id = w.id
+         LEFT JOIN units u ON u.tenant_id = g.tenant_id AND u.id = g.unit_id
+         ORDER BY g.id"
+    ))
+    .bind(tenant_id)
+    .bind(login)
+    .fetch_all(conn)
+    .await?;
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let user = first.user.clone();
+    let grants = std::iter::once(first)
+        .chain(rows)
+        .filter_map(|r| {
+            Some(Grant {
+                id: r.grant_id?,
+                user_id: r.user.id,
+                unit_id: r.unit_id?,
+                unit_code: r.unit_code?,
+                unit_name: r.unit_name?,
+                unit_path: r.unit_path?,
+                role: r.role?,
+                include_subunits: r.include_subunits?,
+            })
+        })
+        .collect();
+    Ok(Some((user, grants)))
+}
+
 /// Staff list: users holding a role at a unit whose path starts with one of `path_prefixes`.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct StaffEntry {

@@ -89,11 +89,10 @@ async fn unit_id(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<(i64, St
 
 /// The specialist must be able to process files at the unit.
 async fn assignee(conn: &mut Conn, tenant_id: i64, username: &str, unit_path: &str) -> Result<i64> {
-    let user = users::by_login(conn, tenant_id, username)
+    let (user, grants) = users::by_login_with_grants(conn, tenant_id, username)
         .await?
-        .filter(|u| !u.is_citizen() && u.is_active())
+        .filter(|(u, _)| !u.is_citizen() && u.is_active())
         .ok_or_else(|| AppError::invalid("assignee", "no such staff member"))?;
-    let grants = users::grants_of(conn, tenant_id, user.id).await?;
     let can = grants.iter().any(|g| {
         let covers = if g.include_subunits != 0 {
             unit_path.starts_with(&g.unit_path)
@@ -203,13 +202,12 @@ pub async fn act(
 ) -> Result<super::FileSummary> {
     let tenant_id = actor.tenant_id;
     let mut tx = app.db.begin().await?;
-    let row = store::file_by_id(&mut tx, tenant_id, file_id)
+    // With every unit the file is or was at, the current one included (linked when it became
+    // current).
+    let (row, units_of_file) = store::file_with_units(&mut tx, tenant_id, file_id)
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let rec = record_of(&row)?;
-    // Every unit the file is or was at, the current one included (linked when it became
-    // current).
-    let units_of_file = store::units_of(&mut tx, tenant_id, file_id).await?;
     let current_path = match units_of_file
         .iter()
         .find(|(id, _)| *id == rec.current_unit_id)
@@ -310,8 +308,7 @@ pub async fn act(
     )
     .await?;
     if counts_change {
-        let report_after = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
-        report_daily::apply(&mut tx, tenant_id, &report_before, &report_after).await?;
+        report_daily::apply_change(&mut tx, tenant_id, file_id, &report_before).await?;
     }
     audit::record(
         &mut tx,

@@ -307,8 +307,11 @@ pub(crate) async fn store_new_file(
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
-    store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
-        .await?;
+    let snapshot_saved = app.calendars.snapshot_saved(tenant_id, &calendar_hash)?;
+    if !snapshot_saved {
+        store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
+            .await?;
+    }
     let new = NewFileRow {
         procedure_id: procedure.id,
         field_id: procedure.field_id,
@@ -344,8 +347,7 @@ pub(crate) async fn store_new_file(
     .await?;
     let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
     crate::processes::pin_file(&mut tx, tenant_id, file_id, procedure.id, process_day).await?;
-    let report = report_daily::contribution(&mut tx, tenant_id, file_id).await?;
-    report_daily::apply(&mut tx, tenant_id, &[], &report).await?;
+    report_daily::apply_change(&mut tx, tenant_id, file_id, &[]).await?;
     audit::record(
         &mut tx,
         tenant_id,
@@ -368,6 +370,10 @@ pub(crate) async fn store_new_file(
     )
     .await?;
     commit(tx).await?;
+    if !snapshot_saved {
+        app.calendars
+            .mark_snapshot_saved(tenant_id, &calendar_hash)?;
+    }
     Ok(StoredFile {
         file_id,
         code,
