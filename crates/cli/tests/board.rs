@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Server, Session, problem, spawn};
+use common::{Server, Session, pdf_text, problem, spawn};
 use motcua_testkit::{Backend, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -514,11 +514,134 @@ async fn leaders_see_their_own_units_only(backend: Backend) {
     assert!(page.contains("<option value=\"\">Toàn tỉnh</option>"));
 }
 
+/// The index's exports hold what its JSON holds: the ranking sheet's units, points and
+/// totals, one detail line per unit and sub-indicator (XLSX and CSV), the PDF's ranking.
+async fn index_exports_match_the_json(backend: Backend) {
+    use calamine::{Data, Reader, Xlsx};
+    let server = with_demo_files(backend).await;
+    let cchc = server.login("cchc").await;
+    let (from, to) = period();
+    let q = format!("from={from}&to={to}");
+    let ix = json(&cchc, &format!("/api/v1/reports/service-index?{q}")).await;
+    let units = ix["units"].as_array().unwrap();
+    let indicators: usize = units[0]["index"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["indicators"].as_array().unwrap().len())
+        .sum();
+
+    let r = cchc
+        .get(&format!("/api/v1/reports/service-index.xlsx?{q}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("chi-so-phuc-vu-tinh-{from}-{to}.xlsx"))
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a real XLSX");
+    let ranking = book.worksheet_range("Xếp hạng").unwrap();
+    let number = |d: Option<&Data>| match d {
+        Some(Data::Float(x)) => *x,
+        other => panic!("not a number: {other:?}"),
+    };
+    for (k, u) in units.iter().enumerate() {
+        let y = 4 + k as u32;
+        assert_eq!(
+            ranking.get_value((y, 1)).unwrap().to_string(),
+            u["code"].as_str().unwrap()
+        );
+        assert_eq!(
+            ranking.get_value((y, 2)).unwrap().to_string(),
+            u["name"].as_str().unwrap()
+        );
+        for g in 0..5 {
+            let points = u["index"]["groups"][g]["points"].as_f64().unwrap();
+            assert!((number(ranking.get_value((y, 3 + g as u32))) - points).abs() < 1e-9);
+        }
+        let score = u["index"]["score"].as_f64().unwrap();
+        assert!((number(ranking.get_value((y, 8))) - score).abs() < 1e-9);
+    }
+    let detail = book.worksheet_range("Chi tiết").unwrap();
+    let lines = detail.height() - 4;
+    assert_eq!(
+        lines,
+        units.len() * indicators,
+        "one line per unit and indicator"
+    );
+    // The commune's on-time indicator, as in the JSON.
+    let commune = units.iter().find(|u| u["code"] == COMMUNE).unwrap();
+    let on_time = &commune["index"]["groups"][1]["indicators"][0];
+    let text_at = |y: u32, c: u32| detail.get_value((y, c)).unwrap().to_string();
+    let line = (4..detail.height() as u32)
+        .find(|y| text_at(*y, 0) == COMMUNE && text_at(*y, 2) == on_time["code"].as_str().unwrap())
+        .expect("the commune's on-time line");
+    assert_eq!(
+        number(detail.get_value((line, 4))),
+        on_time["numerator"].as_f64().unwrap()
+    );
+    assert_eq!(
+        number(detail.get_value((line, 5))),
+        on_time["denominator"].as_f64().unwrap()
+    );
+
+    let csv = cchc
+        .get(&format!("/api/v1/reports/service-index.csv?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("a BOM for spreadsheets");
+    let mut csv_lines = csv.lines();
+    assert!(
+        csv_lines
+            .next()
+            .unwrap()
+            .starts_with("Mã đơn vị,Đơn vị,Chỉ số")
+    );
+    assert_eq!(csv_lines.count(), units.len() * indicators);
+
+    let pdf = cchc
+        .get(&format!("/api/v1/reports/service-index.pdf?{q}"))
+        .await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf);
+    for u in units {
+        assert!(
+            text.contains(u["name"].as_str().unwrap()),
+            "{} missing",
+            u["name"]
+        );
+    }
+    assert!(text.contains("chưa được đối chiếu với văn bản gốc"));
+
+    // A counter officer may not export it; a bad date is a problem+json.
+    let officer = server.login("motcua.chiengle").await;
+    let r = officer
+        .get(&format!("/api/v1/reports/service-index.xlsx?{q}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (status, body) = problem(
+        cchc.get("/api/v1/reports/service-index.pdf?from=2025-13-01&to=2025-12-31")
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
 on_both_backends! {
     board_trends => trends_add_up_to_the_handling_report,
     board_figures => boards_show_the_report_and_filters_narrow_it,
     board_bad_input => bad_input_is_refused_in_vietnamese_and_problem_json,
     board_privacy => the_public_board_shows_no_personal_data,
     board_index => index_breakdown_adds_up_within_its_maxima,
+    board_index_exports => index_exports_match_the_json,
     board_scope => leaders_see_their_own_units_only,
 }

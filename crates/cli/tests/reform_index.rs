@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, Session, problem, spawn};
+use common::{Server, Session, pdf_text, problem, spawn};
 use motcua_app::org::{self, By, StaffInput};
 use motcua_domain::reform_index::{CriteriaSet, Method};
 use motcua_testkit::{Backend, on_both_backends};
@@ -87,29 +87,6 @@ fn scores(set: &CriteriaSet, first: f64) -> Value {
         })
         .collect();
     json!({ "scores": list })
-}
-
-/// The text of a PDF (pdftotext; `scripts/ensure-pdftools.sh` installs it), spaces collapsed.
-fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "motcua-reform-{}-{:?}.pdf",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::write(&path, pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (scripts/ensure-pdftools.sh installs it)");
-    let _ = std::fs::remove_file(&path);
-    assert!(output.status.success());
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 async fn audit_actions(server: &Server) -> Vec<String> {

@@ -260,23 +260,7 @@ pub fn results_xlsx(r: &Results) -> Result<Vec<u8>> {
 
 /// The results as a landscape PDF in the name of the province's top unit.
 pub async fn results_pdf(app: &App, tenant_id: i64, r: &Results) -> Result<Vec<u8>> {
-    let mut conn = app.db.read_conn().await?;
-    let all_units = units::list(&mut conn, tenant_id).await?;
-    let tenant = motcua_store::tenants::list(&mut conn)
-        .await?
-        .into_iter()
-        .find(|t| t.id == tenant_id);
-    let agency = motcua_forms::Agency {
-        parent_name: String::new(),
-        name: all_units
-            .iter()
-            .find(|u| u.parent_id.is_none())
-            .map(|u| u.name.clone())
-            .unwrap_or_default(),
-        place: tenant
-            .map(|t| crate::files::place_name(&t.name))
-            .unwrap_or_default(),
-    };
+    let agency = crate::reports::agency(app, tenant_id, None).await?;
     let today = app
         .now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
@@ -322,6 +306,7 @@ pub async fn results_pdf(app: &App, tenant_id: i64, r: &Results) -> Result<Vec<u
             })
             .collect(),
         notes,
+        grade_head: String::new(),
     };
     motcua_forms::reform_results(&data)
         .map_err(|e| AppError::Internal(format!("pdf: {e} ({})", e.code())))

@@ -46,7 +46,7 @@ pub(crate) fn values(f: &Figures) -> [i64; 16] {
     ]
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     // Cells starting with a formula sign are prefixed so spreadsheets do not evaluate them.
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
@@ -121,11 +121,11 @@ const RATE_COLUMNS: [&str; 4] = [
     "Trễ hạn có thư xin lỗi",
 ];
 
-fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> crate::AppError {
+pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> crate::AppError {
     crate::AppError::Internal(format!("xlsx: {e}"))
 }
 
-fn dmy(d: jiff::civil::Date) -> String {
+pub(crate) fn dmy(d: jiff::civil::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 

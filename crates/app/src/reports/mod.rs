@@ -410,26 +410,36 @@ async fn adjustment(
 /// The report as a PDF issued in the name of the scope's unit (the province's top unit for a
 /// province-wide report).
 pub async fn handling_pdf(app: &App, tenant_id: i64, report: &HandlingReport) -> Result<Vec<u8>> {
+    let unit = report.unit.as_ref().map(|u| u.name.clone());
+    pdf(report, agency(app, tenant_id, unit).await?)
+}
+
+/// The agency a report is printed in the name of: the unit reported on, else the province's
+/// top unit, with the province's place name.
+pub(crate) async fn agency(
+    app: &App,
+    tenant_id: i64,
+    unit_name: Option<String>,
+) -> Result<motcua_forms::Agency> {
     let mut conn = app.db.read_conn().await?;
     let all_units = units::list(&mut conn, tenant_id).await?;
     let tenant = motcua_store::tenants::list(&mut conn)
         .await?
         .into_iter()
         .find(|t| t.id == tenant_id);
-    let name = match &report.unit {
-        Some(u) => u.name.clone(),
+    let name = match unit_name {
+        Some(name) => name,
         None => all_units
             .iter()
             .find(|u| u.parent_id.is_none())
             .map(|u| u.name.clone())
             .unwrap_or_default(),
     };
-    let agency = motcua_forms::Agency {
+    Ok(motcua_forms::Agency {
         parent_name: String::new(),
         name,
         place: tenant
             .map(|t| crate::files::place_name(&t.name))
             .unwrap_or_default(),
-    };
-    pdf(report, agency)
+    })
 }

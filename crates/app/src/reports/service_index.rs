@@ -191,3 +191,240 @@ pub async fn service_index(
         units: out,
     })
 }
+
+fn status_vi(s: motcua_domain::service_index::IndicatorStatus) -> &'static str {
+    use motcua_domain::service_index::IndicatorStatus as S;
+    match s {
+        S::Scored => "Đã chấm",
+        S::NoBaseFull => "Không phát sinh, đạt điểm tối đa",
+        S::NoBase => "Không phát sinh, không chấm",
+        S::NotMeasured => "Hệ thống chưa có dữ liệu",
+    }
+}
+
+/// The title of the index's exports, with the period and the scope.
+fn export_title(r: &ServiceIndexReport) -> (String, String) {
+    let scope = r.unit.as_ref().map_or("Toàn tỉnh".to_owned(), |u| {
+        format!("{} và các đơn vị trực thuộc", u.name)
+    });
+    (
+        "BỘ CHỈ SỐ CHỈ ĐẠO, ĐIỀU HÀNH VÀ ĐÁNH GIÁ CHẤT LƯỢNG PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP"
+            .to_owned(),
+        format!(
+            "{scope} — từ ngày {} đến ngày {} — {}",
+            super::export::dmy(r.from),
+            super::export::dmy(r.to),
+            r.definition_name
+        ),
+    )
+}
+
+/// The group heads of the first unit (every unit has the same groups): "Nhóm 1 (18)".
+fn group_heads(r: &ServiceIndexReport) -> Vec<(String, f64)> {
+    r.units.first().map_or_else(Vec::new, |u| {
+        u.index
+            .groups
+            .iter()
+            .map(|g| (format!("{}. {}", g.code, g.name), g.max_points))
+            .collect()
+    })
+}
+
+/// The index as an XLSX workbook: a ranking sheet (rank, unit, each group's points, total,
+/// points available) and a sheet with every sub-indicator of every unit (ratio, points, status).
+pub fn index_xlsx(r: &ServiceIndexReport) -> Result<Vec<u8>> {
+    use super::export::xlsx_error;
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let (title, subtitle) = export_title(r);
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin);
+    let points = Format::new()
+        .set_num_format("0.00")
+        .set_border(FormatBorder::Thin);
+    let ratio = Format::new()
+        .set_num_format("0.00%")
+        .set_border(FormatBorder::Thin);
+    let text = Format::new().set_border(FormatBorder::Thin);
+    let whole = Format::new()
+        .set_num_format("0")
+        .set_border(FormatBorder::Thin);
+
+    let groups = group_heads(r);
+    let ws = book.add_worksheet();
+    ws.set_name("Xếp hạng").map_err(xlsx_error)?;
+    ws.write_string_with_format(0, 0, &title, &bold)
+        .map_err(xlsx_error)?;
+    ws.write_string(1, 0, &subtitle).map_err(xlsx_error)?;
+    let mut heads: Vec<String> = vec!["Hạng".into(), "Mã đơn vị".into(), "Đơn vị".into()];
+    heads.extend(groups.iter().map(|(name, max)| format!("{name} ({max})")));
+    heads.push("Tổng điểm".into());
+    heads.push("Điểm tối đa có dữ liệu".into());
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, h, &head)
+            .map_err(xlsx_error)?;
+    }
+    for (k, u) in r.units.iter().enumerate() {
+        let y = 4 + k as u32;
+        ws.write_number_with_format(y, 0, u.rank as f64, &whole)
+            .map_err(xlsx_error)?;
+        ws.write_string_with_format(y, 1, &u.code, &text)
+            .map_err(xlsx_error)?;
+        ws.write_string_with_format(y, 2, &u.name, &text)
+            .map_err(xlsx_error)?;
+        for (g, group) in u.index.groups.iter().enumerate() {
+            ws.write_number_with_format(y, 3 + g as u16, group.points, &points)
+                .map_err(xlsx_error)?;
+        }
+        let c = 3 + u.index.groups.len() as u16;
+        ws.write_number_with_format(y, c, u.index.score, &points)
+            .map_err(xlsx_error)?;
+        ws.write_number_with_format(y, c + 1, u.index.max_available, &points)
+            .map_err(xlsx_error)?;
+    }
+    ws.set_column_width(2, 40).map_err(xlsx_error)?;
+    ws.set_freeze_panes(4, 3).map_err(xlsx_error)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Chi tiết").map_err(xlsx_error)?;
+    ws.write_string_with_format(0, 0, &title, &bold)
+        .map_err(xlsx_error)?;
+    ws.write_string(1, 0, &subtitle).map_err(xlsx_error)?;
+    for (c, h) in DETAIL_HEADS.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &head)
+            .map_err(xlsx_error)?;
+    }
+    let mut y = 4u32;
+    for u in &r.units {
+        for g in &u.index.groups {
+            for i in &g.indicators {
+                ws.write_string_with_format(y, 0, &u.code, &text)
+                    .map_err(xlsx_error)?;
+                ws.write_string_with_format(y, 1, &u.name, &text)
+                    .map_err(xlsx_error)?;
+                ws.write_string_with_format(y, 2, &i.code, &text)
+                    .map_err(xlsx_error)?;
+                ws.write_string_with_format(y, 3, &i.name, &text)
+                    .map_err(xlsx_error)?;
+                for (c, n) in [(4, i.numerator), (5, i.denominator)] {
+                    if let Some(n) = n {
+                        ws.write_number_with_format(y, c, n as f64, &whole)
+                            .map_err(xlsx_error)?;
+                    }
+                }
+                if let Some(v) = i.value {
+                    ws.write_number_with_format(y, 6, v, &ratio)
+                        .map_err(xlsx_error)?;
+                }
+                ws.write_number_with_format(y, 7, i.points, &points)
+                    .map_err(xlsx_error)?;
+                ws.write_number_with_format(y, 8, i.max_points, &points)
+                    .map_err(xlsx_error)?;
+                ws.write_string_with_format(y, 9, status_vi(i.status), &text)
+                    .map_err(xlsx_error)?;
+                y += 1;
+            }
+        }
+    }
+    ws.set_column_width(1, 32).map_err(xlsx_error)?;
+    ws.set_column_width(3, 48).map_err(xlsx_error)?;
+    ws.set_freeze_panes(4, 2).map_err(xlsx_error)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+const DETAIL_HEADS: [&str; 10] = [
+    "Mã đơn vị",
+    "Đơn vị",
+    "Chỉ số",
+    "Tên chỉ số",
+    "Tử số",
+    "Mẫu số",
+    "Tỷ lệ",
+    "Điểm",
+    "Điểm tối đa",
+    "Tình trạng",
+];
+
+/// Every sub-indicator of every unit as CSV (UTF-8 with BOM): the detail sheet's columns.
+pub fn index_csv(r: &ServiceIndexReport) -> String {
+    use super::export::csv_field;
+    let mut out = String::from("\u{feff}");
+    out.push_str(&DETAIL_HEADS.map(csv_field).join(","));
+    out.push_str("\r\n");
+    let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    for u in &r.units {
+        for g in &u.index.groups {
+            for i in &g.indicators {
+                let cells = [
+                    csv_field(&u.code),
+                    csv_field(&u.name),
+                    csv_field(&i.code),
+                    csv_field(&i.name),
+                    num(i.numerator),
+                    num(i.denominator),
+                    i.value.map(|v| format!("{v:.4}")).unwrap_or_default(),
+                    format!("{:.2}", i.points),
+                    format!("{:.2}", i.max_points),
+                    csv_field(status_vi(i.status)),
+                ];
+                out.push_str(&cells.join(","));
+                out.push_str("\r\n");
+            }
+        }
+    }
+    out
+}
+
+/// The ranking as a landscape PDF, in the reform-results layout, in the name of the unit
+/// reported on (the province's top unit by default).
+pub async fn index_pdf(app: &App, tenant_id: i64, r: &ServiceIndexReport) -> Result<Vec<u8>> {
+    use motcua_domain::reform_index::fmt_num;
+    let agency = super::agency(app, tenant_id, r.unit.as_ref().map(|u| u.name.clone())).await?;
+    let (title, subtitle) = export_title(r);
+    let groups = group_heads(r);
+    let mut notes: Vec<String> = groups
+        .iter()
+        .enumerate()
+        .map(|(k, (name, max))| format!("N{}: {name} (tối đa {} điểm)", k + 1, fmt_num(*max)))
+        .collect();
+    if !r.verified {
+        notes.push(
+            "Các chỉ số thành phần và cách chấm điểm chưa được đối chiếu với văn bản gốc.".into(),
+        );
+    }
+    let data = motcua_forms::ReformResultsData {
+        letterhead: motcua_forms::Letterhead {
+            form_number: String::new(),
+            agency,
+            reference: String::new(),
+            date: app.now().to_zoned(utc7()).date(),
+        },
+        title: "Bộ chỉ số phục vụ người dân, doanh nghiệp".into(),
+        subtitle: format!("{title}: {subtitle}"),
+        field_heads: groups
+            .iter()
+            .enumerate()
+            .map(|(k, (_, max))| format!("N{} ({})", k + 1, fmt_num(*max)))
+            .collect(),
+        rows: r
+            .units
+            .iter()
+            .map(|u| motcua_forms::ReformResultLine {
+                rank: u.rank.to_string(),
+                name: u.name.clone(),
+                per_field: u.index.groups.iter().map(|g| fmt_num(g.points)).collect(),
+                total: fmt_num(u.index.score),
+                grade: fmt_num(u.index.max_available),
+            })
+            .collect(),
+        notes,
+        grade_head: "Điểm có dữ liệu".into(),
+    };
+    motcua_forms::reform_results(&data)
+        .map_err(|e| AppError::Internal(format!("pdf: {e} ({})", e.code())))
+}

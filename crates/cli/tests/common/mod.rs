@@ -203,3 +203,26 @@ pub fn procedure_json(code: &str, name: &str) -> Value {
         "agency": "Ủy ban nhân dân cấp xã"
     })
 }
+
+/// The text of a PDF (pdftotext; `scripts/ensure-pdftools.sh` installs it), spaces collapsed.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "motcua-test-{}-{:?}.pdf",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/ensure-pdftools.sh installs it)");
+    let _ = std::fs::remove_file(&path);
+    assert!(output.status.success());
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

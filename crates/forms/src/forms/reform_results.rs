@@ -30,6 +30,8 @@ pub struct ReformResultsData {
     pub field_heads: Vec<String>,
     pub rows: Vec<ReformResultLine>,
     pub notes: Vec<String>,
+    /// The heading of the last column (default "Xếp loại").
+    pub grade_head: String,
 }
 
 const SIZE: f32 = 9.0;
@@ -46,6 +48,7 @@ pub fn reform_results(d: &ReformResultsData) -> Result<Vec<u8>, FormError> {
         l.field("rows", &row.name)?;
     }
     l.list("notes", &d.notes)?;
+    l.field("grade_head", &d.grade_head)?;
     let fields = d.field_heads.len().min(12);
 
     let name = clean(&d.title);
@@ -69,7 +72,11 @@ pub fn reform_results(d: &ReformResultsData) -> Result<Vec<u8>, FormError> {
         header.push(head(vec![b(h.as_str())], (0, 2 + k), (1, 1)));
     }
     header.push(head(vec![b("Tổng điểm")], (0, 2 + fields), (1, 1)));
-    header.push(head(vec![b("Xếp loại")], (0, 3 + fields), (1, 1)));
+    let grade_head = match d.grade_head.trim() {
+        "" => "Xếp loại".to_owned(),
+        h => clean(h),
+    };
+    header.push(head(vec![b(grade_head.as_str())], (0, 3 + fields), (1, 1)));
     let table = Table {
         columns,
         header,

@@ -1,11 +1,13 @@
 //! Trends and the service-quality index (Decision 766) for staff with report permission.
 
+use super::reports::attachment;
 use crate::ctx::Ctx;
 use crate::extract::ApiQuery;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use motcua_app::org::By;
 use motcua_app::reports::board::{self, BoardInput, Trends};
 use motcua_app::reports::service_index::{self, IndexInput, ServiceIndexReport};
@@ -76,13 +78,94 @@ pub async fn service_index(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ServiceIndexQuery>,
 ) -> ApiResult<Json<ServiceIndexReport>> {
+    Ok(Json(index_report(&state, &ctx, q).await?))
+}
+
+impl ServiceIndexQuery {
+    fn input(self) -> IndexInput {
+        IndexInput {
+            from: self.from,
+            to: self.to,
+            unit: self.unit,
+        }
+    }
+}
+
+async fn index_report(
+    state: &AppState,
+    ctx: &Ctx,
+    q: ServiceIndexQuery,
+) -> ApiResult<ServiceIndexReport> {
     let actor = ctx.actor()?;
-    let input = IndexInput {
-        from: q.from,
-        to: q.to,
-        unit: q.unit,
-    };
-    Ok(Json(
-        service_index::service_index(&state.app, By::User(actor), &input).await?,
+    Ok(service_index::service_index(&state.app, By::User(actor), &q.input()).await?)
+}
+
+fn index_file_name(r: &ServiceIndexReport, ext: &str) -> String {
+    let scope = r.unit.as_ref().map_or("tinh", |u| u.code.as_str());
+    // Unit codes are dotted ASCII (000.21.20.H48); anything else is replaced.
+    let scope: String = scope
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("chi-so-phuc-vu-{scope}-{}-{}.{ext}", r.from, r.to)
+}
+
+/// The service-quality index as a spreadsheet: the ranking (each group's points, total,
+/// points available) and a sheet with every sub-indicator of every unit.
+#[utoipa::path(get, path = "/api/v1/reports/service-index.xlsx", tag = "reports", params(ServiceIndexQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn service_index_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ServiceIndexQuery>,
+) -> ApiResult<Response> {
+    let r = index_report(&state, &ctx, q).await?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        index_file_name(&r, "xlsx"),
+        service_index::index_xlsx(&r)?,
+    ))
+}
+
+/// Every sub-indicator of every unit as CSV (UTF-8 with BOM).
+#[utoipa::path(get, path = "/api/v1/reports/service-index.csv", tag = "reports", params(ServiceIndexQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn service_index_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ServiceIndexQuery>,
+) -> ApiResult<Response> {
+    let r = index_report(&state, &ctx, q).await?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        index_file_name(&r, "csv"),
+        service_index::index_csv(&r).into_bytes(),
+    ))
+}
+
+/// The ranking as a landscape PDF.
+#[utoipa::path(get, path = "/api/v1/reports/service-index.pdf", tag = "reports", params(ServiceIndexQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn service_index_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ServiceIndexQuery>,
+) -> ApiResult<Response> {
+    let r = index_report(&state, &ctx, q).await?;
+    let pdf = service_index::index_pdf(&state.app, ctx.tenant.id, &r).await?;
+    Ok(attachment(
+        "application/pdf",
+        index_file_name(&r, "pdf"),
+        pdf,
     ))
 }

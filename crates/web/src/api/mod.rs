@@ -87,6 +87,12 @@ pub fn router() -> Router<AppState> {
         .route("/reports/handling", get(reports::handling))
         .route("/reports/trends", get(board::trends))
         .route("/reports/service-index", get(board::service_index))
+        .route(
+            "/reports/service-index.xlsx",
+            get(board::service_index_xlsx),
+        )
+        .route("/reports/service-index.csv", get(board::service_index_csv))
+        .route("/reports/service-index.pdf", get(board::service_index_pdf))
         .route("/reports/handling.xlsx", get(reports::handling_xlsx))
         .route("/reports/handling.csv", get(reports::handling_csv))
         .route("/reports/handling.pdf", get(reports::handling_pdf))

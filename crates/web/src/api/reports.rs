@@ -55,7 +55,7 @@ async fn report(state: &AppState, ctx: &Ctx, q: HandlingQuery) -> ApiResult<Hand
     Ok(reports::handling(&state.app, By::User(actor), &input).await?)
 }
 
-fn attachment(content_type: &str, name: String, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(content_type: &str, name: String, body: Vec<u8>) -> Response {
     (
         StatusCode::OK,
         [
