@@ -467,6 +467,25 @@ fn replace_database(url: &str, database: &str) -> Option<String> {
     Some(out)
 }
 
+/// One request of the lookup load (the lookup with `body`, else `/healthz`): did it succeed,
+/// body read?
+async fn lookup_once(client: &Client, base: &str, body: Option<&Value>) -> bool {
+    let response = match body {
+        Some(body) => {
+            client
+                .post(format!("{base}/api/v1/lookup"))
+                .json(body)
+                .send()
+                .await
+        }
+        None => client.get(format!("{base}/healthz")).send().await,
+    };
+    match response {
+        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+        Err(_) => false,
+    }
+}
+
 /// One client of the lookup load: the public status lookup with a real code and PIN, or the
 /// bare `/healthz` response as the baseline.
 async fn lookups(base: String, body: Option<Value>, stop: Arc<AtomicBool>) -> Tally {
@@ -474,20 +493,7 @@ async fn lookups(base: String, body: Option<Value>, stop: Arc<AtomicBool>) -> Ta
     let mut tally = Tally::default();
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
-        let response = match &body {
-            Some(body) => {
-                client
-                    .post(format!("{base}/api/v1/lookup"))
-                    .json(body)
-                    .send()
-                    .await
-            }
-            None => client.get(format!("{base}/healthz")).send().await,
-        };
-        let ok = match response {
-            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-            Err(_) => false,
-        };
+        let ok = lookup_once(&client, &base, body.as_ref()).await;
         tally
             .latencies
             .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
@@ -534,20 +540,7 @@ async fn scheduled_lookups(
         let wake = due.checked_sub(Duration::from_millis(1)).unwrap_or(due);
         tokio::time::sleep_until(wake.into()).await;
         let sent = Instant::now();
-        let response = match &body {
-            Some(body) => {
-                client
-                    .post(format!("{base}/api/v1/lookup"))
-                    .json(body)
-                    .send()
-                    .await
-            }
-            None => client.get(format!("{base}/healthz")).send().await,
-        };
-        let ok = match response {
-            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-            Err(_) => false,
-        };
+        let ok = lookup_once(&client, &base, body.as_ref()).await;
         tally
             .latencies
             .push(sent.min(due).elapsed().as_micros().min(u32::MAX as u128) as u32);

@@ -121,6 +121,17 @@ const RATE_COLUMNS: [&str; 4] = [
     "Trễ hạn có thư xin lỗi",
 ];
 
+/// A column heading of the report spreadsheets: bold, wrapped, centred, boxed.
+pub(crate) fn head_format() -> rust_xlsxwriter::Format {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+}
+
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> crate::AppError {
     crate::AppError::Internal(format!("xlsx: {e}"))
 }
@@ -164,12 +175,7 @@ pub fn xlsx(report: &HandlingReport) -> crate::Result<Vec<u8>> {
         .set_font_size(14)
         .set_align(FormatAlign::Center);
     let centred = Format::new().set_italic().set_align(FormatAlign::Center);
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin);
+    let head = head_format();
     let number_head = Format::new()
         .set_italic()
         .set_align(FormatAlign::Center)

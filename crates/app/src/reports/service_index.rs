@@ -234,16 +234,11 @@ fn group_heads(r: &ServiceIndexReport) -> Vec<(String, f64)> {
 /// points available) and a sheet with every sub-indicator of every unit (ratio, points, status).
 pub fn index_xlsx(r: &ServiceIndexReport) -> Result<Vec<u8>> {
     use super::export::xlsx_error;
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
     let (title, subtitle) = export_title(r);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin);
+    let head = super::export::head_format();
     let points = Format::new()
         .set_num_format("0.00")
         .set_border(FormatBorder::Thin);
