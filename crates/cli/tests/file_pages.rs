@@ -535,7 +535,7 @@ async fn api_act(s: &Session, id: i64, action: serde_json::Value) {
 }
 
 async fn applicant_rates_the_result(backend: Backend) {
-    let server = spawn(backend).await;
+    let server = common::spawn_in_working_hours(backend).await;
     let counter = server.login("motcua.chiengle").await;
     let (id, code) = receive_on_the_page(&server, &counter, "0966000111").await;
     let anonymous = server.anonymous();
@@ -924,7 +924,7 @@ async fn leader_assigns_several_files(backend: Backend) {
 }
 
 async fn todays_appointments(backend: Backend) {
-    let server = spawn(backend).await;
+    let server = common::spawn_in_working_hours(backend).await;
     let counter = server.login("motcua.chiengle").await;
     let (id, code) = receive_on_the_page(&server, &counter, "0955000333").await;
     let (_, page) = html(counter.get("/ho-so?loc=hen-tra-hom-nay").await).await;
@@ -933,7 +933,9 @@ async fn todays_appointments(backend: Backend) {
         "a birth registration received now is due later"
     );
     // The appointment the receipt promised falls today (as it does for a file received days ago).
-    let today = jiff::Timestamp::now()
+    let today = server
+        .app
+        .now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
         .date()
         .to_string();

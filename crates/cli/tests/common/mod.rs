@@ -18,6 +18,26 @@ pub struct Server {
 }
 
 pub async fn spawn(backend: Backend) -> Server {
+    spawn_with_clock(backend, Arc::new(SystemClock)).await
+}
+
+/// A server whose clock reads a working moment when it starts (Wednesday 9 December 2026,
+/// 10:00 local) and then runs at real speed: for tests whose expectations hold in working
+/// hours only (a same-day procedure finished within the day, today's appointments), which
+/// failed when the suite ran after local midnight.
+pub async fn spawn_in_working_hours(backend: Backend) -> Server {
+    struct Shifted(jiff::SignedDuration);
+    impl motcua_app::Clock for Shifted {
+        fn now(&self) -> jiff::Timestamp {
+            jiff::Timestamp::now() + self.0
+        }
+    }
+    let start: jiff::Timestamp = "2026-12-09T10:00:00+07:00".parse().unwrap();
+    let shift = start.duration_since(jiff::Timestamp::now());
+    spawn_with_clock(backend, Arc::new(Shifted(shift))).await
+}
+
+async fn spawn_with_clock(backend: Backend, clock: Arc<dyn motcua_app::Clock>) -> Server {
     let test_db = TestDb::new(backend).await;
     let db = Db::connect(&test_db.url, 5).await.expect("connect");
     db.migrate().await.expect("migrate");
@@ -25,7 +45,7 @@ pub async fn spawn(backend: Backend) -> Server {
         attachments_dir: test_db.scratch_dir("attachments"),
         ..Settings::default()
     };
-    let app = App::new(db, settings, Arc::new(SystemClock));
+    let app = App::new(db, settings, clock);
     demo::seed(&app).await.expect("seed demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
