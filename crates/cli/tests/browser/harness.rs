@@ -301,7 +301,7 @@ impl Browser {
             match ready(self).await {
                 Ok(true) => return,
                 Ok(false) => {}
-                Err(e) if e.is_no_such_element() || e.is_stale_element_reference() => {}
+                Err(e) if page_changing(&e) => {}
                 Err(e) => self.fail(&format!("waiting for {what}: {e}")).await,
             }
             if Instant::now() >= deadline {
@@ -433,4 +433,13 @@ impl Browser {
             self.screenshots.display()
         );
     }
+}
+
+/// An element missing or replaced while the page changes. Chromium sometimes reports a
+/// replaced element as an "unknown error" (`Node with given id does not belong to the
+/// document`) instead of a stale reference: a CI run failed on it with the text already shown.
+fn page_changing(e: &CmdError) -> bool {
+    e.is_no_such_element()
+        || e.is_stale_element_reference()
+        || e.to_string().contains("does not belong to the document")
 }
