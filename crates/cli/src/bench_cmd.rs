@@ -327,6 +327,17 @@ async fn generate(app: &App, tenant_id: i64, files: u64, seed: u64) -> Result<()
     Ok(())
 }
 
+/// "median 13.7 ms over 7 runs (22, 14, … ms)".
+fn timings(times: &[f64]) -> String {
+    let all: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
+    format!(
+        "median {:.1} ms over {} runs ({} ms)",
+        median(times.to_vec()),
+        times.len(),
+        all.join(", ")
+    )
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -383,12 +394,9 @@ async fn time_reports(
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 received = r.overall.received.total;
             }
-            let all: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
             println!(
-                "{name} ({label}): median {:.1} ms over {} runs ({} ms); {received} files in the report",
-                median(times.clone()),
-                times.len(),
-                all.join(", ")
+                "{name} ({label}): {}; {received} files in the report",
+                timings(&times)
             );
         }
     }
@@ -423,13 +431,7 @@ pub async fn run(
             if board {
                 let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
                 let times = crate::bench_load::board_page(&launch, &from, &to, runs).await?;
-                let all: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
-                println!(
-                    "public board page /cong-khai, year: median {:.1} ms over {} runs ({} ms)",
-                    median(times.clone()),
-                    times.len(),
-                    all.join(", ")
-                );
+                println!("public board page /cong-khai, year: {}", timings(&times));
             }
             Ok(())
         }
