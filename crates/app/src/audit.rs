@@ -26,10 +26,39 @@ pub fn chain_of(entity_type: &str, entity_id: &str) -> i64 {
     (h % CHAINS as u64) as i64
 }
 
-/// The hash of a record: SHA-256 over an unambiguous JSON encoding of every stored column
-/// and the previous hash.
+/// The content hash of a record: SHA-256 over an unambiguous JSON encoding of every stored
+/// column but its sequence number and hashes. The chain links it with those
+/// ([`store::link_hash`]).
 #[allow(clippy::too_many_arguments)]
-pub fn record_hash(
+pub fn content_hash(
+    tenant_id: i64,
+    chain: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    before_json: Option<&str>,
+    after_json: Option<&str>,
+) -> String {
+    let canonical = serde_json::json!([
+        tenant_id,
+        chain,
+        at,
+        actor_id,
+        action,
+        entity_type,
+        entity_id,
+        before_json,
+        after_json
+    ]);
+    crate::secret::hex(&Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// The hash of a record written before the chains linked content hashes (migration 0017):
+/// SHA-256 over the same encoding with the sequence number and the previous hash inside.
+#[allow(clippy::too_many_arguments)]
+fn legacy_record_hash(
     tenant_id: i64,
     chain: i64,
     seq: i64,
@@ -58,8 +87,70 @@ pub fn record_hash(
     crate::secret::hex(&Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Appends a record inside the caller's transaction. Call it last before commit: it holds the
-/// chain head's lock until the transaction ends.
+/// A change made ready to append: its chain, its columns as stored, its content hash.
+pub(crate) struct Prepared {
+    chain: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    before: Option<String>,
+    after: Option<String>,
+    content_hash: String,
+}
+
+impl Prepared {
+    pub(crate) fn of(
+        tenant_id: i64,
+        actor_id: Option<i64>,
+        at: i64,
+        change: Change<'_>,
+    ) -> Prepared {
+        let chain = chain_of(change.entity_type, &change.entity_id);
+        let before = change.before.map(|v| v.to_string());
+        let after = change.after.map(|v| v.to_string());
+        let content_hash = content_hash(
+            tenant_id,
+            chain,
+            at,
+            actor_id,
+            change.action,
+            change.entity_type,
+            &change.entity_id,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        Prepared {
+            chain,
+            at,
+            actor_id,
+            action: change.action.to_owned(),
+            entity_type: change.entity_type.to_owned(),
+            entity_id: change.entity_id,
+            before,
+            after,
+            content_hash,
+        }
+    }
+
+    pub(crate) fn entry(&self) -> store::Entry<'_> {
+        store::Entry {
+            chain: self.chain,
+            at: self.at,
+            actor_id: self.actor_id,
+            action: &self.action,
+            entity_type: &self.entity_type,
+            entity_id: &self.entity_id,
+            before_json: self.before.as_deref(),
+            after_json: self.after.as_deref(),
+            content_hash: &self.content_hash,
+        }
+    }
+}
+
+/// Appends a record inside the caller's transaction. Call it late, best last before commit:
+/// the chain head stays locked until the transaction ends.
 pub async fn record(
     conn: &mut Conn,
     tenant_id: i64,
@@ -67,41 +158,8 @@ pub async fn record(
     at: i64,
     change: Change<'_>,
 ) -> Result<()> {
-    let chain = chain_of(change.entity_type, &change.entity_id);
-    let (seq, prev_hash) = store::reserve(conn, tenant_id, chain).await?;
-    let before = change.before.map(|v| v.to_string());
-    let after = change.after.map(|v| v.to_string());
-    let hash = record_hash(
-        tenant_id,
-        chain,
-        seq,
-        at,
-        actor_id,
-        change.action,
-        change.entity_type,
-        &change.entity_id,
-        before.as_deref(),
-        after.as_deref(),
-        &prev_hash,
-    );
-    store::append(
-        conn,
-        tenant_id,
-        store::NewRecord {
-            chain,
-            seq,
-            at,
-            actor_id,
-            action: change.action,
-            entity_type: change.entity_type,
-            entity_id: &change.entity_id,
-            before_json: before.as_deref(),
-            after_json: after.as_deref(),
-            prev_hash: &prev_hash,
-            hash: &hash,
-        },
-    )
-    .await?;
+    let prepared = Prepared::of(tenant_id, actor_id, at, change);
+    store::append(conn, tenant_id, &prepared.entry()).await?;
     Ok(())
 }
 
@@ -154,10 +212,9 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
                         fail("previous-hash link does not match".into()),
                     ));
                 }
-                let hash = record_hash(
+                let content = content_hash(
                     tenant_id,
                     chain,
-                    r.seq,
                     r.at,
                     r.actor_id,
                     &r.action,
@@ -165,9 +222,22 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
                     &r.entity_id,
                     r.before_json.as_deref(),
                     r.after_json.as_deref(),
-                    &r.prev_hash,
                 );
-                if hash != r.hash {
+                let linked = store::link_hash(&r.prev_hash, r.seq, &content) == r.hash
+                    || legacy_record_hash(
+                        tenant_id,
+                        chain,
+                        r.seq,
+                        r.at,
+                        r.actor_id,
+                        &r.action,
+                        &r.entity_type,
+                        &r.entity_id,
+                        r.before_json.as_deref(),
+                        r.after_json.as_deref(),
+                        &r.prev_hash,
+                    ) == r.hash;
+                if !linked {
                     return Ok(broken(
                         records,
                         fail("record content does not match its hash".into()),

@@ -421,7 +421,7 @@ async fn applicants_are_told_by_email_sms_and_zalo(backend: Backend) {
                    AND payload_json LIKE $2)",
     )
     .bind(tenant)
-    .bind(format!("%\"code\":\"{code}\"%"))
+    .bind(format!("{{\"file_id\":{id},%"))
     .fetch_one(&reader)
     .await
     .unwrap();

@@ -43,23 +43,9 @@ pub async fn create_chains(conn: &mut Conn, tenant_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Takes the next slot of a chain: returns the new sequence number and the previous hash.
-/// The UPDATE holds the chain head's row lock until the transaction ends, so two writers on the
-/// same chain are serialised and the chain cannot fork.
-pub async fn reserve(conn: &mut Conn, tenant_id: i64, chain: i64) -> Result<(i64, String)> {
-    Ok(sqlx::query_as(
-        "UPDATE audit_chains SET last_seq = last_seq + 1 WHERE tenant_id = $1 AND chain = $2
-         RETURNING last_seq, last_hash",
-    )
-    .bind(tenant_id)
-    .bind(chain)
-    .fetch_one(conn)
-    .await?)
-}
-
-pub struct NewRecord<'a> {
+/// A record to append: everything but its place in the chain, which [`append`] takes.
+pub struct Entry<'a> {
     pub chain: i64,
-    pub seq: i64,
     pub at: i64,
     pub actor_id: Option<i64>,
     pub action: &'a str,
@@ -67,56 +53,121 @@ pub struct NewRecord<'a> {
     pub entity_id: &'a str,
     pub before_json: Option<&'a str>,
     pub after_json: Option<&'a str>,
-    pub prev_hash: &'a str,
-    pub hash: &'a str,
+    /// SHA-256 (hex) of the record's content, as the application encodes it: every stored
+    /// column but the sequence number and the hashes.
+    pub content_hash: &'a str,
 }
 
-macro_rules! insert_record {
-    () => {
+/// The hash that links a record into its chain: SHA-256 (lowercase hex) of
+/// `<previous hash>:<sequence number>:<content hash>`. The PostgreSQL statement of [`append`]
+/// computes the same in SQL.
+pub fn link_hash(prev_hash: &str, seq: i64, content_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{prev_hash}:{seq}:{content_hash}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// PostgreSQL: a CTE `c` that moves the chain head to the next record (its row stays locked
+/// until the transaction ends, so the chain cannot fork) and returns the sequence number, the
+/// previous hash and the new one; and the INSERT of the record that reads them. `tenant` is the
+/// tenant's parameter number, `first` the number of the entry's first parameter (bound by
+/// [`bind_entry`]); `only_if` is a condition that must hold for anything to be written.
+pub(crate) fn append_sql(tenant: usize, first: usize, only_if: &str) -> (String, String) {
+    let p = |i: usize| format!("${}", first + i);
+    let cte = format!(
+        "c AS (UPDATE audit_chains
+                  SET last_seq = last_seq + 1, prev_hash = last_hash,
+                      last_hash = encode(sha256(convert_to(
+                          last_hash || ':' || CAST(last_seq + 1 AS TEXT) || ':' || {hash}, 'UTF8')), 'hex')
+                WHERE tenant_id = ${tenant} AND chain = {chain} AND {only_if}
+                RETURNING last_seq, prev_hash, last_hash)",
+        hash = p(8),
+        chain = p(0),
+    );
+    let insert = format!(
         "INSERT INTO audit_log (tenant_id, chain, seq, at, actor_id, action, entity_type, entity_id,
                                 before_json, after_json, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    };
+         SELECT ${tenant}, {}, c.last_seq, {}, {}, {}, {}, {}, {}, {}, c.prev_hash, c.last_hash FROM c",
+        p(0),
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+    );
+    (cte, insert)
 }
 
-/// Appends a record to the chain reserved with [`reserve`] and moves the chain head to it.
-/// On PostgreSQL both writes are one statement (a data-modifying CTE), one round trip less
-/// per change; SQLite has no such CTE and runs in process, so it takes two.
-pub async fn append(conn: &mut Conn, tenant_id: i64, record: NewRecord<'_>) -> Result<()> {
-    let postgres = conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME;
-    let sql = if postgres {
-        concat!(
-            "WITH appended AS (",
-            insert_record!(),
-            ") UPDATE audit_chains SET last_hash = $12 WHERE tenant_id = $1 AND chain = $2"
-        )
-    } else {
-        insert_record!()
-    };
-    sqlx::query(sql)
-        .bind(tenant_id)
-        .bind(record.chain)
-        .bind(record.seq)
-        .bind(record.at)
-        .bind(record.actor_id)
-        .bind(record.action)
-        .bind(record.entity_type)
-        .bind(record.entity_id)
-        .bind(record.before_json)
-        .bind(record.after_json)
-        .bind(record.prev_hash)
-        .bind(record.hash)
-        .execute(&mut *conn)
-        .await?;
-    if !postgres {
-        sqlx::query("UPDATE audit_chains SET last_hash = $1 WHERE tenant_id = $2 AND chain = $3")
-            .bind(record.hash)
-            .bind(tenant_id)
-            .bind(record.chain)
-            .execute(conn)
+/// Binds the parameters of [`append_sql`], in its order.
+pub(crate) fn bind_entry<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    entry: &'q Entry<'q>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(entry.chain)
+        .bind(entry.at)
+        .bind(entry.actor_id)
+        .bind(entry.action)
+        .bind(entry.entity_type)
+        .bind(entry.entity_id)
+        .bind(entry.before_json)
+        .bind(entry.after_json)
+        .bind(entry.content_hash)
+}
+
+/// Appends a record to its chain in the caller's transaction; returns its sequence number.
+/// Call it late in the transaction: the chain head stays locked until the transaction ends.
+/// One statement on PostgreSQL; on SQLite (no data-modifying CTE, no SHA-256 in SQL, and
+/// statements run in process) the head is moved, the link hashed here, the record inserted.
+pub async fn append(conn: &mut Conn, tenant_id: i64, entry: &Entry<'_>) -> Result<i64> {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        let (cte, insert) = append_sql(1, 2, "TRUE");
+        let sql = format!("WITH {cte} {insert} RETURNING seq");
+        let (seq,): (i64,) = bind_entry(sqlx::query_as(&sql).bind(tenant_id), entry)
+            .fetch_one(conn)
             .await?;
+        return Ok(seq);
     }
-    Ok(())
+    let (seq, prev_hash): (i64, String) = sqlx::query_as(
+        "UPDATE audit_chains SET last_seq = last_seq + 1 WHERE tenant_id = $1 AND chain = $2
+         RETURNING last_seq, last_hash",
+    )
+    .bind(tenant_id)
+    .bind(entry.chain)
+    .fetch_one(&mut *conn)
+    .await?;
+    let hash = link_hash(&prev_hash, seq, entry.content_hash);
+    sqlx::query(
+        "INSERT INTO audit_log (tenant_id, chain, seq, at, actor_id, action, entity_type, entity_id,
+                                before_json, after_json, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(tenant_id)
+    .bind(entry.chain)
+    .bind(seq)
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.action)
+    .bind(entry.entity_type)
+    .bind(entry.entity_id)
+    .bind(entry.before_json)
+    .bind(entry.after_json)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE audit_chains SET prev_hash = $1, last_hash = $2 WHERE tenant_id = $3 AND chain = $4",
+    )
+    .bind(&prev_hash)
+    .bind(&hash)
+    .bind(tenant_id)
+    .bind(entry.chain)
+    .execute(conn)
+    .await?;
+    Ok(seq)
 }
 
 macro_rules! columns {

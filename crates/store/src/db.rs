@@ -121,6 +121,12 @@ impl Db {
         Ok(self.write.begin().await?)
     }
 
+    /// A connection of the write pool, outside any transaction: for a change made of one
+    /// statement (atomic by itself on PostgreSQL), or reads followed by [`begin_on`].
+    pub async fn write_conn(&self) -> Result<ReadConn> {
+        Ok(self.write.acquire().await?)
+    }
+
     /// A connection for reads outside any transaction.
     pub async fn read_conn(&self) -> Result<ReadConn> {
         Ok(self.read.acquire().await?)
@@ -143,8 +149,13 @@ impl Db {
     }
 }
 
+/// Starts a transaction on a connection taken with [`Db::write_conn`].
+pub async fn begin_on(conn: &mut ReadConn) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
+    Ok(sqlx::Connection::begin(&mut **conn).await?)
+}
+
 /// Commits a write transaction.
-pub async fn commit(tx: Tx) -> Result<()> {
+pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<()> {
     tx.commit().await?;
     Ok(())
 }

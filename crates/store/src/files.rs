@@ -177,14 +177,136 @@ pub struct NewFileRow<'a> {
     pub documents_json: &'a str,
 }
 
-pub async fn insert_file(
+/// What a change writes beside the file row: its history entry, the units it now takes part
+/// in, and the outbox message (topic `file.changed`) that announces it.
+pub struct FileChange<'a> {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: &'a str,
+    pub event_json: &'a str,
+    pub link_units: &'a [i64],
+    /// The message as compact JSON (serde_json's `to_string`) of an object without `file_id`,
+    /// which is put first when it is written (a new file's id is not known before its row is).
+    pub message: &'a str,
+}
+
+/// The stored message of a change to file `file_id`: `file_id` put first into the change's
+/// message, a compact JSON object as serde_json writes it (the PostgreSQL statement does the
+/// same in SQL).
+fn message_json(file_id: i64, message: &str) -> String {
+    match message {
+        "{}" => format!("{{\"file_id\":{file_id}}}"),
+        _ => format!(
+            "{{\"file_id\":{file_id},{}",
+            message.get(1..).unwrap_or_default()
+        ),
+    }
+}
+
+/// The rest of a PostgreSQL file write: CTEs that add the history entry, unit links and outbox
+/// message for the row `f` (none when `f` is empty: a stale update writes nothing).
+/// `tenant` is the tenant's parameter number, `first` the number of the
+/// change's first parameter (bound by [`bind_change`]).
+fn change_ctes(tenant: usize, first: usize, units: usize) -> String {
+    let p = |i: usize| format!("${}", first + i);
+    let mut sql = format!(
+        ", e AS (INSERT INTO file_events (tenant_id, file_id, seq, at, actor_id, action, from_state, to_state,
+                                          event_json)
+                 SELECT ${tenant}, id, {}, {}, {}, {}, {}, {}, {} FROM f)
+         , o AS (INSERT INTO outbox (tenant_id, topic, payload_json, created_at)
+                 SELECT ${tenant}, 'file.changed',
+                        CASE WHEN {m} = '{{}}' THEN '{{\"file_id\":' || id || '}}'
+                             ELSE '{{\"file_id\":' || id || ',' || substr({m}, 2) END,
+                        {} FROM f)",
+        p(0),
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(8),
+        m = p(7),
+    );
+    if units > 0 {
+        let values: Vec<String> = (0..units).map(|i| format!("({})", p(9 + i))).collect();
+        sql.push_str(&format!(
+            ", u AS (INSERT INTO file_units (tenant_id, file_id, unit_id)
+                     SELECT ${tenant}, f.id, v.unit_id FROM f, (VALUES {}) AS v (unit_id)
+                     ON CONFLICT DO NOTHING)",
+            values.join(", ")
+        ));
+    }
+    sql
+}
+
+/// Binds the parameters of [`change_ctes`], in its order.
+fn bind_change<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    change: &'q FileChange<'q>,
+    now: i64,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query = query
+        .bind(change.seq)
+        .bind(change.at)
+        .bind(change.actor_id)
+        .bind(change.action)
+        .bind(change.from_state)
+        .bind(change.to_state)
+        .bind(change.event_json)
+        .bind(change.message)
+        .bind(now);
+    for unit in change.link_units {
+        query = query.bind(*unit);
+    }
+    query
+}
+
+/// The history entry, unit links and outbox message one at a time (SQLite: no data-modifying
+/// CTEs, and statements run in process).
+async fn write_change(
     conn: &mut Conn,
     tenant_id: i64,
-    new: &NewFileRow<'_>,
-    s: &FileState<'_>,
+    file_id: i64,
+    change: &FileChange<'_>,
     now: i64,
-) -> Result<i64> {
-    let query = sqlx::query_as(
+) -> Result<()> {
+    insert_event(
+        conn,
+        tenant_id,
+        file_id,
+        change.seq,
+        change.at,
+        change.actor_id,
+        change.action,
+        change.from_state,
+        change.to_state,
+        change.event_json,
+    )
+    .await?;
+    for unit in change.link_units {
+        link_unit(conn, tenant_id, file_id, *unit).await?;
+    }
+    enqueue(
+        conn,
+        tenant_id,
+        "file.changed",
+        &message_json(file_id, change.message),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
+}
+
+macro_rules! insert_file_sql {
+    () => {
         "INSERT INTO files (tenant_id, procedure_id, field_id, receiving_unit_id, owner_user_id, applicant_name,
              applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, rule_version,
              calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date, due_at,
@@ -192,30 +314,74 @@ pub async fn insert_file(
              record_json, version, created_at, updated_at, documents_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
                  $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $31)
-         RETURNING id",
-    )
-    .bind(tenant_id)
-    .bind(new.procedure_id)
-    .bind(new.field_id)
-    .bind(new.receiving_unit_id)
-    .bind(new.owner_user_id)
-    .bind(new.applicant_name)
-    .bind(new.applicant_phone)
-    .bind(new.applicant_email)
-    .bind(new.applicant_address)
-    .bind(new.lookup_pin_hash)
-    .bind(new.channel)
-    .bind(new.rule_version)
-    .bind(new.calendar_hash);
-    let (id,): (i64,) = bind_state!(query, s)
-        .bind(now)
-        .bind(new.documents_json)
-        .fetch_one(conn)
-        .await?;
+         RETURNING id"
+    };
+}
+
+/// Creates a file with its first history entry, unit links and outbox message: one statement
+/// on PostgreSQL, one per row on SQLite. Returns the new file's id.
+pub async fn insert_file(
+    conn: &mut Conn,
+    tenant_id: i64,
+    new: &NewFileRow<'_>,
+    s: &FileState<'_>,
+    now: i64,
+    change: &FileChange<'_>,
+) -> Result<i64> {
+    let postgres = is_postgres(conn);
+    let sql = if postgres {
+        format!(
+            "WITH f AS ({}){} SELECT id FROM f",
+            insert_file_sql!(),
+            change_ctes(1, 32, change.link_units.len())
+        )
+    } else {
+        insert_file_sql!().to_owned()
+    };
+    let query = sqlx::query_as(&sql)
+        .bind(tenant_id)
+        .bind(new.procedure_id)
+        .bind(new.field_id)
+        .bind(new.receiving_unit_id)
+        .bind(new.owner_user_id)
+        .bind(new.applicant_name)
+        .bind(new.applicant_phone)
+        .bind(new.applicant_email)
+        .bind(new.applicant_address)
+        .bind(new.lookup_pin_hash)
+        .bind(new.channel)
+        .bind(new.rule_version)
+        .bind(new.calendar_hash);
+    let query = bind_state!(query, s).bind(now).bind(new.documents_json);
+    let (id,): (i64,) = if postgres {
+        bind_change(query, change, now)
+            .fetch_one(&mut *conn)
+            .await?
+    } else {
+        let row = query.fetch_one(&mut *conn).await?;
+        write_change(conn, tenant_id, row.0, change, now).await?;
+        row
+    };
     Ok(id)
 }
 
-/// Writes the new state if the row is still at `expected_version` (optimistic concurrency).
+macro_rules! update_file_sql {
+    () => {
+        "UPDATE files SET code = $1, current_unit_id = $2, assignee_id = $3, state = $4, received_at = $5,
+             received_date = $6, due_at = $7, legal_due_at = $8, appointment_date = $9, finished_at = $10,
+             handed_over_at = $11, ended_at = $12, supplement_count = $13, apology_at = $14, record_json = $15,
+             version = $16, updated_at = $17
+         WHERE tenant_id = $18 AND id = $19 AND version = $20
+         RETURNING id"
+    };
+}
+
+/// Writes the new state if the row is still at `expected_version` (optimistic concurrency;
+/// `Stale` otherwise), with the change's history entry, unit links and outbox message, and the
+/// audit record: one statement on PostgreSQL (which needs no transaction around it), one per
+/// row on SQLite. The audit record goes last into its chain, whose head stays locked until the
+/// transaction ends.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_file(
     conn: &mut Conn,
     tenant_id: i64,
@@ -223,23 +389,40 @@ pub async fn update_file(
     expected_version: i64,
     s: &FileState<'_>,
     now: i64,
+    change: &FileChange<'_>,
+    audit: &crate::audit::Entry<'_>,
 ) -> Result<()> {
-    let query = sqlx::query(
-        "UPDATE files SET code = $1, current_unit_id = $2, assignee_id = $3, state = $4, received_at = $5,
-             received_date = $6, due_at = $7, legal_due_at = $8, appointment_date = $9, finished_at = $10,
-             handed_over_at = $11, ended_at = $12, supplement_count = $13, apology_at = $14, record_json = $15,
-             version = $16, updated_at = $17
-         WHERE tenant_id = $18 AND id = $19 AND version = $20",
-    );
-    let done = bind_state!(query, s)
+    let postgres = is_postgres(conn);
+    let sql = if postgres {
+        let units = change.link_units.len();
+        let (chain_cte, audit_insert) =
+            crate::audit::append_sql(18, 30 + units, "EXISTS (SELECT 1 FROM f)");
+        format!(
+            "WITH f AS ({}){}, {chain_cte}, a AS ({audit_insert}) SELECT id FROM f",
+            update_file_sql!(),
+            change_ctes(18, 21, units)
+        )
+    } else {
+        update_file_sql!().to_owned()
+    };
+    let query = bind_state!(sqlx::query_as(&sql), s)
         .bind(now)
         .bind(tenant_id)
         .bind(id)
-        .bind(expected_version)
-        .execute(conn)
-        .await?;
-    if done.rows_affected() == 0 {
+        .bind(expected_version);
+    let updated: Option<(i64,)> = if postgres {
+        crate::audit::bind_entry(bind_change(query, change, now), audit)
+            .fetch_optional(&mut *conn)
+            .await?
+    } else {
+        query.fetch_optional(&mut *conn).await?
+    };
+    if updated.is_none() {
         return Err(StoreError::Stale);
+    }
+    if !postgres {
+        write_change(conn, tenant_id, id, change, now).await?;
+        crate::audit::append(conn, tenant_id, audit).await?;
     }
     Ok(())
 }
@@ -312,6 +495,26 @@ pub async fn lookup_by_code(
     .bind(failures_since)
     .fetch_one(conn)
     .await?)
+}
+
+/// Gives a file its code and the hash of its lookup PIN (at receipt).
+pub async fn set_code(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+    code: &str,
+    pin_hash: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE files SET code = $1, lookup_pin_hash = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(code)
+    .bind(pin_hash)
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Replaces the lookup PIN (a new receipt was printed).

@@ -30,7 +30,7 @@ pub mod tenants;
 pub mod units;
 pub mod users;
 
-pub use db::{Backend, Conn, Db, ReadConn, Tx, commit};
+pub use db::{Backend, Conn, Db, ReadConn, Tx, begin_on, commit};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

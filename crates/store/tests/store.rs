@@ -196,17 +196,17 @@ async fn audit_chains_hand_out_consecutive_slots(backend: Backend) {
     audit::create_chains(&mut tx, t.id).await.unwrap();
     audit::create_chains(&mut tx, t.id).await.unwrap();
     commit(tx).await.unwrap();
-    let mut seqs = Vec::new();
-    for i in 0..3 {
+    // Three records appended one after another take slots 1, 2, 3, each linked to the one
+    // before by `link_hash`, starting from the genesis hash; the head ends at the third.
+    let mut prev = audit::GENESIS.to_owned();
+    for i in 1..=3 {
+        let content = format!("{i:064}");
         let mut tx = db.begin().await.unwrap();
-        let (seq, prev) = audit::reserve(&mut tx, t.id, 5).await.unwrap();
-        let hash = format!("{i:064}");
-        audit::append(
+        let seq = audit::append(
             &mut tx,
             t.id,
-            audit::NewRecord {
+            &audit::Entry {
                 chain: 5,
-                seq,
                 at: 10,
                 actor_id: None,
                 action: "x",
@@ -214,21 +214,32 @@ async fn audit_chains_hand_out_consecutive_slots(backend: Backend) {
                 entity_id: "1",
                 before_json: None,
                 after_json: Some("{}"),
-                prev_hash: &prev,
-                hash: &hash,
+                content_hash: &content,
             },
         )
         .await
         .unwrap();
         commit(tx).await.unwrap();
-        seqs.push((seq, prev));
+        assert_eq!(seq, i);
+        let mut conn = db.read_conn().await.unwrap();
+        let record = audit::chain_page(&mut conn, t.id, 5, i - 1, 10)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!((record.seq, &record.prev_hash), (i, &prev));
+        assert_eq!(record.hash, audit::link_hash(&prev, i, &content));
+        assert_ne!(record.hash, prev);
+        prev = record.hash;
     }
-    assert_eq!(seqs[0], (1, audit::GENESIS.to_owned()));
-    assert_eq!(seqs[2], (3, format!("{:064}", 1)));
     let mut conn = db.read_conn().await.unwrap();
     assert_eq!(
         audit::head(&mut conn, t.id, 5).await.unwrap(),
-        Some((3, format!("{:064}", 2)))
+        Some((3, prev))
+    );
+    // Other chains did not move.
+    assert_eq!(
+        audit::head(&mut conn, t.id, 4).await.unwrap(),
+        Some((0, audit::GENESIS.to_owned()))
     );
 }
 

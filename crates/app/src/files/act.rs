@@ -1,19 +1,19 @@
 //! Workflow actions on a file, by staff or (for a few actions) by the applicant.
 
-use super::row::{Columns, record_of, record_transition, units_to_link};
+use super::row::{ChangeRows, Columns, record_of};
 use crate::audit::{self, Change};
-use crate::calendar::{self, utc7};
+use crate::calendar;
 use crate::{Actor, App, AppError, Result};
 use jiff::civil::Date;
 use motcua_domain::calendar::deadline::ShareAmount;
 use motcua_domain::file::{
-    Action, ActionContext, CodeRequest, Effect, HandoverMethod, applicant_may_perform, apply,
-    file_code, required_permission,
+    Action, ActionContext, Effect, HandoverMethod, applicant_may_perform, apply,
+    required_permission,
 };
 use motcua_domain::permission;
 use motcua_domain::rules::RuleSet;
 use motcua_store::files as store;
-use motcua_store::{Conn, commit, report_daily, units, users};
+use motcua_store::{Backend, Conn, begin_on, commit, report_daily, units, users};
 use serde::Deserialize;
 
 /// An action as API callers name it: units by code and people by user name.
@@ -201,10 +201,13 @@ pub async fn act(
     note: Option<&str>,
 ) -> Result<super::FileSummary> {
     let tenant_id = actor.tenant_id;
-    let mut tx = app.db.begin().await?;
+    // Reads outside a transaction: the write below only lands if the file is still at the
+    // version read (optimistic concurrency), so what they saw is what it changes.
+    let mut conn = app.db.write_conn().await?;
+    let tx = &mut *conn;
     // With every unit the file is or was at, the current one included (linked when it became
     // current).
-    let (row, units_of_file) = store::file_with_units(&mut tx, tenant_id, file_id)
+    let (row, units_of_file) = store::file_with_units(&mut *tx, tenant_id, file_id)
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let rec = record_of(&row)?;
@@ -214,14 +217,14 @@ pub async fn act(
     {
         Some((_, path)) => path.clone(),
         None => {
-            units::by_id(&mut tx, tenant_id, rec.current_unit_id)
+            units::by_id(&mut *tx, tenant_id, rec.current_unit_id)
                 .await?
                 .ok_or(AppError::NotFound("unit"))?
                 .path
         }
     };
     let action = resolve(
-        &mut tx,
+        &mut *tx,
         tenant_id,
         &current_path,
         rec.current_unit_id,
@@ -240,7 +243,7 @@ pub async fn act(
             return Err(AppError::Forbidden);
         }
     }
-    let cal = calendar::snapshot_calendar(app, &mut tx, tenant_id, &row.calendar_hash).await?;
+    let cal = calendar::snapshot_calendar(app, &mut *tx, tenant_id, &row.calendar_hash).await?;
     let now = app.now();
     let mut ctx = ActionContext::new(actor.user_id, now, &cal);
     ctx.expected_version = expected_version;
@@ -248,70 +251,21 @@ pub async fn act(
     let transition = apply(&rec, &action, &ctx)?;
     let new = &transition.record;
     let mut code = row.code.clone();
-    if transition
-        .effects
-        .iter()
-        .any(|e| matches!(e, Effect::AllocateFileCode))
-        && code.is_none()
-    {
-        let receiving = units::by_id(&mut tx, tenant_id, new.receiving_unit_id)
-            .await?
-            .ok_or(AppError::NotFound("unit"))?;
-        let date = new.received_at.unwrap_or(now).to_zoned(utc7()).date();
-        let rule_set = RuleSet::builtin()
+    let allocates_code = code.is_none()
+        && transition
+            .effects
             .iter()
-            .find(|r| r.id == row.rule_version)
-            .ok_or_else(|| {
-                AppError::Internal(format!("unknown rule version {}", row.rule_version))
-            })?;
-        let seq = store::next_code_seq(&mut tx, tenant_id, receiving.id, &date.to_string()).await?;
-        let request = CodeRequest {
-            agency_code: &receiving.code,
-            date,
-            sequence: u64::try_from(seq).unwrap_or(0),
-            platform_code: Some(&app.settings.platform_code),
-            template_override: None,
-        };
-        code = Some(file_code(rule_set, &request)?);
-    }
+            .any(|e| matches!(e, Effect::AllocateFileCode));
     let columns = Columns::of(new)?;
     let now_secs = now.as_second();
     let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
+    let change = ChangeRows::of(&transition, &linked)?;
     // Most steps (assign, examine, submit…) change nothing the report counts: the file's part
     // of the aggregates is then left alone without reading it twice.
-    let counts_change = !units_to_link(&transition, &linked).is_empty()
+    let counts_change = change.links_units()
         || report_daily::Inputs::of(&Columns::of(&rec)?.state(&rec, None))
             != report_daily::Inputs::of(&columns.state(new, None));
-    // The file's part of the report aggregates before the change (subtracted below).
-    let report_before = if counts_change {
-        report_daily::contribution(&mut tx, tenant_id, file_id).await?
-    } else {
-        Vec::new()
-    };
-    store::update_file(
-        &mut tx,
-        tenant_id,
-        file_id,
-        rec.version,
-        &columns.state(new, code.as_deref()),
-        now_secs,
-    )
-    .await?;
-    record_transition(
-        &mut tx,
-        tenant_id,
-        file_id,
-        code.as_deref(),
-        &transition,
-        &linked,
-        now_secs,
-    )
-    .await?;
-    if counts_change {
-        report_daily::apply_change(&mut tx, tenant_id, file_id, &report_before).await?;
-    }
-    audit::record(
-        &mut tx,
+    let audit = audit::Prepared::of(
         tenant_id,
         Some(actor.user_id),
         now_secs,
@@ -319,14 +273,95 @@ pub async fn act(
             action: "file.action",
             entity_type: "file",
             entity_id: file_id.to_string(),
-            before: Some(serde_json::json!({ "state": rec.state.as_str(), "version": rec.version })),
+            before: Some(
+                serde_json::json!({ "state": rec.state.as_str(), "version": rec.version }),
+            ),
             after: Some(serde_json::json!({
                 "action": transition.event.kind, "state": new.state.as_str(), "version": new.version,
                 "reason": transition.event.reason,
             })),
         },
+    );
+    if app.db.backend() == Backend::Postgres && !allocates_code && !counts_change {
+        // The row, its history, links, outbox message and audit record: one statement, atomic
+        // by itself, so no transaction around it.
+        store::update_file(
+            &mut conn,
+            tenant_id,
+            file_id,
+            rec.version,
+            &columns.state(new, code.as_deref()),
+            now_secs,
+            &change.change(&transition),
+            &audit.entry(),
+        )
+        .await?;
+        return Ok(super::read::summary(file_id, code, &row.channel, new));
+    }
+    let mut tx = begin_on(&mut conn).await?;
+    if allocates_code {
+        let receiving = units::by_id(&mut tx, tenant_id, new.receiving_unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
+        let rule_set = RuleSet::builtin()
+            .iter()
+            .find(|r| r.id == row.rule_version)
+            .ok_or_else(|| {
+                AppError::Internal(format!("unknown rule version {}", row.rule_version))
+            })?;
+        let received_at = new.received_at.unwrap_or(now);
+        code = Some(
+            super::intake::allocate_code(
+                app,
+                &mut tx,
+                tenant_id,
+                rule_set,
+                &receiving,
+                received_at,
+            )
+            .await?,
+        );
+    }
+    store::update_file(
+        &mut tx,
+        tenant_id,
+        file_id,
+        rec.version,
+        &columns.state(new, code.as_deref()),
+        now_secs,
+        &change.change(&transition),
+        &audit.entry(),
     )
     .await?;
+    // Last: the aggregate rows stay locked until commit, and concurrent changes to the day's
+    // files at the unit wait for them.
+    if counts_change {
+        // What the file adds to the report aggregates before and after the change (with the
+        // units it now takes part in).
+        let mut units_after = units_of_file.clone();
+        for id in change.new_units() {
+            let unit = units::by_id(&mut tx, tenant_id, *id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            units_after.push((unit.id, unit.path));
+        }
+        let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
+            report_daily::file_contribution(
+                row.field_id,
+                row.procedure_id,
+                &row.channel,
+                state,
+                units,
+            )
+        };
+        report_daily::apply_difference(
+            &mut tx,
+            tenant_id,
+            &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
+            &contribution(&columns.state(new, None), &units_after),
+        )
+        .await?;
+    }
     commit(tx).await?;
     Ok(super::read::summary(file_id, code, &row.channel, new))
 }

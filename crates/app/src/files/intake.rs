@@ -1,6 +1,6 @@
 //! Receiving a file at the counter or by post (online submission comes with the portal pages).
 
-use super::row::{Columns, record_transition};
+use super::row::{ChangeRows, Columns};
 use crate::audit::{self, Change};
 use crate::auth::normalise_phone;
 use crate::calendar::{self, utc7};
@@ -277,36 +277,12 @@ pub(crate) async fn store_new_file(
     )?;
     let rec = &transition.record;
 
-    let mut tx = app.db.begin().await?;
-    let mut code = None;
-    if transition
-        .effects
-        .iter()
-        .any(|e| matches!(e, Effect::AllocateFileCode))
-    {
-        let date = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
-        let seq = store::next_code_seq(&mut tx, tenant_id, unit.id, &date.to_string()).await?;
-        let request = CodeRequest {
-            agency_code: &unit.code,
-            date,
-            sequence: u64::try_from(seq).unwrap_or(0),
-            platform_code: Some(&app.settings.platform_code),
-            template_override: None,
-        };
-        code = Some(file_code(rule_set, &request)?);
-    }
-    // A received file gets the PIN printed on its receipt; a submission is followed in the
-    // applicant's account until it is received.
-    let pin = code.as_ref().map(|_| random_pin());
-    let pin_hash = code
-        .as_deref()
-        .zip(pin.as_deref())
-        .map(|(code, pin)| pin_hash(tenant_id, code, pin));
     let columns = Columns::of(rec)?;
     let documents: Vec<&str> = documents.iter().map(|d| d.trim()).collect();
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
+    let mut tx = app.db.begin().await?;
     let snapshot_saved = app.calendars.snapshot_saved(tenant_id, &calendar_hash)?;
     if !snapshot_saved {
         store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
@@ -321,33 +297,58 @@ pub(crate) async fn store_new_file(
         applicant_phone: phone,
         applicant_email: email,
         applicant_address: applicant.address.as_deref().map(str::trim),
-        lookup_pin_hash: pin_hash.as_deref(),
+        lookup_pin_hash: None,
         channel: channel_str(channel),
         rule_version: &rule_set.id,
         calendar_hash: &calendar_hash,
         documents_json: &documents_json,
     };
+    let change = ChangeRows::of(&transition, &[])?;
     let file_id = store::insert_file(
         &mut tx,
         tenant_id,
         &new,
-        &columns.state(rec, code.as_deref()),
+        &columns.state(rec, None),
         now_secs,
-    )
-    .await?;
-    record_transition(
-        &mut tx,
-        tenant_id,
-        file_id,
-        code.as_deref(),
-        &transition,
-        &[],
-        now_secs,
+        &change.change(&transition),
     )
     .await?;
     let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
     crate::processes::pin_file(&mut tx, tenant_id, file_id, procedure.id, process_day).await?;
-    report_daily::apply_change(&mut tx, tenant_id, file_id, &[]).await?;
+    // Rows that concurrent transactions wait for come last, each staying locked until commit:
+    // the code's running number (every intake at the agency that day takes it), then the
+    // report aggregates (every counted change of the day's files at the unit takes them).
+    let mut code = None;
+    if transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::AllocateFileCode))
+    {
+        code = Some(
+            allocate_code(
+                app,
+                &mut tx,
+                tenant_id,
+                rule_set,
+                unit,
+                rec.received_at.unwrap_or(now),
+            )
+            .await?,
+        );
+    }
+    // A received file gets the PIN printed on its receipt; a submission is followed in the
+    // applicant's account until it is received.
+    let pin = code.as_ref().map(|_| random_pin());
+    if let (Some(code), Some(pin)) = (&code, &pin) {
+        store::set_code(
+            &mut tx,
+            tenant_id,
+            file_id,
+            code,
+            &pin_hash(tenant_id, code, pin),
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         tenant_id,
@@ -369,6 +370,14 @@ pub(crate) async fn store_new_file(
         },
     )
     .await?;
+    let report_rows = report_daily::file_contribution(
+        procedure.field_id,
+        procedure.id,
+        channel_str(channel),
+        &columns.state(rec, None),
+        &[(unit.id, unit.path.clone())],
+    );
+    report_daily::apply_difference(&mut tx, tenant_id, &[], &report_rows).await?;
     commit(tx).await?;
     if !snapshot_saved {
         app.calendars
@@ -380,6 +389,28 @@ pub(crate) async fn store_new_file(
         pin,
         record: transition.record,
     })
+}
+
+/// Takes the next file code of `unit` for the local day of `received_at`, in the caller's
+/// transaction (the day's running number stays locked until it ends).
+pub(crate) async fn allocate_code(
+    app: &App,
+    tx: &mut motcua_store::Conn,
+    tenant_id: i64,
+    rule_set: &RuleSet,
+    unit: &units::Unit,
+    received_at: jiff::Timestamp,
+) -> Result<String> {
+    let date = received_at.to_zoned(utc7()).date();
+    let seq = store::next_code_seq(tx, tenant_id, unit.id, &date.to_string()).await?;
+    let request = CodeRequest {
+        agency_code: &unit.code,
+        date,
+        sequence: u64::try_from(seq).unwrap_or(0),
+        platform_code: Some(&app.settings.platform_code),
+        template_override: None,
+    };
+    Ok(file_code(rule_set, &request)?)
 }
 
 pub(crate) fn channel_str(channel: Channel) -> &'static str {

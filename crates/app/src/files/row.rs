@@ -3,7 +3,6 @@
 use crate::calendar::utc7;
 use crate::{AppError, Result};
 use motcua_domain::file::{FileRecord, Transition};
-use motcua_store::Conn;
 use motcua_store::files::{self as store, FileRow};
 
 /// Owned column values of a record (the store borrows from it).
@@ -69,7 +68,7 @@ pub(crate) fn record_of(row: &FileRow) -> Result<FileRecord> {
 
 /// The units a transition puts the file at (its current unit, the inter-agency legs it opens)
 /// that are not among `linked_units` yet.
-pub(crate) fn units_to_link(transition: &Transition, linked_units: &[i64]) -> Vec<i64> {
+fn units_to_link(transition: &Transition, linked_units: &[i64]) -> Vec<i64> {
     let legs = transition.effects.iter().filter_map(|e| match e {
         motcua_domain::file::Effect::LegOpened { unit_id, .. } => Some(*unit_id),
         _ => None,
@@ -82,49 +81,61 @@ pub(crate) fn units_to_link(transition: &Transition, linked_units: &[i64]) -> Ve
     units
 }
 
-/// Appends the history entry, links the units the file is at, and queues the outbox message
-/// that announces the change (notifications read it). `linked_units` are the units already
-/// linked to the file (none for a new file): they are not written again.
-pub(crate) async fn record_transition(
-    conn: &mut Conn,
-    tenant_id: i64,
-    file_id: i64,
-    code: Option<&str>,
-    transition: &Transition,
-    linked_units: &[i64],
-    now: i64,
-) -> Result<()> {
-    let event = &transition.event;
-    let event_json = serde_json::to_string(event).map_err(|e| AppError::Internal(e.to_string()))?;
-    store::insert_event(
-        conn,
-        tenant_id,
-        file_id,
-        event.version,
-        event.at.as_second(),
-        Some(event.actor_id).filter(|id| *id > 0),
-        &serde_json::to_value(event.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        event.from.map(|s| s.as_str()),
-        event.to.as_str(),
-        &event_json,
-    )
-    .await?;
-    for unit_id in units_to_link(transition, linked_units) {
-        store::link_unit(conn, tenant_id, file_id, unit_id).await?;
+/// What a transition writes beside the file row (see [`store::FileChange`]): its history
+/// entry, the units it puts the file at that are not among `linked_units` yet (none for a new
+/// file), and the outbox message that announces it (notifications read it).
+pub(crate) struct ChangeRows {
+    action: String,
+    event_json: String,
+    link_units: Vec<i64>,
+    message: String,
+}
+
+impl ChangeRows {
+    pub(crate) fn of(transition: &Transition, linked_units: &[i64]) -> Result<ChangeRows> {
+        let event = &transition.event;
+        let internal = |e: serde_json::Error| AppError::Internal(e.to_string());
+        // No personal data in the message: workers load what they need by id.
+        let message = serde_json::json!({
+            "action": event.kind,
+            "from": event.from,
+            "to": event.to,
+            "version": event.version,
+            "effects": transition.effects,
+        });
+        Ok(ChangeRows {
+            action: serde_json::to_value(event.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            event_json: serde_json::to_string(event).map_err(internal)?,
+            link_units: units_to_link(transition, linked_units),
+            message: serde_json::to_string(&message).map_err(internal)?,
+        })
     }
-    // No personal data in the message: workers load what they need by id.
-    let payload = serde_json::json!({
-        "file_id": file_id,
-        "code": code,
-        "action": event.kind,
-        "from": event.from,
-        "to": event.to,
-        "version": event.version,
-        "effects": transition.effects,
-    });
-    store::enqueue(conn, tenant_id, "file.changed", &payload.to_string(), now).await?;
-    Ok(())
+
+    /// Whether the transition puts the file at a unit it was not at.
+    pub(crate) fn links_units(&self) -> bool {
+        !self.link_units.is_empty()
+    }
+
+    /// The units the transition puts the file at that it was not at.
+    pub(crate) fn new_units(&self) -> &[i64] {
+        &self.link_units
+    }
+
+    pub(crate) fn change<'a>(&'a self, transition: &'a Transition) -> store::FileChange<'a> {
+        let event = &transition.event;
+        store::FileChange {
+            seq: event.version,
+            at: event.at.as_second(),
+            actor_id: Some(event.actor_id).filter(|id| *id > 0),
+            action: &self.action,
+            from_state: event.from.map(|s| s.as_str()),
+            to_state: event.to.as_str(),
+            event_json: &self.event_json,
+            link_units: &self.link_units,
+            message: &self.message,
+        }
+    }
 }
