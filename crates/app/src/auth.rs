@@ -148,10 +148,40 @@ pub async fn session_actor(
 ) -> Result<Option<(Actor, String)>> {
     let now = app.now_secs();
     let token_hash = sha256_hex(token);
+    let cached = match app.sessions.get(tenant_id, &token_hash, now) {
+        Some(cached) => cached,
+        None => {
+            let epoch = app.sessions.epoch();
+            let Some(cached) = read_session(app, tenant_id, &token_hash, now).await? else {
+                return Ok(None);
+            };
+            app.sessions
+                .put(tenant_id, &token_hash, cached.clone(), epoch);
+            cached
+        }
+    };
+    // Slide the idle timeout at most once a minute to keep reads read-only.
+    if now - cached.last_seen_at >= 60 {
+        let expires_at = now + app.settings.session_idle_secs;
+        let mut tx = app.db.begin().await?;
+        sessions::touch(&mut tx, tenant_id, &token_hash, now, expires_at).await?;
+        commit(tx).await?;
+        app.sessions
+            .touched(tenant_id, &token_hash, now, expires_at);
+    }
+    Ok(Some((cached.actor, cached.csrf)))
+}
+
+/// A live session of an active user, with the user's grants, from the database.
+async fn read_session(
+    app: &App,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<crate::session_cache::Cached>> {
     let mut conn = app.db.read_conn().await?;
-    // The session, its user and the user's grants in one statement: this runs on every
-    // signed-in request.
-    let rows = sessions::find_with_actor(&mut conn, tenant_id, &token_hash, now).await?;
+    // The session, its user and the user's grants in one statement.
+    let rows = sessions::find_with_actor(&mut conn, tenant_id, token_hash, now).await?;
     drop(conn);
     let Some(first) = rows.first() else {
         return Ok(None);
@@ -159,8 +189,12 @@ pub async fn session_actor(
     if first.active == 0 {
         return Ok(None);
     }
-    let (user_id, last_seen_at, csrf) =
-        (first.user_id, first.last_seen_at, first.csrf_token.clone());
+    let (user_id, last_seen_at, expires_at, csrf) = (
+        first.user_id,
+        first.last_seen_at,
+        first.expires_at,
+        first.csrf_token.clone(),
+    );
     let actor = Actor {
         tenant_id,
         user_id,
@@ -181,26 +215,19 @@ pub async fn session_actor(
             })
             .collect(),
     };
-    // Slide the idle timeout at most once a minute to keep reads read-only.
-    if now - last_seen_at >= 60 {
-        let mut tx = app.db.begin().await?;
-        sessions::touch(
-            &mut tx,
-            tenant_id,
-            &token_hash,
-            now,
-            now + app.settings.session_idle_secs,
-        )
-        .await?;
-        commit(tx).await?;
-    }
-    Ok(Some((actor, csrf)))
+    Ok(Some(crate::session_cache::Cached {
+        actor,
+        csrf,
+        last_seen_at,
+        expires_at,
+    }))
 }
 
 pub async fn logout(app: &App, tenant_id: i64, token: &str) -> Result<()> {
     let mut tx = app.db.begin().await?;
     sessions::delete(&mut tx, tenant_id, &sha256_hex(token)).await?;
     commit(tx).await?;
+    app.sessions.changed();
     Ok(())
 }
 
@@ -245,6 +272,7 @@ pub async fn change_password(
     )
     .await?;
     commit(tx).await?;
+    app.sessions.changed();
     Ok(())
 }
 

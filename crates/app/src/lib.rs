@@ -26,6 +26,7 @@ pub mod reminders;
 pub mod reports;
 pub mod satisfaction;
 pub mod secret;
+pub mod session_cache;
 pub mod surveys;
 pub mod tenancy;
 
@@ -125,6 +126,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     pub(crate) calendars: Arc<calendar::CalendarCache>,
     pub(crate) tenants: Arc<tenancy::TenantCache>,
+    pub(crate) sessions: Arc<session_cache::SessionCache>,
 }
 
 impl App {
@@ -135,6 +137,7 @@ impl App {
             clock,
             calendars: Arc::default(),
             tenants: Arc::default(),
+            sessions: Arc::default(),
         }
     }
 

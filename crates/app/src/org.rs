@@ -196,6 +196,8 @@ pub async fn update_unit(app: &App, by: By<'_>, code: &str, update: UnitUpdate) 
     )
     .await?;
     commit(tx).await?;
+    // What signed-in users may do changed.
+    app.sessions.changed();
     Ok(after)
 }
 
@@ -332,6 +334,8 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
     )
     .await?;
     commit(tx).await?;
+    // What signed-in users may do changed.
+    app.sessions.changed();
     Ok(created)
 }
 
@@ -380,6 +384,8 @@ pub async fn grant_role(
     )
     .await?;
     commit(tx).await?;
+    // What signed-in users may do changed.
+    app.sessions.changed();
     Ok(id)
 }
 

@@ -673,6 +673,14 @@ async fn serve(
         shutdown_signal().await;
         let _ = stop.send(true);
     });
+    if app.db.backend() == motcua_app::store::Backend::Postgres {
+        // Signed-in sessions are remembered between requests while the database announces
+        // every change that ends one (see `motcua_app::session_cache`).
+        tokio::spawn(motcua_app::session_cache::watch_revocations(
+            app.clone(),
+            config.database_url.clone(),
+        ));
+    }
     let router = motcua_web::router_with_metrics(app, web, metrics);
     motcua_web::serve(listener, router, until_stopped(stopped))
         .await

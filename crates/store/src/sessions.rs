@@ -35,6 +35,7 @@ pub struct SessionActorRow {
     pub user_id: i64,
     pub csrf_token: String,
     pub last_seen_at: i64,
+    pub expires_at: i64,
     pub username: String,
     pub display_name: String,
     pub is_citizen: i64,
@@ -54,7 +55,7 @@ pub async fn find_with_actor(
     now: i64,
 ) -> Result<Vec<SessionActorRow>> {
     Ok(sqlx::query_as(
-        "SELECT s.user_id, s.csrf_token, s.last_seen_at, u.username, u.display_name,
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.display_name,
                 u.is_citizen, u.active, g.unit_id AS grant_unit_id, un.code AS grant_unit_code,
                 un.name AS grant_unit_name, un.path AS grant_unit_path, g.role AS grant_role,
                 g.include_subunits AS grant_include_subunits
@@ -70,6 +71,25 @@ pub async fn find_with_actor(
     .bind(now)
     .fetch_all(conn)
     .await?)
+}
+
+/// Notifications of changes that can end a session or change what its user may do (the
+/// triggers of PostgreSQL migration 0018, whatever process makes the change).
+pub struct Revocations(sqlx::postgres::PgListener);
+
+impl Revocations {
+    /// Listens on its own connection to the PostgreSQL database at `url`.
+    pub async fn listen(url: &str) -> Result<Revocations> {
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen("motcua_auth").await?;
+        Ok(Revocations(listener))
+    }
+
+    /// Waits for the next change: `true` when one was notified, `false` when the connection
+    /// was lost and made again (changes in between were missed).
+    pub async fn next(&mut self) -> Result<bool> {
+        Ok(self.0.try_recv().await?.is_some())
+    }
 }
 
 /// Slides the expiry forward (idle timeout).
