@@ -377,10 +377,10 @@ macro_rules! update_file_sql {
 }
 
 /// Writes the new state if the row is still at `expected_version` (optimistic concurrency;
-/// `Stale` otherwise), with the change's history entry, unit links and outbox message, and the
-/// audit record: one statement on PostgreSQL (which needs no transaction around it), one per
-/// row on SQLite. The audit record goes last into its chain, whose head stays locked until the
-/// transaction ends.
+/// `Stale` otherwise), with the change's history entry, unit links and outbox message, the
+/// audit record and the rows the change adds to the report aggregates (`report_rows`, in key
+/// order): one statement on PostgreSQL (which needs no transaction around it), one per part on
+/// SQLite. The audit chain head and the aggregate rows stay locked until the transaction ends.
 #[allow(clippy::too_many_arguments)]
 pub async fn update_file(
     conn: &mut Conn,
@@ -391,14 +391,22 @@ pub async fn update_file(
     now: i64,
     change: &FileChange<'_>,
     audit: &crate::audit::Entry<'_>,
+    report_rows: &[crate::report_daily::DailyRow],
 ) -> Result<()> {
     let postgres = is_postgres(conn);
     let sql = if postgres {
         let units = change.link_units.len();
-        let (chain_cte, audit_insert) =
-            crate::audit::append_sql(18, 30 + units, "EXISTS (SELECT 1 FROM f)");
+        let only_if = "EXISTS (SELECT 1 FROM f)";
+        let (chain_cte, audit_insert) = crate::audit::append_sql(18, 30 + units, only_if);
+        let report = if report_rows.is_empty() {
+            String::new()
+        } else {
+            let upsert =
+                crate::report_daily::add_rows_sql(18, 39 + units, report_rows.len(), Some(only_if));
+            format!(", r AS ({upsert})")
+        };
         format!(
-            "WITH f AS ({}){}, {chain_cte}, a AS ({audit_insert}) SELECT id FROM f",
+            "WITH f AS ({}){}, {chain_cte}, a AS ({audit_insert}){report} SELECT id FROM f",
             update_file_sql!(),
             change_ctes(18, 21, units)
         )
@@ -411,7 +419,8 @@ pub async fn update_file(
         .bind(id)
         .bind(expected_version);
     let updated: Option<(i64,)> = if postgres {
-        crate::audit::bind_entry(bind_change(query, change, now), audit)
+        let query = crate::audit::bind_entry(bind_change(query, change, now), audit);
+        crate::report_daily::bind_rows(query, report_rows)
             .fetch_optional(&mut *conn)
             .await?
     } else {
@@ -423,6 +432,7 @@ pub async fn update_file(
     if !postgres {
         write_change(conn, tenant_id, id, change, now).await?;
         crate::audit::append(conn, tenant_id, audit).await?;
+        crate::report_daily::add_rows(conn, tenant_id, report_rows).await?;
     }
     Ok(())
 }
@@ -514,6 +524,54 @@ pub async fn set_code(
     .bind(id)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// The end of an intake, after its code's running number was taken: the file's code and
+/// lookup PIN hash (a received file; none for an online submission), its audit record and the
+/// rows it adds to the report aggregates (in key order). One statement on PostgreSQL, one per
+/// part on SQLite; the audit chain head and the aggregate rows stay locked until commit.
+pub async fn finish_intake(
+    conn: &mut Conn,
+    tenant_id: i64,
+    id: i64,
+    code_and_pin_hash: Option<(&str, &str)>,
+    audit: &crate::audit::Entry<'_>,
+    report_rows: &[crate::report_daily::DailyRow],
+) -> Result<()> {
+    if !is_postgres(conn) {
+        if let Some((code, pin_hash)) = code_and_pin_hash {
+            set_code(conn, tenant_id, id, code, pin_hash).await?;
+        }
+        crate::audit::append(conn, tenant_id, audit).await?;
+        return crate::report_daily::add_rows(conn, tenant_id, report_rows).await;
+    }
+    let mut ctes = Vec::new();
+    let mut next = 2;
+    if code_and_pin_hash.is_some() {
+        ctes.push(
+            "s AS (UPDATE files SET code = $2, lookup_pin_hash = $3 WHERE tenant_id = $1 AND id = $4)"
+                .to_owned(),
+        );
+        next = 5;
+    }
+    let (chain_cte, audit_insert) = crate::audit::append_sql(1, next, "TRUE");
+    ctes.push(chain_cte);
+    ctes.push(format!("a AS ({audit_insert})"));
+    if !report_rows.is_empty() {
+        let upsert =
+            crate::report_daily::add_rows_sql(1, next + 9, report_rows.len(), Some("TRUE"));
+        ctes.push(format!("r AS ({upsert})"));
+    }
+    let sql = format!("WITH {} SELECT CAST(1 AS BIGINT)", ctes.join(", "));
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(tenant_id);
+    if let Some((code, pin_hash)) = code_and_pin_hash {
+        query = query.bind(code).bind(pin_hash).bind(id);
+    }
+    let query = crate::audit::bind_entry(query, audit);
+    crate::report_daily::bind_rows(query, report_rows)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -23,7 +23,7 @@
 //!
 //! Maintenance: [`file_contribution`] computes what one file adds (the rows the SQL of
 //! [`rebuild`] gives for it) from its columns and units; a change computes it before and after
-//! and [`apply_difference`] upserts the changed rows in key order (so concurrent changes lock
+//! and [`difference`] gives the rows [`add_rows`] upserts in key order (so concurrent changes lock
 //! rows in the same order).
 //! Bulk loads add whole batches with [`add_files`] or [`rebuild`] a tenant afterwards.
 //! `reports::handling` (the direct query over `files`) stays the reference: tests and
@@ -342,37 +342,52 @@ pub fn file_contribution(
         .collect()
 }
 
-/// Adds `after − before` (what a file contributes after and before a change, from
-/// [`file_contribution`]) to the aggregates: one upsert of the rows that change, in key order
-/// (so concurrent changes lock rows in the same order). Nothing when nothing changes.
-pub async fn apply_difference(
-    conn: &mut Conn,
-    tenant_id: i64,
-    before: &[DailyRow],
-    after: &[DailyRow],
-) -> Result<()> {
-    let rows = difference(before, after);
+/// Adds `rows` (in key order, as [`difference`] gives them) to the aggregates.
+pub async fn add_rows(conn: &mut Conn, tenant_id: i64, rows: &[DailyRow]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
+    let sql = add_rows_sql(1, 2, rows.len(), None);
+    bind_rows(sqlx::query_as::<_, (i64,)>(&sql).bind(tenant_id), rows)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The upsert of `n` rows (parameters from `first`, key then values of each row; the tenant's
+/// is `tenant`), in the order given. With `only_if` (PostgreSQL, inside a data-modifying CTE)
+/// the rows are written only if that condition holds.
+pub(crate) fn add_rows_sql(tenant: usize, first: usize, n: usize, only_if: Option<&str>) -> String {
     let per_row = 6 + COLUMNS.len();
-    let values: Vec<String> = (0..rows.len())
+    let values: Vec<String> = (0..n)
         .map(|r| {
             let params: Vec<String> = (0..per_row)
-                .map(|i| format!("${}", 2 + r * per_row + i))
+                .map(|i| format!("${}", first + r * per_row + i))
                 .collect();
-            format!("($1, {})", params.join(", "))
+            format!("(${tenant}, {})", params.join(", "))
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO report_daily (tenant_id, {KEY_COLUMNS}, {cols}) VALUES {values}{conflict}",
-        cols = COLUMNS.join(", "),
-        values = values.join(", "),
+    let cols = COLUMNS.join(", ");
+    let rows = match only_if {
+        None => format!("VALUES {}", values.join(", ")),
+        Some(cond) => format!(
+            "SELECT * FROM (VALUES {}) AS v (tenant_id, {KEY_COLUMNS}, {cols}) WHERE {cond}",
+            values.join(", ")
+        ),
+    };
+    format!(
+        "INSERT INTO report_daily (tenant_id, {KEY_COLUMNS}, {cols}) {rows}{conflict}",
         conflict = on_conflict_add()
-    );
-    let mut q = sqlx::query(&sql).bind(tenant_id);
-    for r in &rows {
-        q = q
+    )
+}
+
+/// Binds the rows of [`add_rows_sql`], in its order.
+pub(crate) fn bind_rows<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    rows: &'q [DailyRow],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for r in rows {
+        query = query
             .bind(r.key.scope_kind)
             .bind(r.key.unit_id)
             .bind(r.key.grain)
@@ -380,15 +395,14 @@ pub async fn apply_difference(
             .bind(r.key.field_id)
             .bind(r.key.procedure_id);
         for v in r.values {
-            q = q.bind(v);
+            query = query.bind(v);
         }
     }
-    q.execute(&mut *conn).await?;
-    Ok(())
+    query
 }
 
 /// `after − before`, by key in key order, without the rows whose difference is zero.
-fn difference(before: &[DailyRow], after: &[DailyRow]) -> Vec<DailyRow> {
+pub fn difference(before: &[DailyRow], after: &[DailyRow]) -> Vec<DailyRow> {
     let mut rows: std::collections::BTreeMap<Key, [i64; 15]> = Default::default();
     for (sign, side) in [(1, after), (-1, before)] {
         for r in side {

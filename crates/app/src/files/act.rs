@@ -282,9 +282,36 @@ pub async fn act(
             })),
         },
     );
-    if app.db.backend() == Backend::Postgres && !allocates_code && !counts_change {
-        // The row, its history, links, outbox message and audit record: one statement, atomic
-        // by itself, so no transaction around it.
+    // What the change adds to the report aggregates: the file's contribution after (with the
+    // units it now takes part in) minus before.
+    let report_rows = if counts_change {
+        let mut units_after = units_of_file.clone();
+        for id in change.new_units() {
+            let unit = units::by_id(&mut conn, tenant_id, *id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            units_after.push((unit.id, unit.path));
+        }
+        let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
+            report_daily::file_contribution(
+                row.field_id,
+                row.procedure_id,
+                &row.channel,
+                state,
+                units,
+            )
+        };
+        report_daily::difference(
+            &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
+            &contribution(&columns.state(new, None), &units_after),
+        )
+    } else {
+        Vec::new()
+    };
+    if app.db.backend() == Backend::Postgres && !allocates_code {
+        // The row, its history, links, outbox message, audit record and report rows: one
+        // statement, atomic by itself, so no transaction around it (and the chain head and
+        // aggregate rows it locks are held only through its own commit).
         store::update_file(
             &mut conn,
             tenant_id,
@@ -294,6 +321,7 @@ pub async fn act(
             now_secs,
             &change.change(&transition),
             &audit.entry(),
+            &report_rows,
         )
         .await?;
         return Ok(super::read::summary(file_id, code, &row.channel, new));
@@ -331,37 +359,9 @@ pub async fn act(
         now_secs,
         &change.change(&transition),
         &audit.entry(),
+        &report_rows,
     )
     .await?;
-    // Last: the aggregate rows stay locked until commit, and concurrent changes to the day's
-    // files at the unit wait for them.
-    if counts_change {
-        // What the file adds to the report aggregates before and after the change (with the
-        // units it now takes part in).
-        let mut units_after = units_of_file.clone();
-        for id in change.new_units() {
-            let unit = units::by_id(&mut tx, tenant_id, *id)
-                .await?
-                .ok_or(AppError::NotFound("unit"))?;
-            units_after.push((unit.id, unit.path));
-        }
-        let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
-            report_daily::file_contribution(
-                row.field_id,
-                row.procedure_id,
-                &row.channel,
-                state,
-                units,
-            )
-        };
-        report_daily::apply_difference(
-            &mut tx,
-            tenant_id,
-            &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
-            &contribution(&columns.state(new, None), &units_after),
-        )
-        .await?;
-    }
     commit(tx).await?;
     Ok(super::read::summary(file_id, code, &row.channel, new))
 }

@@ -339,18 +339,11 @@ pub(crate) async fn store_new_file(
     // A received file gets the PIN printed on its receipt; a submission is followed in the
     // applicant's account until it is received.
     let pin = code.as_ref().map(|_| random_pin());
-    if let (Some(code), Some(pin)) = (&code, &pin) {
-        store::set_code(
-            &mut tx,
-            tenant_id,
-            file_id,
-            code,
-            &pin_hash(tenant_id, code, pin),
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
+    let pin_hash = code
+        .as_deref()
+        .zip(pin.as_deref())
+        .map(|(code, pin)| (code, pin_hash(tenant_id, code, pin)));
+    let audit = audit::Prepared::of(
         tenant_id,
         Some(actor.user_id),
         now_secs,
@@ -368,8 +361,7 @@ pub(crate) async fn store_new_file(
                 "documents": documents, "state": rec.state.as_str(), "version": rec.version,
             })),
         },
-    )
-    .await?;
+    );
     let report_rows = report_daily::file_contribution(
         procedure.field_id,
         procedure.id,
@@ -377,7 +369,15 @@ pub(crate) async fn store_new_file(
         &columns.state(rec, None),
         &[(unit.id, unit.path.clone())],
     );
-    report_daily::apply_difference(&mut tx, tenant_id, &[], &report_rows).await?;
+    store::finish_intake(
+        &mut tx,
+        tenant_id,
+        file_id,
+        pin_hash.as_ref().map(|(code, hash)| (*code, hash.as_str())),
+        &audit.entry(),
+        &report_rows,
+    )
+    .await?;
     commit(tx).await?;
     if !snapshot_saved {
         app.calendars
