@@ -392,24 +392,10 @@ pub async fn define(
     })
 }
 
-/// Pins a new file to the process in force on its receipt day (or submission day), inside
-/// the intake transaction: one statement.
-pub(crate) async fn pin_file(
-    conn: &mut Conn,
-    tenant_id: i64,
-    file_id: i64,
-    procedure_id: i64,
-    day: Date,
-) -> Result<()> {
-    Ok(store::pin_file(
-        conn,
-        tenant_id,
-        file_id,
-        procedure_id,
-        &day.to_string(),
-        &DefaultProcess::in_force_at(day).id,
-    )
-    .await?)
+/// The id of the default process in force on `day`, which a new file follows if its procedure
+/// has no process version then (pinned with the file by `store::files::insert_file`).
+pub(crate) fn default_process_id(day: Date) -> &'static str {
+    &DefaultProcess::in_force_at(day).id
 }
 
 /// A step of a file's process with its due moment.

@@ -318,8 +318,15 @@ macro_rules! insert_file_sql {
     };
 }
 
-/// Creates a file with its first history entry, unit links and outbox message: one statement
-/// on PostgreSQL, one per row on SQLite. Returns the new file's id.
+/// The process version a new file follows: the procedure's version in force on local `day`
+/// (`YYYY-MM-DD`), or the default process `default_id` if it has none.
+pub struct ProcessPin<'a> {
+    pub day: &'a str,
+    pub default_id: &'a str,
+}
+
+/// Creates a file with its first history entry, unit links, outbox message and process pin:
+/// one statement on PostgreSQL, one per row on SQLite. Returns the new file's id.
 pub async fn insert_file(
     conn: &mut Conn,
     tenant_id: i64,
@@ -327,13 +334,23 @@ pub async fn insert_file(
     s: &FileState<'_>,
     now: i64,
     change: &FileChange<'_>,
+    process: &ProcessPin<'_>,
 ) -> Result<i64> {
     let postgres = is_postgres(conn);
     let sql = if postgres {
+        let units = change.link_units.len();
         format!(
-            "WITH f AS ({}){} SELECT id FROM f",
+            "WITH f AS ({}){},
+             p AS (INSERT INTO file_processes (tenant_id, file_id, procedure_id, version, default_id)
+                   SELECT $1, f.id, $2, (SELECT MAX(version) FROM process_versions
+                                         WHERE tenant_id = $1 AND procedure_id = $2
+                                           AND valid_from <= ${day}),
+                          ${default} FROM f)
+             SELECT id FROM f",
             insert_file_sql!(),
-            change_ctes(1, 32, change.link_units.len())
+            change_ctes(1, 32, units),
+            day = 41 + units,
+            default = 42 + units,
         )
     } else {
         insert_file_sql!().to_owned()
@@ -355,11 +372,22 @@ pub async fn insert_file(
     let query = bind_state!(query, s).bind(now).bind(new.documents_json);
     let (id,): (i64,) = if postgres {
         bind_change(query, change, now)
+            .bind(process.day)
+            .bind(process.default_id)
             .fetch_one(&mut *conn)
             .await?
     } else {
         let row = query.fetch_one(&mut *conn).await?;
         write_change(conn, tenant_id, row.0, change, now).await?;
+        crate::processes::pin_file(
+            conn,
+            tenant_id,
+            row.0,
+            new.procedure_id,
+            process.day,
+            process.default_id,
+        )
+        .await?;
         row
     };
     Ok(id)

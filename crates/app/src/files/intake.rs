@@ -304,6 +304,7 @@ pub(crate) async fn store_new_file(
         documents_json: &documents_json,
     };
     let change = ChangeRows::of(&transition, &[])?;
+    let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
     let file_id = store::insert_file(
         &mut tx,
         tenant_id,
@@ -311,10 +312,12 @@ pub(crate) async fn store_new_file(
         &columns.state(rec, None),
         now_secs,
         &change.change(&transition),
+        &store::ProcessPin {
+            day: &process_day.to_string(),
+            default_id: crate::processes::default_process_id(process_day),
+        },
     )
     .await?;
-    let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
-    crate::processes::pin_file(&mut tx, tenant_id, file_id, procedure.id, process_day).await?;
     // Rows that concurrent transactions wait for come last, each staying locked until commit:
     // the code's running number (every intake at the agency that day takes it), then the
     // report aggregates (every counted change of the day's files at the unit takes them).
