@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, Result};
 use motcua_store::Conn;
-use motcua_store::audit::{self as store, CHAINS, GENESIS};
+use motcua_store::audit::{self as store, CHAINS, Content, GENESIS};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -26,65 +26,36 @@ pub fn chain_of(entity_type: &str, entity_id: &str) -> i64 {
     (h % CHAINS as u64) as i64
 }
 
-/// The content hash of a record: SHA-256 over an unambiguous JSON encoding of every stored
-/// column but its sequence number and hashes. The chain links it with those
-/// ([`store::link_hash`]).
-#[allow(clippy::too_many_arguments)]
-pub fn content_hash(
-    tenant_id: i64,
-    chain: i64,
-    at: i64,
-    actor_id: Option<i64>,
-    action: &str,
-    entity_type: &str,
-    entity_id: &str,
-    before_json: Option<&str>,
-    after_json: Option<&str>,
-) -> String {
-    let canonical = serde_json::json!([
-        tenant_id,
-        chain,
-        at,
-        actor_id,
-        action,
-        entity_type,
-        entity_id,
-        before_json,
-        after_json
+/// SHA-256 over an unambiguous JSON encoding (an array) of the tenant and `c`, with the
+/// sequence number and previous hash inside for a record of the former formula.
+fn canonical_hash(tenant_id: i64, c: &Content<'_>, legacy_link: Option<(i64, &str)>) -> String {
+    use serde_json::json;
+    let mut values = vec![json!(tenant_id), json!(c.chain)];
+    if let Some((seq, _)) = legacy_link {
+        values.push(json!(seq));
+    }
+    values.extend([
+        json!(c.at),
+        json!(c.actor_id),
+        json!(c.action),
+        json!(c.entity_type),
+        json!(c.entity_id),
+        json!(c.before_json),
+        json!(c.after_json),
     ]);
-    crate::secret::hex(&Sha256::digest(canonical.to_string().as_bytes()))
+    if let Some((_, prev_hash)) = legacy_link {
+        values.push(json!(prev_hash));
+    }
+    let canonical = serde_json::Value::Array(values).to_string();
+    crate::secret::hex(&Sha256::digest(canonical.as_bytes()))
 }
 
-/// The hash of a record written before the chains linked content hashes (migration 0017):
-/// SHA-256 over the same encoding with the sequence number and the previous hash inside.
-#[allow(clippy::too_many_arguments)]
-fn legacy_record_hash(
-    tenant_id: i64,
-    chain: i64,
-    seq: i64,
-    at: i64,
-    actor_id: Option<i64>,
-    action: &str,
-    entity_type: &str,
-    entity_id: &str,
-    before_json: Option<&str>,
-    after_json: Option<&str>,
-    prev_hash: &str,
-) -> String {
-    let canonical = serde_json::json!([
-        tenant_id,
-        chain,
-        seq,
-        at,
-        actor_id,
-        action,
-        entity_type,
-        entity_id,
-        before_json,
-        after_json,
-        prev_hash
-    ]);
-    crate::secret::hex(&Sha256::digest(canonical.to_string().as_bytes()))
+/// The content hash of a record: SHA-256 over an unambiguous JSON encoding of every stored
+/// column but its sequence number and hashes. The chain links it with those
+/// ([`store::link_hash`]). Records written before migration 0017 were hashed with the
+/// sequence number and the previous hash inside instead.
+pub fn content_hash(tenant_id: i64, c: &Content<'_>) -> String {
+    canonical_hash(tenant_id, c, None)
 }
 
 /// A change made ready to append: its chain, its columns as stored, its content hash.
@@ -107,35 +78,23 @@ impl Prepared {
         at: i64,
         change: Change<'_>,
     ) -> Prepared {
-        let chain = chain_of(change.entity_type, &change.entity_id);
-        let before = change.before.map(|v| v.to_string());
-        let after = change.after.map(|v| v.to_string());
-        let content_hash = content_hash(
-            tenant_id,
-            chain,
-            at,
-            actor_id,
-            change.action,
-            change.entity_type,
-            &change.entity_id,
-            before.as_deref(),
-            after.as_deref(),
-        );
-        Prepared {
-            chain,
+        let mut prepared = Prepared {
+            chain: chain_of(change.entity_type, &change.entity_id),
             at,
             actor_id,
             action: change.action.to_owned(),
             entity_type: change.entity_type.to_owned(),
             entity_id: change.entity_id,
-            before,
-            after,
-            content_hash,
-        }
+            before: change.before.map(|v| v.to_string()),
+            after: change.after.map(|v| v.to_string()),
+            content_hash: String::new(),
+        };
+        prepared.content_hash = content_hash(tenant_id, &prepared.content());
+        prepared
     }
 
-    pub(crate) fn entry(&self) -> store::Entry<'_> {
-        store::Entry {
+    fn content(&self) -> Content<'_> {
+        Content {
             chain: self.chain,
             at: self.at,
             actor_id: self.actor_id,
@@ -144,6 +103,12 @@ impl Prepared {
             entity_id: &self.entity_id,
             before_json: self.before.as_deref(),
             after_json: self.after.as_deref(),
+        }
+    }
+
+    pub(crate) fn entry(&self) -> store::Entry<'_> {
+        store::Entry {
+            content: self.content(),
             content_hash: &self.content_hash,
         }
     }
@@ -212,31 +177,21 @@ pub async fn verify(app: &App, tenant_id: i64) -> Result<Verification> {
                         fail("previous-hash link does not match".into()),
                     ));
                 }
-                let content = content_hash(
-                    tenant_id,
+                let content = Content {
                     chain,
-                    r.at,
-                    r.actor_id,
-                    &r.action,
-                    &r.entity_type,
-                    &r.entity_id,
-                    r.before_json.as_deref(),
-                    r.after_json.as_deref(),
-                );
-                let linked = store::link_hash(&r.prev_hash, r.seq, &content) == r.hash
-                    || legacy_record_hash(
-                        tenant_id,
-                        chain,
-                        r.seq,
-                        r.at,
-                        r.actor_id,
-                        &r.action,
-                        &r.entity_type,
-                        &r.entity_id,
-                        r.before_json.as_deref(),
-                        r.after_json.as_deref(),
-                        &r.prev_hash,
-                    ) == r.hash;
+                    at: r.at,
+                    actor_id: r.actor_id,
+                    action: &r.action,
+                    entity_type: &r.entity_type,
+                    entity_id: &r.entity_id,
+                    before_json: r.before_json.as_deref(),
+                    after_json: r.after_json.as_deref(),
+                };
+                let linked =
+                    store::link_hash(&r.prev_hash, r.seq, &content_hash(tenant_id, &content))
+                        == r.hash
+                        || canonical_hash(tenant_id, &content, Some((r.seq, &r.prev_hash)))
+                            == r.hash;
                 if !linked {
                     return Ok(broken(
                         records,
@@ -307,4 +262,105 @@ pub async fn recent(
         offset.max(0),
     )
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content() -> Content<'static> {
+        Content {
+            chain: 3,
+            at: 1_765_000_000,
+            actor_id: Some(5),
+            action: "file.action",
+            entity_type: "file",
+            entity_id: "9",
+            before_json: None,
+            after_json: Some(r#"{"state":"assigned"}"#),
+        }
+    }
+
+    #[test]
+    fn records_written_before_migration_0017_still_verify() {
+        // The former formula, as it was written: every column, with the sequence number and
+        // the previous hash inside, in this order.
+        let former = serde_json::json!([
+            1,
+            3,
+            7,
+            1_765_000_000,
+            Some(5),
+            "file.action",
+            "file",
+            "9",
+            None::<&str>,
+            Some(r#"{"state":"assigned"}"#),
+            "abc"
+        ]);
+        let expected = crate::secret::hex(&Sha256::digest(former.to_string().as_bytes()));
+        assert_eq!(canonical_hash(1, &content(), Some((7, "abc"))), expected);
+    }
+
+    #[test]
+    fn the_content_hash_covers_every_column_but_the_place_in_the_chain() {
+        let base = content_hash(1, &content());
+        assert_eq!(base.len(), 64);
+        let changed = [
+            content_hash(2, &content()),
+            content_hash(
+                1,
+                &Content {
+                    chain: 4,
+                    ..content()
+                },
+            ),
+            content_hash(1, &Content { at: 1, ..content() }),
+            content_hash(
+                1,
+                &Content {
+                    actor_id: None,
+                    ..content()
+                },
+            ),
+            content_hash(
+                1,
+                &Content {
+                    action: "file.received",
+                    ..content()
+                },
+            ),
+            content_hash(
+                1,
+                &Content {
+                    entity_type: "unit",
+                    ..content()
+                },
+            ),
+            content_hash(
+                1,
+                &Content {
+                    entity_id: "10",
+                    ..content()
+                },
+            ),
+            content_hash(
+                1,
+                &Content {
+                    before_json: Some("{}"),
+                    ..content()
+                },
+            ),
+            content_hash(
+                1,
+                &Content {
+                    after_json: None,
+                    ..content()
+                },
+            ),
+        ];
+        for (i, other) in changed.iter().enumerate() {
+            assert_ne!(&base, other, "column {i} is not covered");
+        }
+    }
 }

@@ -43,8 +43,12 @@ pub async fn create_chains(conn: &mut Conn, tenant_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// A record to append: everything but its place in the chain, which [`append`] takes.
-pub struct Entry<'a> {
+const INSERT_RECORD: &str = "INSERT INTO audit_log (tenant_id, chain, seq, at, actor_id, action, \
+     entity_type, entity_id, before_json, after_json, prev_hash, hash)";
+
+/// The stored columns of a record that its content hash covers (all but its place in the
+/// chain and its hashes).
+pub struct Content<'a> {
     pub chain: i64,
     pub at: i64,
     pub actor_id: Option<i64>,
@@ -53,8 +57,12 @@ pub struct Entry<'a> {
     pub entity_id: &'a str,
     pub before_json: Option<&'a str>,
     pub after_json: Option<&'a str>,
-    /// SHA-256 (hex) of the record's content, as the application encodes it: every stored
-    /// column but the sequence number and the hashes.
+}
+
+/// A record to append: everything but its place in the chain, which [`append`] takes.
+pub struct Entry<'a> {
+    pub content: Content<'a>,
+    /// SHA-256 (hex) of the content, as the application encodes it.
     pub content_hash: &'a str,
 }
 
@@ -85,9 +93,7 @@ pub(crate) fn append_sql(tenant: usize, first: usize, only_if: &str) -> (String,
         chain = p(0),
     );
     let insert = format!(
-        "INSERT INTO audit_log (tenant_id, chain, seq, at, actor_id, action, entity_type, entity_id,
-                                before_json, after_json, prev_hash, hash)
-         SELECT ${tenant}, {}, c.last_seq, {}, {}, {}, {}, {}, {}, {}, c.prev_hash, c.last_hash FROM c",
+        "{INSERT_RECORD} SELECT ${tenant}, {}, c.last_seq, {}, {}, {}, {}, {}, {}, {}, c.prev_hash, c.last_hash FROM c",
         p(0),
         p(1),
         p(2),
@@ -106,14 +112,14 @@ pub(crate) fn bind_entry<'q, O>(
     entry: &'q Entry<'q>,
 ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
     query
-        .bind(entry.chain)
-        .bind(entry.at)
-        .bind(entry.actor_id)
-        .bind(entry.action)
-        .bind(entry.entity_type)
-        .bind(entry.entity_id)
-        .bind(entry.before_json)
-        .bind(entry.after_json)
+        .bind(entry.content.chain)
+        .bind(entry.content.at)
+        .bind(entry.content.actor_id)
+        .bind(entry.content.action)
+        .bind(entry.content.entity_type)
+        .bind(entry.content.entity_id)
+        .bind(entry.content.before_json)
+        .bind(entry.content.after_json)
         .bind(entry.content_hash)
 }
 
@@ -135,25 +141,23 @@ pub async fn append(conn: &mut Conn, tenant_id: i64, entry: &Entry<'_>) -> Resul
          RETURNING last_seq, last_hash",
     )
     .bind(tenant_id)
-    .bind(entry.chain)
+    .bind(entry.content.chain)
     .fetch_one(&mut *conn)
     .await?;
     let hash = link_hash(&prev_hash, seq, entry.content_hash);
-    sqlx::query(
-        "INSERT INTO audit_log (tenant_id, chain, seq, at, actor_id, action, entity_type, entity_id,
-                                before_json, after_json, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
+    sqlx::query(&format!(
+        "{INSERT_RECORD} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
     .bind(tenant_id)
-    .bind(entry.chain)
+    .bind(entry.content.chain)
     .bind(seq)
-    .bind(entry.at)
-    .bind(entry.actor_id)
-    .bind(entry.action)
-    .bind(entry.entity_type)
-    .bind(entry.entity_id)
-    .bind(entry.before_json)
-    .bind(entry.after_json)
+    .bind(entry.content.at)
+    .bind(entry.content.actor_id)
+    .bind(entry.content.action)
+    .bind(entry.content.entity_type)
+    .bind(entry.content.entity_id)
+    .bind(entry.content.before_json)
+    .bind(entry.content.after_json)
     .bind(&prev_hash)
     .bind(&hash)
     .execute(&mut *conn)
@@ -164,7 +168,7 @@ pub async fn append(conn: &mut Conn, tenant_id: i64, entry: &Entry<'_>) -> Resul
     .bind(&prev_hash)
     .bind(&hash)
     .bind(tenant_id)
-    .bind(entry.chain)
+    .bind(entry.content.chain)
     .execute(conn)
     .await?;
     Ok(seq)

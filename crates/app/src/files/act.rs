@@ -308,22 +308,26 @@ pub async fn act(
     } else {
         Vec::new()
     };
-    if app.db.backend() == Backend::Postgres && !allocates_code {
-        // The row, its history, links, outbox message, audit record and report rows: one
-        // statement, atomic by itself, so no transaction around it (and the chain head and
-        // aggregate rows it locks are held only through its own commit).
+    // The row, its history, links, outbox message, audit record and report rows.
+    let write = async |target: &mut Conn, code: Option<&str>| -> Result<()> {
         store::update_file(
-            &mut conn,
+            target,
             tenant_id,
             file_id,
             rec.version,
-            &columns.state(new, code.as_deref()),
+            &columns.state(new, code),
             now_secs,
             &change.change(&transition),
             &audit.entry(),
             &report_rows,
         )
         .await?;
+        Ok(())
+    };
+    if app.db.backend() == Backend::Postgres && !allocates_code {
+        // One statement, atomic by itself, so no transaction around it (and the chain head
+        // and aggregate rows it locks are held only through its own commit).
+        write(&mut conn, code.as_deref()).await?;
         return Ok(super::read::summary(file_id, code, &row.channel, new));
     }
     let mut tx = begin_on(&mut conn).await?;
@@ -350,18 +354,7 @@ pub async fn act(
             .await?,
         );
     }
-    store::update_file(
-        &mut tx,
-        tenant_id,
-        file_id,
-        rec.version,
-        &columns.state(new, code.as_deref()),
-        now_secs,
-        &change.change(&transition),
-        &audit.entry(),
-        &report_rows,
-    )
-    .await?;
+    write(&mut tx, code.as_deref()).await?;
     commit(tx).await?;
     Ok(super::read::summary(file_id, code, &row.channel, new))
 }
