@@ -204,10 +204,9 @@ pub async fn act(
     // Reads outside a transaction: the write below only lands if the file is still at the
     // version read (optimistic concurrency), so what they saw is what it changes.
     let mut conn = app.db.write_conn().await?;
-    let tx = &mut *conn;
     // With every unit the file is or was at, the current one included (linked when it became
     // current).
-    let (row, units_of_file) = store::file_with_units(&mut *tx, tenant_id, file_id)
+    let (row, units_of_file) = store::file_with_units(&mut conn, tenant_id, file_id)
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let rec = record_of(&row)?;
@@ -217,14 +216,14 @@ pub async fn act(
     {
         Some((_, path)) => path.clone(),
         None => {
-            units::by_id(&mut *tx, tenant_id, rec.current_unit_id)
+            units::by_id(&mut conn, tenant_id, rec.current_unit_id)
                 .await?
                 .ok_or(AppError::NotFound("unit"))?
                 .path
         }
     };
     let action = resolve(
-        &mut *tx,
+        &mut conn,
         tenant_id,
         &current_path,
         rec.current_unit_id,
@@ -243,7 +242,7 @@ pub async fn act(
             return Err(AppError::Forbidden);
         }
     }
-    let cal = calendar::snapshot_calendar(app, &mut *tx, tenant_id, &row.calendar_hash).await?;
+    let cal = calendar::snapshot_calendar(app, &mut conn, tenant_id, &row.calendar_hash).await?;
     let now = app.now();
     let mut ctx = ActionContext::new(actor.user_id, now, &cal);
     ctx.expected_version = expected_version;
@@ -260,8 +259,8 @@ pub async fn act(
     let now_secs = now.as_second();
     let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
     let change = ChangeRows::of(&transition, &linked)?;
-    // Most steps (assign, examine, submit…) change nothing the report counts: the file's part
-    // of the aggregates is then left alone without reading it twice.
+    // Most steps (assign, examine, submit…) change nothing the report counts: no aggregate row
+    // is written for them.
     let counts_change = change.links_units()
         || report_daily::Inputs::of(&Columns::of(&rec)?.state(&rec, None))
             != report_daily::Inputs::of(&columns.state(new, None));
