@@ -216,35 +216,6 @@ fn flows(files: &str) -> String {
     format!("WITH {}", FLOWS.replace("{files}", files))
 }
 
-/// The columns of a file that [`FLOWS`] reads and that a workflow action can change (field,
-/// procedure and channel never change after intake). A change that leaves them, and the
-/// file's units, as they were leaves the file's contribution as it was.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Inputs {
-    instants: [Option<i64>; 6],
-    supplement_count: i64,
-    refused: bool,
-    awaiting_supplement: bool,
-}
-
-impl Inputs {
-    pub fn of(s: &crate::files::FileState<'_>) -> Inputs {
-        Inputs {
-            instants: [
-                s.received_at,
-                s.due_at,
-                s.legal_due_at,
-                s.finished_at,
-                s.ended_at,
-                s.apology_at,
-            ],
-            supplement_count: s.supplement_count,
-            refused: s.state == "refused",
-            awaiting_supplement: s.state == "awaiting_supplement",
-        }
-    }
-}
-
 /// What one file contributes to the aggregates: the rows [`FLOWS`] gives for it, computed
 /// here from its columns and the units it took part in (id and materialised path, whose
 /// segments are the ids of the unit and its ancestors). Empty if it was never received.

@@ -259,11 +259,6 @@ pub async fn act(
     let now_secs = now.as_second();
     let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
     let change = ChangeRows::of(&transition, &linked)?;
-    // Most steps (assign, examine, submit…) change nothing the report counts: no aggregate row
-    // is written for them.
-    let counts_change = change.links_units()
-        || report_daily::Inputs::of(&Columns::of(&rec)?.state(&rec, None))
-            != report_daily::Inputs::of(&columns.state(new, None));
     let audit = audit::Prepared::of(
         tenant_id,
         Some(actor.user_id),
@@ -282,31 +277,22 @@ pub async fn act(
         },
     );
     // What the change adds to the report aggregates: the file's contribution after (with the
-    // units it now takes part in) minus before.
-    let report_rows = if counts_change {
-        let mut units_after = units_of_file.clone();
-        for id in change.new_units() {
-            let unit = units::by_id(&mut conn, tenant_id, *id)
-                .await?
-                .ok_or(AppError::NotFound("unit"))?;
-            units_after.push((unit.id, unit.path));
-        }
-        let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
-            report_daily::file_contribution(
-                row.field_id,
-                row.procedure_id,
-                &row.channel,
-                state,
-                units,
-            )
-        };
-        report_daily::difference(
-            &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
-            &contribution(&columns.state(new, None), &units_after),
-        )
-    } else {
-        Vec::new()
+    // units it now takes part in) minus before. Most steps (assign, examine, submit…) change
+    // nothing the report counts: the difference is empty and no aggregate row is written.
+    let mut units_after = units_of_file.clone();
+    for id in change.new_units() {
+        let unit = units::by_id(&mut conn, tenant_id, *id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
+        units_after.push((unit.id, unit.path));
+    }
+    let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
+        report_daily::file_contribution(row.field_id, row.procedure_id, &row.channel, state, units)
     };
+    let report_rows = report_daily::difference(
+        &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
+        &contribution(&columns.state(new, None), &units_after),
+    );
     // The row, its history, links, outbox message, audit record and report rows.
     let write = async |target: &mut Conn, code: Option<&str>| -> Result<()> {
         store::update_file(

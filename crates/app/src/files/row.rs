@@ -114,11 +114,6 @@ impl ChangeRows {
         })
     }
 
-    /// Whether the transition puts the file at a unit it was not at.
-    pub(crate) fn links_units(&self) -> bool {
-        !self.link_units.is_empty()
-    }
-
     /// The units the transition puts the file at that it was not at.
     pub(crate) fn new_units(&self) -> &[i64] {
         &self.link_units
