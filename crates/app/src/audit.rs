@@ -29,6 +29,12 @@ pub fn chain_of(entity_type: &str, entity_id: &str) -> i64 {
 /// SHA-256 over an unambiguous JSON encoding (an array) of the tenant and `c`, with the
 /// sequence number and previous hash inside for a record of the former formula.
 fn canonical_hash(tenant_id: i64, c: &Content<'_>, legacy_link: Option<(i64, &str)>) -> String {
+    let canonical = canonical_text(tenant_id, c, legacy_link);
+    crate::secret::hex(&Sha256::digest(canonical.as_bytes()))
+}
+
+/// The encoding [`canonical_hash`] hashes.
+fn canonical_text(tenant_id: i64, c: &Content<'_>, legacy_link: Option<(i64, &str)>) -> String {
     use serde_json::json;
     let mut values = vec![json!(tenant_id), json!(c.chain)];
     if let Some((seq, _)) = legacy_link {
@@ -46,8 +52,7 @@ fn canonical_hash(tenant_id: i64, c: &Content<'_>, legacy_link: Option<(i64, &st
     if let Some((_, prev_hash)) = legacy_link {
         values.push(json!(prev_hash));
     }
-    let canonical = serde_json::Value::Array(values).to_string();
-    crate::secret::hex(&Sha256::digest(canonical.as_bytes()))
+    serde_json::Value::Array(values).to_string()
 }
 
 /// The content hash of a record: SHA-256 over an unambiguous JSON encoding of every stored
@@ -110,6 +115,51 @@ impl Prepared {
         store::Entry {
             content: self.content(),
             content_hash: &self.content_hash,
+        }
+    }
+}
+
+/// A change whose after-JSON holds a code the store makes as it writes the record (a file
+/// numbered as it is received): its columns and encoding split around that code.
+pub(crate) struct AroundCode {
+    prepared: Prepared,
+    after_tail: String,
+    canonical: (String, String),
+}
+
+impl AroundCode {
+    /// `change` with `marker` where the code goes in its after-JSON; `None` unless the marker
+    /// is there exactly once. The code must be written the same in JSON as it is (no quote,
+    /// backslash or control character), so that the store's splice gives the record
+    /// [`Prepared::of`] would have given with it.
+    pub(crate) fn of(
+        tenant_id: i64,
+        actor_id: Option<i64>,
+        at: i64,
+        change: Change<'_>,
+        marker: &str,
+    ) -> Option<AroundCode> {
+        let mut prepared = Prepared::of(tenant_id, actor_id, at, change);
+        let once = |text: &str| {
+            text.split_once(marker)
+                .filter(|(_, tail)| !tail.contains(marker))
+                .map(|(head, tail)| (head.to_owned(), tail.to_owned()))
+        };
+        let canonical = once(&canonical_text(tenant_id, &prepared.content(), None))?;
+        let (head, after_tail) = once(prepared.after.as_deref()?)?;
+        prepared.after = Some(head);
+        Some(AroundCode {
+            prepared,
+            after_tail,
+            canonical,
+        })
+    }
+
+    pub(crate) fn entry(&self) -> store::EntryAroundCode<'_> {
+        store::EntryAroundCode {
+            content: self.prepared.content(),
+            after_json_tail: &self.after_tail,
+            canonical: (&self.canonical.0, &self.canonical.1),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Session, problem, spawn};
+use common::{Session, problem, spawn, spawn_at};
 use motcua_testkit::{Backend, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -284,38 +284,105 @@ async fn a_counter_file_goes_from_receipt_to_hand_over(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// Receives a file for applicant number `i`; its code and PIN.
+async fn receive(counter: std::sync::Arc<Session>, i: usize) -> (String, String) {
+    let response = counter
+        .post("/api/v1/files", intake(&format!("Người nộp số {i}")))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt = response.json::<Value>().await.unwrap();
+    (
+        receipt["code"].as_str().unwrap().to_owned(),
+        receipt["pin"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Twelve intakes at once at one unit, after a first one (which also stores the calendar: on
+/// PostgreSQL the others are then one statement each, which numbers the code): thirteen codes
+/// without gap, each receipt's PIN finds its file, and the audit trail verifies.
 async fn concurrent_intake_issues_each_code_once(backend: Backend) {
     let server = spawn(backend).await;
     let counter = std::sync::Arc::new(server.login("motcua.chiengle").await);
-    let mut tasks = Vec::new();
-    for i in 0..12 {
-        let counter = counter.clone();
-        tasks.push(tokio::spawn(async move {
-            let response = counter
-                .post("/api/v1/files", intake(&format!("Người nộp số {i}")))
-                .await;
-            assert_eq!(response.status(), StatusCode::CREATED);
-            response.json::<Value>().await.unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }));
-    }
-    let mut codes = Vec::new();
+    let mut receipts = vec![receive(counter.clone(), 0).await];
+    let tasks: Vec<_> = (1..13)
+        .map(|i| tokio::spawn(receive(counter.clone(), i)))
+        .collect();
     for t in tasks {
-        codes.push(t.await.unwrap());
+        receipts.push(t.await.unwrap());
     }
-    codes.sort();
+    receipts.sort();
+    let public = server.anonymous();
+    for (code, pin) in &receipts {
+        let response = public
+            .post("/api/v1/lookup", json!({ "code": code, "secret": pin }))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{code}");
+    }
+    let mut codes: Vec<String> = receipts.into_iter().map(|(code, _)| code).collect();
     codes.dedup();
-    assert_eq!(codes.len(), 12, "{codes:?}");
+    assert_eq!(codes.len(), 13, "{codes:?}");
+    // The running number is the code's last four digits under both formats of the year.
+    let numbers: Vec<&str> = codes.iter().map(|c| &c[c.len() - 4..]).collect();
+    let expected: Vec<String> = (1..=13).map(|n| format!("{n:04}")).collect();
+    assert_eq!(numbers, expected, "{codes:?}");
+    let verified: Value = server
+        .login("quantri")
+        .await
+        .get("/api/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(verified["first_break"].is_null(), "{verified}");
+    assert!(verified["records"].as_i64().unwrap() >= 13, "{verified}");
     let queue: Value = counter
         .get("/api/v1/files?unit=000.21.20.H48&per_page=5")
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(queue["total"], 12);
+    assert_eq!(queue["total"], 13);
     assert_eq!(queue["items"].as_array().unwrap().len(), 5);
+}
+
+/// Under the 2018 format (before 25 January 2026) the running number has exactly four digits:
+/// the 10,000th file of a unit's day is refused with a clear error and nothing of it is written.
+async fn a_used_up_day_refuses_the_intake(backend: Backend) {
+    let server = spawn_at(backend, "2025-06-04T09:00:00+07:00").await;
+    let counter = std::sync::Arc::new(server.login("motcua.chiengle").await);
+    let (first, _) = receive(counter.clone(), 0).await;
+    assert!(first.ends_with("-250604-0001"), "{first}");
+    let mut conn = server.app.db.write_conn().await.unwrap();
+    sqlx::query("UPDATE file_code_sequences SET last_seq = 9998")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn); // SQLite has one writer
+    let (last, _) = receive(counter.clone(), 1).await;
+    assert!(last.ends_with("-250604-9999"), "{last}");
+    let count = async |conn: &mut motcua_store::Conn| {
+        let counts: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM files), (SELECT COUNT(*) FROM audit_log),
+                    (SELECT MAX(last_seq) FROM file_code_sequences)",
+        )
+        .fetch_one(conn)
+        .await
+        .unwrap();
+        counts
+    };
+    let before = count(&mut server.app.db.read_conn().await.unwrap()).await;
+    let (status, body) = problem(
+        counter
+            .post("/api/v1/files", intake("Người nộp thừa"))
+            .await,
+    )
+    .await;
+    assert!(status.is_client_error(), "{status} {body}");
+    assert!(body.contains("file_code.sequence_overflow"), "{body}");
+    assert_eq!(
+        count(&mut server.app.db.read_conn().await.unwrap()).await,
+        before
+    );
 }
 
 async fn bad_file_input_gets_a_clear_4xx(backend: Backend) {
@@ -607,4 +674,5 @@ on_both_backends! {
     lifecycle => a_counter_file_goes_from_receipt_to_hand_over,
     concurrent_intake => concurrent_intake_issues_each_code_once,
     bad_input => bad_file_input_gets_a_clear_4xx,
+    used_up_day => a_used_up_day_refuses_the_intake,
 }

@@ -82,6 +82,42 @@ pub fn link_hash(prev_hash: &str, seq: i64, content_hash: &str) -> String {
 /// [`bind_entry`]); `only_if` is a condition that must hold for anything to be written.
 pub(crate) fn append_sql(tenant: usize, first: usize, only_if: &str) -> (String, String) {
     let p = |i: usize| format!("${}", first + i);
+    append_sql_with(tenant, first, only_if, &p(7), &p(8))
+}
+
+/// [`append_sql`] for an [`EntryAroundCode`] (bound by [`bind_entry_around_code`]): its
+/// after-JSON and content hash are made around `code`, the SQL expression of a code the same
+/// statement writes.
+pub(crate) fn append_around_code_sql(
+    tenant: usize,
+    first: usize,
+    only_if: &str,
+    code: &str,
+) -> (String, String) {
+    let p = |i: usize| format!("${}", first + i);
+    append_sql_with(
+        tenant,
+        first,
+        only_if,
+        &format!("{} || {code} || {}", p(7), p(9)),
+        &format!(
+            "encode(sha256(convert_to({} || {code} || {}, 'UTF8')), 'hex')",
+            p(8),
+            p(10)
+        ),
+    )
+}
+
+/// The statement of [`append_sql`] with the SQL expressions of the after-JSON and of the
+/// content hash.
+fn append_sql_with(
+    tenant: usize,
+    first: usize,
+    only_if: &str,
+    after_json: &str,
+    hash: &str,
+) -> (String, String) {
+    let p = |i: usize| format!("${}", first + i);
     let cte = format!(
         "c AS (UPDATE audit_chains
                   SET last_seq = last_seq + 1, prev_hash = last_hash,
@@ -89,11 +125,10 @@ pub(crate) fn append_sql(tenant: usize, first: usize, only_if: &str) -> (String,
                           last_hash || ':' || CAST(last_seq + 1 AS TEXT) || ':' || {hash}, 'UTF8')), 'hex')
                 WHERE tenant_id = ${tenant} AND chain = {chain} AND {only_if}
                 RETURNING last_seq, prev_hash, last_hash)",
-        hash = p(8),
         chain = p(0),
     );
     let insert = format!(
-        "{INSERT_RECORD} SELECT ${tenant}, {}, c.last_seq, {}, {}, {}, {}, {}, {}, {}, c.prev_hash, c.last_hash FROM c",
+        "{INSERT_RECORD} SELECT ${tenant}, {}, c.last_seq, {}, {}, {}, {}, {}, {}, {after_json}, c.prev_hash, c.last_hash FROM c",
         p(0),
         p(1),
         p(2),
@@ -101,9 +136,20 @@ pub(crate) fn append_sql(tenant: usize, first: usize, only_if: &str) -> (String,
         p(4),
         p(5),
         p(6),
-        p(7),
     );
     (cte, insert)
+}
+
+/// A record whose after-JSON holds a code that the statement appending it makes (a file's,
+/// numbered as it is received): the after-JSON and the text whose SHA-256 is the content hash
+/// are each given as the text before the code and the text after it.
+pub struct EntryAroundCode<'a> {
+    /// `content.after_json` is the after-JSON before the code; `content_hash` is not read.
+    pub content: Content<'a>,
+    pub after_json_tail: &'a str,
+    /// The application's encoding of the content (see `content_hash` of [`Entry`]), before the
+    /// code and after it.
+    pub canonical: (&'a str, &'a str),
 }
 
 /// Binds the parameters of [`append_sql`], in its order.
@@ -111,16 +157,35 @@ pub(crate) fn bind_entry<'q, O>(
     query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     entry: &'q Entry<'q>,
 ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    bind_content(query, &entry.content, entry.content_hash)
+}
+
+/// Binds the parameters of [`append_around_code_sql`], in its order.
+pub(crate) fn bind_entry_around_code<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    entry: &'q EntryAroundCode<'q>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    bind_content(query, &entry.content, entry.canonical.0)
+        .bind(entry.after_json_tail)
+        .bind(entry.canonical.1)
+}
+
+/// The content's columns, then `last`.
+fn bind_content<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    content: &'q Content<'q>,
+    last: &'q str,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
     query
-        .bind(entry.content.chain)
-        .bind(entry.content.at)
-        .bind(entry.content.actor_id)
-        .bind(entry.content.action)
-        .bind(entry.content.entity_type)
-        .bind(entry.content.entity_id)
-        .bind(entry.content.before_json)
-        .bind(entry.content.after_json)
-        .bind(entry.content_hash)
+        .bind(content.chain)
+        .bind(content.at)
+        .bind(content.actor_id)
+        .bind(content.action)
+        .bind(content.entity_type)
+        .bind(content.entity_id)
+        .bind(content.before_json)
+        .bind(content.after_json)
+        .bind(last)
 }
 
 /// Appends a record to its chain in the caller's transaction; returns its sequence number.

@@ -305,17 +305,32 @@ fn is_postgres(conn: &Conn) -> bool {
     conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }
 
-macro_rules! insert_file_sql {
-    () => {
-        "INSERT INTO files (tenant_id, procedure_id, field_id, receiving_unit_id, owner_user_id, applicant_name,
-             applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel, rule_version,
-             calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date, due_at,
-             legal_due_at, appointment_date, finished_at, handed_over_at, ended_at, supplement_count, apology_at,
-             record_json, version, created_at, updated_at, documents_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $31)
-         RETURNING id"
-    };
+/// The columns of a new file, in the order of [`insert_file`]'s parameters.
+const INSERT_COLUMNS: &str = "tenant_id, procedure_id, field_id, receiving_unit_id, owner_user_id,
+     applicant_name, applicant_phone, applicant_email, applicant_address, lookup_pin_hash, channel,
+     rule_version, calendar_hash, code, current_unit_id, assignee_id, state, received_at, received_date,
+     due_at, legal_due_at, appointment_date, finished_at, handed_over_at, ended_at, supplement_count,
+     apology_at, record_json, version, created_at, updated_at, documents_json";
+
+/// The values of [`INSERT_COLUMNS`]: parameters `$1`…`$31` (created and updated at the same
+/// moment), with the lookup PIN hash and the code as the SQL expressions given.
+fn insert_values(pin_hash: &str, code: &str) -> String {
+    let mut values: Vec<String> = (1..=29)
+        .map(|i| match i {
+            10 => pin_hash.to_owned(),
+            14 => code.to_owned(),
+            _ => format!("${i}"),
+        })
+        .collect();
+    values.extend(["$30", "$30", "$31"].map(String::from));
+    values.join(", ")
+}
+
+fn insert_file_sql() -> String {
+    format!(
+        "INSERT INTO files ({INSERT_COLUMNS}) VALUES ({}) RETURNING id",
+        insert_values("$10", "$14")
+    )
 }
 
 /// The process version a new file follows: the procedure's version in force on local `day`
@@ -323,6 +338,43 @@ macro_rules! insert_file_sql {
 pub struct ProcessPin<'a> {
     pub day: &'a str,
     pub default_id: &'a str,
+}
+
+/// The CTE `p` that pins the process version of the new file `f` (see [`ProcessPin`]):
+/// parameters `$1` tenant, `$2` procedure, `day` and `default` as numbered.
+fn process_cte(day: usize, default: usize) -> String {
+    format!(
+        "p AS (INSERT INTO file_processes (tenant_id, file_id, procedure_id, version, default_id)
+               SELECT $1, f.id, $2, (SELECT MAX(version) FROM process_versions
+                                     WHERE tenant_id = $1 AND procedure_id = $2
+                                       AND valid_from <= ${day}),
+                      ${default} FROM f)"
+    )
+}
+
+/// Binds `$1`…`$31` of [`insert_values`].
+fn bind_new<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    tenant_id: i64,
+    new: &'q NewFileRow<'q>,
+    s: &'q FileState<'q>,
+    now: i64,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    let query = query
+        .bind(tenant_id)
+        .bind(new.procedure_id)
+        .bind(new.field_id)
+        .bind(new.receiving_unit_id)
+        .bind(new.owner_user_id)
+        .bind(new.applicant_name)
+        .bind(new.applicant_phone)
+        .bind(new.applicant_email)
+        .bind(new.applicant_address)
+        .bind(new.lookup_pin_hash)
+        .bind(new.channel)
+        .bind(new.rule_version)
+        .bind(new.calendar_hash);
+    bind_state!(query, s).bind(now).bind(new.documents_json)
 }
 
 /// Creates a file with its first history entry, unit links, outbox message and process pin:
@@ -340,36 +392,15 @@ pub async fn insert_file(
     let sql = if postgres {
         let units = change.link_units.len();
         format!(
-            "WITH f AS ({}){},
-             p AS (INSERT INTO file_processes (tenant_id, file_id, procedure_id, version, default_id)
-                   SELECT $1, f.id, $2, (SELECT MAX(version) FROM process_versions
-                                         WHERE tenant_id = $1 AND procedure_id = $2
-                                           AND valid_from <= ${day}),
-                          ${default} FROM f)
-             SELECT id FROM f",
-            insert_file_sql!(),
+            "WITH f AS ({}){}, {} SELECT id FROM f",
+            insert_file_sql(),
             change_ctes(1, 32, units),
-            day = 41 + units,
-            default = 42 + units,
+            process_cte(41 + units, 42 + units),
         )
     } else {
-        insert_file_sql!().to_owned()
+        insert_file_sql()
     };
-    let query = sqlx::query_as(&sql)
-        .bind(tenant_id)
-        .bind(new.procedure_id)
-        .bind(new.field_id)
-        .bind(new.receiving_unit_id)
-        .bind(new.owner_user_id)
-        .bind(new.applicant_name)
-        .bind(new.applicant_phone)
-        .bind(new.applicant_email)
-        .bind(new.applicant_address)
-        .bind(new.lookup_pin_hash)
-        .bind(new.channel)
-        .bind(new.rule_version)
-        .bind(new.calendar_hash);
-    let query = bind_state!(query, s).bind(now).bind(new.documents_json);
+    let query = bind_new(sqlx::query_as(&sql), tenant_id, new, s, now);
     let (id,): (i64,) = if postgres {
         bind_change(query, change, now)
             .bind(process.day)
@@ -391,6 +422,124 @@ pub async fn insert_file(
         row
     };
     Ok(id)
+}
+
+/// PostgreSQL: the id the next file will have (taken now, so that what is written with the
+/// file can name it before its row exists).
+pub async fn next_file_id(conn: &mut Conn) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as("SELECT nextval(pg_get_serial_sequence('files', 'id'))")
+        .fetch_one(conn)
+        .await?;
+    Ok(id)
+}
+
+/// The code of a file received by [`insert_received_file`]: the statement takes the next
+/// running number of `unit_id` for local `day` (`YYYY-MM-DD`) and writes it between `prefix`
+/// and `suffix`, zero-padded to `width` digits.
+pub struct NumberedCode<'a> {
+    pub unit_id: i64,
+    pub day: &'a str,
+    pub prefix: &'a str,
+    pub width: i64,
+    /// The largest running number the code can hold: beyond it nothing is written.
+    pub max_sequence: i64,
+    pub suffix: &'a str,
+}
+
+/// What [`insert_received_file`] writes beside the file.
+pub struct Receipt<'a> {
+    /// The file's id, from [`next_file_id`].
+    pub id: i64,
+    pub code: NumberedCode<'a>,
+    /// The lookup PIN hash is SHA-256 (lowercase hex) of the first text, the code, the second.
+    pub pin_hash_around: (&'a str, &'a str),
+    pub audit: &'a crate::audit::EntryAroundCode<'a>,
+    /// What the file adds to the report aggregates, in key order.
+    pub report_rows: &'a [crate::report_daily::DailyRow],
+}
+
+/// PostgreSQL: receives a new file in one statement, atomic by itself: the unit's running
+/// number of the day (its row stays locked only to the statement's commit), the file with its
+/// code and lookup PIN hash, its first history entry, unit links, outbox message, process pin,
+/// audit record and report rows. Returns the code, or `None` (nothing written) when the day's
+/// running numbers are used up.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_received_file(
+    conn: &mut Conn,
+    tenant_id: i64,
+    new: &NewFileRow<'_>,
+    s: &FileState<'_>,
+    now: i64,
+    change: &FileChange<'_>,
+    process: &ProcessPin<'_>,
+    receipt: &Receipt<'_>,
+) -> Result<Option<String>> {
+    let units = change.link_units.len();
+    let first = 43 + units;
+    let p = |i: usize| format!("${}", first + i);
+    // The code's slot ($14) holds the text before the running number, the PIN hash's ($10)
+    // the text its hash has before the code.
+    let code = format!(
+        "$14 || CASE WHEN length(CAST(last_seq AS TEXT)) >= {width} THEN CAST(last_seq AS TEXT)
+                     ELSE lpad(CAST(last_seq AS TEXT), CAST({width} AS INTEGER), '0') END || {suffix}",
+        width = p(2),
+        suffix = p(4),
+    );
+    let pin_hash = format!(
+        "encode(sha256(convert_to($10 || k.code || {}, 'UTF8')), 'hex')",
+        p(5)
+    );
+    let only_if = "EXISTS (SELECT 1 FROM f)";
+    let (chain_cte, audit_insert) =
+        crate::audit::append_around_code_sql(1, first + 7, only_if, "(SELECT code FROM k)");
+    let report = match receipt.report_rows.len() {
+        0 => String::new(),
+        n => format!(
+            ", r AS ({})",
+            crate::report_daily::add_rows_sql(1, first + 18, n, Some(only_if))
+        ),
+    };
+    let sql = format!(
+        "WITH s AS (INSERT INTO file_code_sequences (tenant_id, unit_id, day, last_seq) VALUES ($1, {unit}, {day}, 1)
+                    ON CONFLICT (tenant_id, unit_id, day) DO UPDATE SET last_seq = file_code_sequences.last_seq + 1
+                    WHERE file_code_sequences.last_seq < {max}
+                    RETURNING last_seq),
+              k AS (SELECT {code} AS code FROM s),
+              f AS (INSERT INTO files (id, {INSERT_COLUMNS}) SELECT {id}, {} FROM k RETURNING id){},
+              {}, {chain_cte}, a AS ({audit_insert}){report}
+         SELECT code FROM k",
+        insert_values(&pin_hash, "k.code"),
+        change_ctes(1, 32, units),
+        process_cte(41 + units, 42 + units),
+        unit = p(0),
+        day = p(1),
+        max = p(3),
+        id = p(6),
+    );
+    let state = FileState {
+        code: Some(receipt.code.prefix),
+        ..*s
+    };
+    let new = NewFileRow {
+        lookup_pin_hash: Some(receipt.pin_hash_around.0),
+        ..*new
+    };
+    let query = bind_new(sqlx::query_as(&sql), tenant_id, &new, &state, now);
+    let query = bind_change(query, change, now)
+        .bind(process.day)
+        .bind(process.default_id)
+        .bind(receipt.code.unit_id)
+        .bind(receipt.code.day)
+        .bind(receipt.code.width)
+        .bind(receipt.code.max_sequence)
+        .bind(receipt.code.suffix)
+        .bind(receipt.pin_hash_around.1)
+        .bind(receipt.id);
+    let query = crate::audit::bind_entry_around_code(query, receipt.audit);
+    let code: Option<(String,)> = crate::report_daily::bind_rows(query, receipt.report_rows)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(code.map(|(code,)| code))
 }
 
 macro_rules! update_file_sql {

@@ -9,12 +9,14 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use motcua_domain::calendar::deadline::Channel;
 use motcua_domain::catalogue::{FieldError, ProcessingTime, TimeUnit, check_text};
 use motcua_domain::file::{
-    ActionContext, CodeRequest, Effect, NewFile, ProcedureTerms, file_code, open, open_permission,
+    ActionContext, CodeRequest, Effect, FileError, NewFile, ProcedureTerms, file_code,
+    file_code_shape, open, open_permission,
 };
+use motcua_domain::rules::FileCodeError;
 use motcua_domain::rules::RuleSet;
 use motcua_store::catalogue as procedures;
 use motcua_store::files::{self as store, NewFileRow};
-use motcua_store::{commit, report_daily, units};
+use motcua_store::{Backend, commit, report_daily, units};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -97,7 +99,13 @@ pub(crate) fn random_pin() -> String {
 }
 
 pub(crate) fn pin_hash(tenant_id: i64, code: &str, pin: &str) -> String {
-    crate::secret::sha256_hex(&format!("lookup:{tenant_id}:{code}:{pin}"))
+    let (head, tail) = pin_hash_around(tenant_id, pin);
+    crate::secret::sha256_hex(&format!("{head}{code}{tail}"))
+}
+
+/// What the lookup PIN's hash is of, before and after the file's code.
+fn pin_hash_around(tenant_id: i64, pin: &str) -> (String, String) {
+    (format!("lookup:{tenant_id}:"), format!(":{pin}"))
 }
 
 pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt> {
@@ -282,12 +290,7 @@ pub(crate) async fn store_new_file(
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
-    let mut tx = app.db.begin().await?;
     let snapshot_saved = app.calendars.snapshot_saved(tenant_id, &calendar_hash)?;
-    if !snapshot_saved {
-        store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
-            .await?;
-    }
     let new = NewFileRow {
         procedure_id: procedure.id,
         field_id: procedure.field_id,
@@ -305,6 +308,109 @@ pub(crate) async fn store_new_file(
     };
     let change = ChangeRows::of(&transition, &[])?;
     let process_day = rec.received_at.unwrap_or(now).to_zoned(utc7()).date();
+    let process = store::ProcessPin {
+        day: &process_day.to_string(),
+        default_id: crate::processes::default_process_id(process_day),
+    };
+    let report_rows = report_daily::file_contribution(
+        procedure.field_id,
+        procedure.id,
+        channel_str(channel),
+        &columns.state(rec, None),
+        &[(unit.id, unit.path.clone())],
+    );
+    let audit_after = |code: Option<&str>| {
+        serde_json::json!({
+            "code": code, "procedure": procedure.code, "unit": unit.code, "channel": channel_str(channel),
+            "documents": documents, "state": rec.state.as_str(), "version": rec.version,
+        })
+    };
+    let allocates_code = transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::AllocateFileCode));
+    if allocates_code && snapshot_saved && app.db.backend() == Backend::Postgres {
+        let mut conn = app.db.write_conn().await?;
+        let file_id = store::next_file_id(&mut conn).await?;
+        let received_at = rec.received_at.unwrap_or(now);
+        let request = code_request(app, unit, received_at, 0);
+        let pin = random_pin();
+        let pin_around = pin_hash_around(tenant_id, &pin);
+        let marker = format!(
+            "motcuacode{:016x}{:016x}",
+            OsRng.next_u64(),
+            OsRng.next_u64()
+        );
+        let shape = file_code_shape(rule_set, &request)?.filter(|shape| {
+            let plain = |text: &str| !text.contains(|c: char| c == '"' || c == '\\' || c < ' ');
+            plain(&shape.prefix) && plain(&shape.suffix)
+        });
+        let audit = shape.as_ref().and_then(|_| {
+            audit::AroundCode::of(
+                tenant_id,
+                Some(actor.user_id),
+                now_secs,
+                Change {
+                    action: "file.received",
+                    entity_type: "file",
+                    entity_id: file_id.to_string(),
+                    before: None,
+                    after: Some(audit_after(Some(&marker))),
+                },
+                &marker,
+            )
+        });
+        // Received in one statement (atomic by itself, no transaction around it): the day's
+        // running number, the file, its code and PIN hash, history, audit record and report
+        // rows. Templates of another shape take the transaction below.
+        if let (Some(shape), Some(audit)) = (shape, audit) {
+            let day = request.date.to_string();
+            let numbered = store::NumberedCode {
+                unit_id: unit.id,
+                day: &day,
+                prefix: &shape.prefix,
+                width: i64::try_from(shape.width).unwrap_or(12),
+                max_sequence: shape.max_sequence(),
+                suffix: &shape.suffix,
+            };
+            let receipt = store::Receipt {
+                id: file_id,
+                code: numbered,
+                pin_hash_around: (&pin_around.0, &pin_around.1),
+                audit: &audit.entry(),
+                report_rows: &report_rows,
+            };
+            let code = store::insert_received_file(
+                &mut conn,
+                tenant_id,
+                &new,
+                &columns.state(rec, None),
+                now_secs,
+                &change.change(&transition),
+                &process,
+                &receipt,
+            )
+            .await?
+            .ok_or_else(|| {
+                let seq = u64::try_from(shape.max_sequence()).unwrap_or(u64::MAX);
+                FileError::Code(FileCodeError::SequenceOverflow {
+                    seq: seq.saturating_add(1),
+                    width: shape.width,
+                })
+            })?;
+            return Ok(StoredFile {
+                file_id,
+                code: Some(code),
+                pin: Some(pin),
+                record: transition.record,
+            });
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    if !snapshot_saved {
+        store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
+            .await?;
+    }
     let file_id = store::insert_file(
         &mut tx,
         tenant_id,
@@ -312,21 +418,14 @@ pub(crate) async fn store_new_file(
         &columns.state(rec, None),
         now_secs,
         &change.change(&transition),
-        &store::ProcessPin {
-            day: &process_day.to_string(),
-            default_id: crate::processes::default_process_id(process_day),
-        },
+        &process,
     )
     .await?;
     // Rows that concurrent transactions wait for come last, each staying locked until commit:
     // the code's running number (every intake at the agency that day takes it), then the
     // report aggregates (every counted change of the day's files at the unit takes them).
     let mut code = None;
-    if transition
-        .effects
-        .iter()
-        .any(|e| matches!(e, Effect::AllocateFileCode))
-    {
+    if allocates_code {
         code = Some(
             allocate_code(
                 app,
@@ -359,18 +458,8 @@ pub(crate) async fn store_new_file(
             entity_type: "file",
             entity_id: file_id.to_string(),
             before: None,
-            after: Some(serde_json::json!({
-                "code": code, "procedure": procedure.code, "unit": unit.code, "channel": channel_str(channel),
-                "documents": documents, "state": rec.state.as_str(), "version": rec.version,
-            })),
+            after: Some(audit_after(code.as_deref())),
         },
-    );
-    let report_rows = report_daily::file_contribution(
-        procedure.field_id,
-        procedure.id,
-        channel_str(channel),
-        &columns.state(rec, None),
-        &[(unit.id, unit.path.clone())],
     );
     store::finish_intake(
         &mut tx,
@@ -406,14 +495,24 @@ pub(crate) async fn allocate_code(
 ) -> Result<String> {
     let date = received_at.to_zoned(utc7()).date();
     let seq = store::next_code_seq(tx, tenant_id, unit.id, &date.to_string()).await?;
-    let request = CodeRequest {
+    let request = code_request(app, unit, received_at, u64::try_from(seq).unwrap_or(0));
+    Ok(file_code(rule_set, &request)?)
+}
+
+/// The code of running number `sequence` at `unit` on the local day of `received_at`.
+fn code_request<'a>(
+    app: &'a App,
+    unit: &'a units::Unit,
+    received_at: jiff::Timestamp,
+    sequence: u64,
+) -> CodeRequest<'a> {
+    CodeRequest {
         agency_code: &unit.code,
-        date,
-        sequence: u64::try_from(seq).unwrap_or(0),
+        date: received_at.to_zoned(utc7()).date(),
+        sequence,
         platform_code: Some(&app.settings.platform_code),
         template_override: None,
-    };
-    Ok(file_code(rule_set, &request)?)
+    }
 }
 
 pub(crate) fn channel_str(channel: Channel) -> &'static str {

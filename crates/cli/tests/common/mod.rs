@@ -26,13 +26,18 @@ pub async fn spawn(backend: Backend) -> Server {
 /// hours only (a same-day procedure finished within the day, today's appointments), which
 /// failed when the suite ran after local midnight.
 pub async fn spawn_in_working_hours(backend: Backend) -> Server {
+    spawn_at(backend, "2026-12-09T10:00:00+07:00").await
+}
+
+/// A server whose clock reads `start` (RFC 3339) when it starts and then runs at real speed.
+pub async fn spawn_at(backend: Backend, start: &str) -> Server {
     struct Shifted(jiff::SignedDuration);
     impl motcua_app::Clock for Shifted {
         fn now(&self) -> jiff::Timestamp {
             jiff::Timestamp::now() + self.0
         }
     }
-    let start: jiff::Timestamp = "2026-12-09T10:00:00+07:00".parse().unwrap();
+    let start: jiff::Timestamp = start.parse().unwrap();
     let shift = start.duration_since(jiff::Timestamp::now());
     spawn_with_clock(backend, Arc::new(Shifted(shift))).await
 }

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::error::FileError;
-use crate::rules::{RuleSet, format_file_code};
+use crate::rules::{CodeShape, RuleSet, format_file_code};
 
 /// What a code is made of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,25 +25,41 @@ pub struct CodeRequest<'a> {
     pub template_override: Option<&'a str>,
 }
 
+/// The template of `req`: the procedure's own, or the rule version's on the receipt date.
+fn template<'a>(rule_set: &'a RuleSet, req: &CodeRequest<'a>) -> Result<&'a str, FileError> {
+    match req.template_override {
+        Some(t) => Ok(t),
+        None => Ok(&rule_set
+            .file_code_format(req.date)
+            .ok_or_else(|| FileError::NoCodeFormat {
+                rule_version: rule_set.id.clone(),
+                date: req.date,
+            })?
+            .template),
+    }
+}
+
 /// Formats the code of a received file under `rule_set`.
 pub fn file_code(rule_set: &RuleSet, req: &CodeRequest) -> Result<String, FileError> {
-    let template = match req.template_override {
-        Some(t) => t,
-        None => {
-            &rule_set
-                .file_code_format(req.date)
-                .ok_or_else(|| FileError::NoCodeFormat {
-                    rule_version: rule_set.id.clone(),
-                    date: req.date,
-                })?
-                .template
-        }
-    };
     Ok(format_file_code(
-        template,
+        template(rule_set, req)?,
         req.agency_code,
         req.date,
         req.sequence,
+        req.platform_code,
+    )?)
+}
+
+/// The shape of the code [`file_code`] gives for `req`, whatever its running number
+/// (`req.sequence` is not read); `None` when the template does not have exactly one.
+pub fn file_code_shape(
+    rule_set: &RuleSet,
+    req: &CodeRequest,
+) -> Result<Option<CodeShape>, FileError> {
+    Ok(crate::rules::file_code_shape(
+        template(rule_set, req)?,
+        req.agency_code,
+        req.date,
         req.platform_code,
     )?)
 }

@@ -34,7 +34,7 @@ pub use apply::{
     ActionContext, MAX_ITEMS, MAX_TEXT_CHARS, NewFile, apply, available_actions, check_allowed,
     open,
 };
-pub use code::{CodeRequest, file_code};
+pub use code::{CodeRequest, file_code, file_code_shape};
 pub use error::FileError;
 pub use event::{DeadlineChange, Effect, Flag, FormKind, HistoryEvent, Notice, Transition};
 pub use import::{

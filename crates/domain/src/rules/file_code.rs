@@ -22,23 +22,28 @@ pub enum FileCodeError {
     MissingAgency,
 }
 
-/// Formats a file code; pure, so concurrency (unique sequence numbers) is the
-/// store's job.
-pub fn format_file_code(
+/// A part of a formatted code: text, or the running number.
+enum Segment {
+    Text(String),
+    Seq { width: usize, exact: bool },
+}
+
+/// Resolves every placeholder of `template` but the running number.
+fn segments(
     template: &str,
     agency_code: &str,
     date: Date,
-    seq: u64,
     platform_code: Option<&str>,
-) -> Result<String, FileCodeError> {
-    let mut out = String::with_capacity(template.len() + 16);
+) -> Result<Vec<Segment>, FileCodeError> {
+    let mut out = Vec::new();
+    let mut text = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(pos) = rest.find(['{', '}']) {
-        out.push_str(&rest[..pos]);
+        text.push_str(&rest[..pos]);
         let c = rest.as_bytes()[pos];
         let after = &rest[pos + 1..];
         if after.as_bytes().first() == Some(&c) {
-            out.push(c as char);
+            text.push(c as char);
             rest = &after[1..];
             continue;
         }
@@ -50,17 +55,17 @@ pub fn format_file_code(
         rest = &after[end + 1..];
         match name {
             "agency" if agency_code.trim().is_empty() => return Err(FileCodeError::MissingAgency),
-            "agency" => out.push_str(agency_code.trim()),
-            "yymmdd" => out.push_str(&format!(
+            "agency" => text.push_str(agency_code.trim()),
+            "yymmdd" => text.push_str(&format!(
                 "{:02}{:02}{:02}",
                 i32::from(date.year()).rem_euclid(100),
                 date.month(),
                 date.day()
             )),
-            "yyyy" => out.push_str(&format!("{:04}", date.year())),
-            "mm" => out.push_str(&format!("{:02}", date.month())),
-            "dd" => out.push_str(&format!("{:02}", date.day())),
-            "platform" => out.push_str(
+            "yyyy" => text.push_str(&format!("{:04}", date.year())),
+            "mm" => text.push_str(&format!("{:02}", date.month())),
+            "dd" => text.push_str(&format!("{:02}", date.day())),
+            "platform" => text.push_str(
                 platform_code
                     .filter(|p| !p.is_empty())
                     .ok_or(FileCodeError::MissingPlatform)?,
@@ -78,16 +83,101 @@ pub fn format_file_code(
                     .ok()
                     .filter(|w| (1..=12).contains(w))
                     .ok_or_else(|| FileCodeError::UnknownPlaceholder(name.to_string()))?;
-                let text = format!("{seq:0width$}");
-                if exact && text.len() > width {
-                    return Err(FileCodeError::SequenceOverflow { seq, width });
-                }
-                out.push_str(&text);
+                out.push(Segment::Text(std::mem::take(&mut text)));
+                out.push(Segment::Seq { width, exact });
             }
         }
     }
-    out.push_str(rest);
+    text.push_str(rest);
+    out.push(Segment::Text(text));
     Ok(out)
+}
+
+/// The running number written `width` digits wide at least (exactly, if `exact`).
+fn sequence_text(seq: u64, width: usize, exact: bool) -> Result<String, FileCodeError> {
+    let text = format!("{seq:0width$}");
+    if exact && text.len() > width {
+        return Err(FileCodeError::SequenceOverflow { seq, width });
+    }
+    Ok(text)
+}
+
+/// Formats a file code; pure, so concurrency (unique sequence numbers) is the
+/// store's job.
+pub fn format_file_code(
+    template: &str,
+    agency_code: &str,
+    date: Date,
+    seq: u64,
+    platform_code: Option<&str>,
+) -> Result<String, FileCodeError> {
+    let mut out = String::with_capacity(template.len() + 16);
+    for segment in segments(template, agency_code, date, platform_code)? {
+        match segment {
+            Segment::Text(text) => out.push_str(&text),
+            Segment::Seq { width, exact } => out.push_str(&sequence_text(seq, width, exact)?),
+        }
+    }
+    Ok(out)
+}
+
+/// A code with its running number still open: the text before and after it and how it is
+/// written, so that a store can number and write the code in one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeShape {
+    pub prefix: String,
+    /// The number has at least this many digits, zero-padded.
+    pub width: usize,
+    /// The number has exactly `width` digits: a larger one is an overflow.
+    pub exact: bool,
+    pub suffix: String,
+}
+
+impl CodeShape {
+    /// The code with running number `seq`: the same as [`format_file_code`] gives.
+    pub fn with(&self, seq: u64) -> Result<String, FileCodeError> {
+        Ok(format!(
+            "{}{}{}",
+            self.prefix,
+            sequence_text(seq, self.width, self.exact)?,
+            self.suffix
+        ))
+    }
+
+    /// The largest running number the shape can write (`i64::MAX` when it can widen).
+    pub fn max_sequence(&self) -> i64 {
+        match self.exact {
+            true => 10_i64.pow(u32::try_from(self.width).unwrap_or(12)) - 1,
+            false => i64::MAX,
+        }
+    }
+}
+
+/// The shape of the codes of `template` (see [`CodeShape`]); `None` unless the template has
+/// exactly one running number.
+pub fn file_code_shape(
+    template: &str,
+    agency_code: &str,
+    date: Date,
+    platform_code: Option<&str>,
+) -> Result<Option<CodeShape>, FileCodeError> {
+    let mut parts = segments(template, agency_code, date, platform_code)?.into_iter();
+    Ok(
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (
+                Some(Segment::Text(prefix)),
+                Some(Segment::Seq { width, exact }),
+                Some(Segment::Text(suffix)),
+                None,
+            ) => Some(CodeShape {
+                prefix,
+                width,
+                exact,
+                suffix,
+            }),
+            _ => None,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -146,6 +236,45 @@ mod tests {
         assert_eq!(
             format_file_code("{{{agency}}}", "X", date(2021, 1, 1), 1, None).unwrap(),
             "{X}"
+        );
+    }
+
+    #[test]
+    fn a_shape_writes_the_codes_the_template_formats() {
+        let templates = [
+            "{agency}-{yymmdd}-{seq:=4}",
+            "{agency}-{yymmdd}-{platform}{seq:4}",
+            "{{{seq:2}}}{yyyy}",
+        ];
+        for template in templates {
+            let shape = file_code_shape(template, "000.00.01.H26", date(2026, 2, 1), Some("01"))
+                .unwrap()
+                .unwrap();
+            for seq in [1, 9, 10, 9_999, 10_000, 123_456] {
+                assert_eq!(
+                    shape.with(seq),
+                    format_file_code(template, "000.00.01.H26", date(2026, 2, 1), seq, Some("01")),
+                    "{template} {seq}"
+                );
+            }
+        }
+        let exact = file_code_shape("{agency}-{seq:=4}", "X", date(2026, 2, 1), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(exact.max_sequence(), 9_999);
+        assert!(exact.with(9_999).is_ok());
+        assert!(exact.with(10_000).is_err());
+        let open = file_code_shape("{agency}-{seq:4}", "X", date(2026, 2, 1), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(open.max_sequence(), i64::MAX);
+        assert_eq!(
+            file_code_shape("{seq:2}-{seq:3}", "X", date(2026, 2, 1), None),
+            Ok(None)
+        );
+        assert_eq!(
+            file_code_shape("{agency}", "X", date(2026, 2, 1), None),
+            Ok(None)
         );
     }
 }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
-pub use file_code::{FileCodeError, format_file_code};
+pub use file_code::{CodeShape, FileCodeError, file_code_shape, format_file_code};
 
 /// What a supplement request (yêu cầu bổ sung) does to the legal deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
