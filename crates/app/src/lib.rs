@@ -22,6 +22,7 @@ pub mod org;
 pub mod processes;
 pub mod public_form;
 pub mod reform_index;
+pub mod remembered;
 pub mod reminders;
 pub mod reports;
 pub mod satisfaction;
@@ -127,6 +128,7 @@ pub struct App {
     pub(crate) calendars: Arc<calendar::CalendarCache>,
     pub(crate) tenants: Arc<tenancy::TenantCache>,
     pub(crate) sessions: Arc<session_cache::SessionCache>,
+    pub(crate) file_bases: Arc<files::FileBases>,
 }
 
 impl App {
@@ -138,6 +140,7 @@ impl App {
             calendars: Arc::default(),
             tenants: Arc::default(),
             sessions: Arc::default(),
+            file_bases: Arc::default(),
         }
     }
 

@@ -675,8 +675,8 @@ async fn serve(
     });
     if app.db.backend() == motcua_app::store::Backend::Postgres {
         // Signed-in sessions are remembered between requests while the database announces
-        // every change that ends one (see `motcua_app::session_cache`).
-        tokio::spawn(motcua_app::session_cache::watch_revocations(
+        // every change that ends one, and what actions read of files (see `motcua_app::remembered`).
+        tokio::spawn(motcua_app::remembered::watch_announcements(
             app.clone(),
             config.database_url.clone(),
         ));

@@ -171,6 +171,89 @@ async fn two_servers_share_one_postgresql() {
         "{sms:?}"
     );
 
+    // What an action reads of a file is remembered by the server that last wrote it, but
+    // never trusted over the database: a file changed on B since A wrote it is acted on from
+    // a fresh read on A, and an action on a version that is gone gets 409 on either server.
+    let sign_in = async |login: &str| {
+        let who = client();
+        let csrf = who
+            .post(format!("{a}/api/v1/auth/login"))
+            .json(&json!({ "login": login, "password": demo::DEMO_PASSWORD }))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (who, csrf)
+    };
+    let leader = sign_in("lanhdao.chiengle").await;
+    let specialist = sign_in("chuyenvien.chiengle").await;
+    let receipt: Value = officer
+        .post(format!("{a}/api/v1/files"))
+        .header("x-csrf-token", &csrf)
+        .json(&intake("Người nộp qua hai máy chủ"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = receipt["file_id"].as_i64().unwrap();
+    let act =
+        async |(who, csrf): &(reqwest::Client, String), base: &str, version: i64, kind: &str| {
+            let mut action = json!({ "kind": kind });
+            if kind == "assign" {
+                action["assignee"] = json!("chuyenvien.chiengle");
+            }
+            let response = who
+                .post(format!("{base}/api/v1/files/{id}/actions"))
+                .header("x-csrf-token", csrf)
+                .json(&json!({ "action": action, "version": version }))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let body = response.json::<Value>().await.unwrap();
+            (status, body["version"].as_i64().unwrap_or_default())
+        };
+    let v0 = receipt["version"].as_i64().unwrap();
+    let (status, v1) = act(&leader, a, v0, "assign").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v2) = act(&specialist, b, v1, "start_examination").await;
+    assert_eq!(status, StatusCode::OK);
+    // A still remembers the file at v1: the version asked for, or the write, tells it that
+    // is gone.
+    let (status, _) = act(&specialist, a, v1, "submit_for_approval").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, v3) = act(&specialist, a, v2, "submit_for_approval").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(v3 > v2 && v2 > v1, "{v1} {v2} {v3}");
+    let (status, _) = act(&leader, b, v2, "approve").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let actions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT e.action, f.version FROM file_events e JOIN files f ON f.tenant_id = e.tenant_id AND f.id = e.file_id
+          WHERE e.tenant_id = $1 AND e.file_id = $2 ORDER BY e.seq",
+    )
+    .bind(tenant)
+    .bind(id)
+    .fetch_all(&reader)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = actions
+        .iter()
+        .inspect(|(_, version)| assert_eq!(*version, v3))
+        .map(|(action, _)| action.as_str())
+        .collect();
+    assert_eq!(
+        actions[1..],
+        ["assign", "start_examination", "submit_for_approval"],
+        "{actions:?}"
+    );
+
     // Both servers remember the session between requests, trusting the database to announce
     // its end: the row deleted without the announcement (triggers off for that statement, as
     // no application path can do) leaves it working on both…

@@ -3,18 +3,20 @@
 use super::row::{ChangeRows, Columns, record_of};
 use crate::audit::{self, Change};
 use crate::calendar;
+use crate::remembered::Remembered;
 use crate::{Actor, App, AppError, Result};
 use jiff::civil::Date;
 use motcua_domain::calendar::deadline::ShareAmount;
 use motcua_domain::file::{
-    Action, ActionContext, Effect, HandoverMethod, applicant_may_perform, apply,
+    Action, ActionContext, Effect, FileRecord, HandoverMethod, applicant_may_perform, apply,
     required_permission,
 };
 use motcua_domain::permission;
 use motcua_domain::rules::RuleSet;
 use motcua_store::files as store;
-use motcua_store::{Backend, Conn, begin_on, commit, report_daily, units, users};
+use motcua_store::{Backend, Conn, ReadConn, begin_on, commit, report_daily, units, users};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// An action as API callers name it: units by code and people by user name.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -190,6 +192,69 @@ async fn resolve(
     })
 }
 
+/// What an action reads of a file: remembered between actions by the instance that wrote it
+/// (see [`crate::remembered`]). The action's write lands only if the file is still at the
+/// record's version, so a remembered base that another instance has since changed cannot be
+/// acted on: that write finds another version, and the action is done again on a fresh read.
+#[derive(Clone)]
+pub(crate) struct FileBase {
+    code: Option<String>,
+    owner_user_id: Option<i64>,
+    field_id: i64,
+    procedure_id: i64,
+    channel: String,
+    rule_version: String,
+    calendar_hash: String,
+    record: FileRecord,
+    /// Every unit the file is or was at, with its path.
+    units: Vec<(i64, String)>,
+}
+
+/// File bases by tenant and file id.
+pub(crate) type FileBases = Remembered<(i64, i64), Arc<FileBase>>;
+
+impl FileBase {
+    /// A file just received at `unit`.
+    pub(crate) fn received(
+        code: Option<String>,
+        new: &store::NewFileRow<'_>,
+        record: FileRecord,
+        unit: (i64, String),
+    ) -> FileBase {
+        FileBase {
+            code,
+            owner_user_id: new.owner_user_id,
+            field_id: new.field_id,
+            procedure_id: new.procedure_id,
+            channel: new.channel.to_owned(),
+            rule_version: new.rule_version.to_owned(),
+            calendar_hash: new.calendar_hash.to_owned(),
+            record,
+            units: vec![unit],
+        }
+    }
+}
+
+/// Reads what an action needs of a file.
+async fn read_base(conn: &mut Conn, tenant_id: i64, file_id: i64) -> Result<FileBase> {
+    // With every unit the file is or was at, the current one included (linked when it became
+    // current).
+    let (row, units) = store::file_with_units(conn, tenant_id, file_id)
+        .await?
+        .ok_or(AppError::NotFound("file"))?;
+    Ok(FileBase {
+        record: record_of(&row)?,
+        code: row.code,
+        owner_user_id: row.owner_user_id,
+        field_id: row.field_id,
+        procedure_id: row.procedure_id,
+        channel: row.channel,
+        rule_version: row.rule_version,
+        calendar_hash: row.calendar_hash,
+        units,
+    })
+}
+
 /// Applies an action to file `file_id`. `expected_version` is the version the user saw;
 /// a file changed meanwhile gets `Stale` (409).
 pub async fn act(
@@ -200,146 +265,208 @@ pub async fn act(
     expected_version: Option<i64>,
     note: Option<&str>,
 ) -> Result<super::FileSummary> {
-    let tenant_id = actor.tenant_id;
-    // Reads outside a transaction: the write below only lands if the file is still at the
-    // version read (optimistic concurrency), so what they saw is what it changes.
+    let key = (actor.tenant_id, file_id);
+    // Reads outside a transaction: the write only lands if the file is still at the version
+    // read (optimistic concurrency), so what they saw is what it changes.
     let mut conn = app.db.write_conn().await?;
-    // With every unit the file is or was at, the current one included (linked when it became
-    // current).
-    let (row, units_of_file) = store::file_with_units(&mut conn, tenant_id, file_id)
-        .await?
-        .ok_or(AppError::NotFound("file"))?;
-    let rec = record_of(&row)?;
-    let current_path = match units_of_file
-        .iter()
-        .find(|(id, _)| *id == rec.current_unit_id)
-    {
-        Some((_, path)) => path.clone(),
-        None => {
-            units::by_id(&mut conn, tenant_id, rec.current_unit_id)
-                .await?
-                .ok_or(AppError::NotFound("unit"))?
-                .path
-        }
-    };
-    let action = resolve(
-        &mut conn,
-        tenant_id,
-        &current_path,
-        rec.current_unit_id,
-        input,
-    )
-    .await?;
-    // Staff need the action's permission at a unit the file is (or was) at; applicants may
-    // do a few things to their own file.
-    let is_owner = row.owner_user_id == Some(actor.user_id);
-    if !(is_owner && applicant_may_perform(&action)) {
-        let needed = required_permission(&action);
-        if !units_of_file
-            .iter()
-            .any(|(_, p)| actor.require_at(needed, p).is_ok())
-        {
-            return Err(AppError::Forbidden);
-        }
-    }
-    let cal = calendar::snapshot_calendar(app, &mut conn, tenant_id, &row.calendar_hash).await?;
-    let now = app.now();
-    let mut ctx = ActionContext::new(actor.user_id, now, &cal);
-    ctx.expected_version = expected_version;
-    ctx.note = note;
-    let transition = apply(&rec, &action, &ctx)?;
-    let new = &transition.record;
-    let mut code = row.code.clone();
-    let allocates_code = code.is_none()
-        && transition
-            .effects
-            .iter()
-            .any(|e| matches!(e, Effect::AllocateFileCode));
-    let columns = Columns::of(new)?;
-    let now_secs = now.as_second();
-    let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
-    let change = ChangeRows::of(&transition, &linked)?;
-    let audit = audit::Prepared::of(
-        tenant_id,
-        Some(actor.user_id),
-        now_secs,
-        Change {
-            action: "file.action",
-            entity_type: "file",
-            entity_id: file_id.to_string(),
-            before: Some(
-                serde_json::json!({ "state": rec.state.as_str(), "version": rec.version }),
-            ),
-            after: Some(serde_json::json!({
-                "action": transition.event.kind, "state": new.state.as_str(), "version": new.version,
-                "reason": transition.event.reason,
-            })),
-        },
-    );
-    // What the change adds to the report aggregates: the file's contribution after (with the
-    // units it now takes part in) minus before. Most steps (assign, examine, submit…) change
-    // nothing the report counts: the difference is empty and no aggregate row is written.
-    let mut units_after = units_of_file.clone();
-    for id in change.new_units() {
-        let unit = units::by_id(&mut conn, tenant_id, *id)
-            .await?
-            .ok_or(AppError::NotFound("unit"))?;
-        units_after.push((unit.id, unit.path));
-    }
-    let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
-        report_daily::file_contribution(row.field_id, row.procedure_id, &row.channel, state, units)
-    };
-    let report_rows = report_daily::difference(
-        &contribution(&Columns::of(&rec)?.state(&rec, None), &units_of_file),
-        &contribution(&columns.state(new, None), &units_after),
-    );
-    // The row, its history, links, outbox message, audit record and report rows.
-    let write = async |target: &mut Conn, code: Option<&str>| -> Result<()> {
-        store::update_file(
-            target,
-            tenant_id,
+    let epoch = app.file_bases.epoch();
+    if let Some(base) = app.file_bases.get(&key, |_| true) {
+        let on = Acting {
+            app,
+            actor,
             file_id,
-            rec.version,
-            &columns.state(new, code),
-            now_secs,
-            &change.change(&transition),
-            &audit.entry(),
-            &report_rows,
-        )
-        .await?;
-        Ok(())
+            expected_version,
+            note,
+            epoch,
+        };
+        match on.apply(&mut conn, &base, input.clone()).await {
+            // Perhaps changed by another instance since: read it.
+            Err(AppError::Stale) => app.file_bases.remove(&key),
+            done => return done,
+        }
+    }
+    let epoch = app.file_bases.epoch();
+    let base = read_base(&mut conn, actor.tenant_id, file_id).await?;
+    let on = Acting {
+        app,
+        actor,
+        file_id,
+        expected_version,
+        note,
+        epoch,
     };
-    if app.db.backend() == Backend::Postgres && !allocates_code {
-        // One statement, atomic by itself, so no transaction around it (and the chain head
-        // and aggregate rows it locks are held only through its own commit).
-        write(&mut conn, code.as_deref()).await?;
-        return Ok(super::read::summary(file_id, code, &row.channel, new));
-    }
-    let mut tx = begin_on(&mut conn).await?;
-    if allocates_code {
-        let receiving = units::by_id(&mut tx, tenant_id, new.receiving_unit_id)
-            .await?
-            .ok_or(AppError::NotFound("unit"))?;
-        let rule_set = RuleSet::builtin()
+    on.apply(&mut conn, &base, input).await
+}
+
+/// An action under way.
+struct Acting<'a> {
+    app: &'a App,
+    actor: &'a Actor,
+    file_id: i64,
+    expected_version: Option<i64>,
+    note: Option<&'a str>,
+    /// Of what the file base was read under (see [`Remembered::put`]).
+    epoch: u64,
+}
+
+impl Acting<'_> {
+    async fn apply(
+        &self,
+        conn: &mut ReadConn,
+        base: &FileBase,
+        input: ActionInput,
+    ) -> Result<super::FileSummary> {
+        let Acting {
+            app,
+            actor,
+            file_id,
+            expected_version,
+            note,
+            epoch,
+        } = *self;
+        let tenant_id = actor.tenant_id;
+        let rec = &base.record;
+        let units_of_file = &base.units;
+        let current_path = match units_of_file
             .iter()
-            .find(|r| r.id == row.rule_version)
-            .ok_or_else(|| {
-                AppError::Internal(format!("unknown rule version {}", row.rule_version))
-            })?;
-        let received_at = new.received_at.unwrap_or(now);
-        code = Some(
-            super::intake::allocate_code(
-                app,
-                &mut tx,
-                tenant_id,
-                rule_set,
-                &receiving,
-                received_at,
-            )
-            .await?,
+            .find(|(id, _)| *id == rec.current_unit_id)
+        {
+            Some((_, path)) => path.clone(),
+            None => {
+                units::by_id(conn, tenant_id, rec.current_unit_id)
+                    .await?
+                    .ok_or(AppError::NotFound("unit"))?
+                    .path
+            }
+        };
+        let action = resolve(conn, tenant_id, &current_path, rec.current_unit_id, input).await?;
+        // Staff need the action's permission at a unit the file is (or was) at; applicants may
+        // do a few things to their own file.
+        let is_owner = base.owner_user_id == Some(actor.user_id);
+        if !(is_owner && applicant_may_perform(&action)) {
+            let needed = required_permission(&action);
+            if !units_of_file
+                .iter()
+                .any(|(_, p)| actor.require_at(needed, p).is_ok())
+            {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let cal = calendar::snapshot_calendar(app, conn, tenant_id, &base.calendar_hash).await?;
+        let now = app.now();
+        let mut ctx = ActionContext::new(actor.user_id, now, &cal);
+        ctx.expected_version = expected_version;
+        ctx.note = note;
+        let transition = apply(rec, &action, &ctx)?;
+        let new = &transition.record;
+        let mut code = base.code.clone();
+        let allocates_code = code.is_none()
+            && transition
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::AllocateFileCode));
+        let columns = Columns::of(new)?;
+        let now_secs = now.as_second();
+        let linked: Vec<i64> = units_of_file.iter().map(|(id, _)| *id).collect();
+        let change = ChangeRows::of(&transition, &linked)?;
+        let audit = audit::Prepared::of(
+            tenant_id,
+            Some(actor.user_id),
+            now_secs,
+            Change {
+                action: "file.action",
+                entity_type: "file",
+                entity_id: file_id.to_string(),
+                before: Some(
+                    serde_json::json!({ "state": rec.state.as_str(), "version": rec.version }),
+                ),
+                after: Some(serde_json::json!({
+                    "action": transition.event.kind, "state": new.state.as_str(), "version": new.version,
+                    "reason": transition.event.reason,
+                })),
+            },
         );
+        // What the change adds to the report aggregates: the file's contribution after (with
+        // the units it now takes part in) minus before. Most steps (assign, examine, submit…)
+        // change nothing the report counts: the difference is empty and no aggregate row is
+        // written.
+        let mut units_after = units_of_file.clone();
+        for id in change.new_units() {
+            let unit = units::by_id(conn, tenant_id, *id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            units_after.push((unit.id, unit.path));
+        }
+        let contribution = |state: &motcua_store::files::FileState<'_>, units: &[(i64, String)]| {
+            report_daily::file_contribution(
+                base.field_id,
+                base.procedure_id,
+                &base.channel,
+                state,
+                units,
+            )
+        };
+        let report_rows = report_daily::difference(
+            &contribution(&Columns::of(rec)?.state(rec, None), units_of_file),
+            &contribution(&columns.state(new, None), &units_after),
+        );
+        // The row, its history, links, outbox message, audit record and report rows.
+        let write = async |target: &mut Conn, code: Option<&str>| -> Result<()> {
+            store::update_file(
+                target,
+                tenant_id,
+                file_id,
+                rec.version,
+                &columns.state(new, code),
+                now_secs,
+                &change.change(&transition),
+                &audit.entry(),
+                &report_rows,
+            )
+            .await?;
+            Ok(())
+        };
+        if app.db.backend() == Backend::Postgres && !allocates_code {
+            // One statement, atomic by itself, so no transaction around it (and the chain head
+            // and aggregate rows it locks are held only through its own commit).
+            write(conn, code.as_deref()).await?;
+        } else {
+            let mut tx = begin_on(conn).await?;
+            if allocates_code {
+                let receiving = units::by_id(&mut tx, tenant_id, new.receiving_unit_id)
+                    .await?
+                    .ok_or(AppError::NotFound("unit"))?;
+                let rule_set = RuleSet::builtin()
+                    .iter()
+                    .find(|r| r.id == base.rule_version)
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("unknown rule version {}", base.rule_version))
+                    })?;
+                let received_at = new.received_at.unwrap_or(now);
+                code = Some(
+                    super::intake::allocate_code(
+                        app,
+                        &mut tx,
+                        tenant_id,
+                        rule_set,
+                        &receiving,
+                        received_at,
+                    )
+                    .await?,
+                );
+            }
+            write(&mut tx, code.as_deref()).await?;
+            commit(tx).await?;
+        }
+        let summary = super::read::summary(file_id, code.clone(), &base.channel, new);
+        let next = FileBase {
+            code,
+            record: transition.record,
+            units: units_after,
+            ..base.clone()
+        };
+        app.file_bases
+            .put((tenant_id, file_id), Arc::new(next), epoch);
+        Ok(summary)
     }
-    write(&mut tx, code.as_deref()).await?;
-    commit(tx).await?;
-    Ok(super::read::summary(file_id, code, &row.channel, new))
 }

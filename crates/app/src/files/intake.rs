@@ -159,6 +159,7 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
             }
         },
     };
+    let epoch = app.file_bases.epoch();
     let mut conn = app.db.read_conn().await?;
     let unit = units::by_code(&mut conn, tenant_id, &unit_code)
         .await?
@@ -186,6 +187,7 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
                 (None, n) => n.clone(),
             },
             owner: None,
+            remember: Some(epoch),
         },
     )
     .await?;
@@ -218,6 +220,9 @@ pub(crate) struct NewFileInput<'a> {
     pub note: Option<String>,
     /// The applicant's account (online submissions).
     pub owner: Option<i64>,
+    /// Remember the new file for its first action (see [`super::FileBase`]), with the epoch
+    /// taken before `unit` was read.
+    pub remember: Option<u64>,
 }
 
 /// A file just stored: its code and PIN exist once it is received (not for a submission).
@@ -245,6 +250,7 @@ pub(crate) async fn store_new_file(
         documents,
         note,
         owner,
+        remember,
     } = input;
     let tenant_id = actor.tenant_id;
     let accepted = match channel {
@@ -398,12 +404,14 @@ pub(crate) async fn store_new_file(
                     width: shape.width,
                 })
             })?;
-            return Ok(StoredFile {
+            let stored = StoredFile {
                 file_id,
                 code: Some(code),
                 pin: Some(pin),
                 record: transition.record,
-            });
+            };
+            remember_received(app, tenant_id, &stored, &new, unit, remember);
+            return Ok(stored);
         }
     }
     let mut tx = app.db.begin().await?;
@@ -475,12 +483,39 @@ pub(crate) async fn store_new_file(
         app.calendars
             .mark_snapshot_saved(tenant_id, &calendar_hash)?;
     }
-    Ok(StoredFile {
+    let stored = StoredFile {
         file_id,
         code,
         pin,
         record: transition.record,
-    })
+    };
+    remember_received(app, tenant_id, &stored, &new, unit, remember);
+    Ok(stored)
+}
+
+/// Remembers a file just stored for its first action, if asked to (`remember`: the epoch
+/// taken before the unit was read).
+fn remember_received(
+    app: &App,
+    tenant_id: i64,
+    stored: &StoredFile,
+    new: &NewFileRow<'_>,
+    unit: &units::Unit,
+    remember: Option<u64>,
+) {
+    if let Some(epoch) = remember {
+        let base = super::FileBase::received(
+            stored.code.clone(),
+            new,
+            stored.record.clone(),
+            (unit.id, unit.path.clone()),
+        );
+        app.file_bases.put(
+            (tenant_id, stored.file_id),
+            std::sync::Arc::new(base),
+            epoch,
+        );
+    }
 }
 
 /// Takes the next file code of `unit` for the local day of `received_at`, in the caller's

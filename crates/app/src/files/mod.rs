@@ -16,6 +16,7 @@ mod receipt;
 mod row;
 
 pub use act::{ActionInput, act};
+pub(crate) use act::{FileBase, FileBases};
 pub use attachments::{Attachment, AttachmentKind, attach, attachments, clean_name, download};
 pub use forms::{PrintedForm, available_forms, print_form};
 pub use intake::{Applicant, Intake, Receipt, receive};

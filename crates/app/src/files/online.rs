@@ -98,6 +98,7 @@ pub async fn submit_online(
             email: email.as_deref(),
             documents: &input.documents,
             note: input.note.clone(),
+            remember: None,
             owner: Some(actor.user_id),
         },
     )
