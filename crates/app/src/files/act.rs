@@ -269,17 +269,16 @@ pub async fn act(
     // Reads outside a transaction: the write only lands if the file is still at the version
     // read (optimistic concurrency), so what they saw is what it changes.
     let mut conn = app.db.write_conn().await?;
+    let on = Acting {
+        app,
+        actor,
+        file_id,
+        expected_version,
+        note,
+    };
     let epoch = app.file_bases.epoch();
     if let Some(base) = app.file_bases.get(&key, |_| true) {
-        let on = Acting {
-            app,
-            actor,
-            file_id,
-            expected_version,
-            note,
-            epoch,
-        };
-        match on.apply(&mut conn, &base, input.clone()).await {
+        match on.apply(&mut conn, &base, input.clone(), epoch).await {
             // Perhaps changed by another instance since: read it.
             Err(AppError::Stale) => app.file_bases.remove(&key),
             done => return done,
@@ -287,15 +286,7 @@ pub async fn act(
     }
     let epoch = app.file_bases.epoch();
     let base = read_base(&mut conn, actor.tenant_id, file_id).await?;
-    let on = Acting {
-        app,
-        actor,
-        file_id,
-        expected_version,
-        note,
-        epoch,
-    };
-    on.apply(&mut conn, &base, input).await
+    on.apply(&mut conn, &base, input, epoch).await
 }
 
 /// An action under way.
@@ -305,8 +296,6 @@ struct Acting<'a> {
     file_id: i64,
     expected_version: Option<i64>,
     note: Option<&'a str>,
-    /// Of what the file base was read under (see [`Remembered::put`]).
-    epoch: u64,
 }
 
 impl Acting<'_> {
@@ -315,6 +304,8 @@ impl Acting<'_> {
         conn: &mut ReadConn,
         base: &FileBase,
         input: ActionInput,
+        // Taken before `base` was read (see [`Remembered::put`]).
+        epoch: u64,
     ) -> Result<super::FileSummary> {
         let Acting {
             app,
@@ -322,7 +313,6 @@ impl Acting<'_> {
             file_id,
             expected_version,
             note,
-            epoch,
         } = *self;
         let tenant_id = actor.tenant_id;
         let rec = &base.record;

@@ -410,8 +410,9 @@ pub(crate) async fn store_new_file(
                 pin: Some(pin),
                 record: transition.record,
             };
-            remember_received(app, tenant_id, &stored, &new, unit, remember);
-            return Ok(stored);
+            return Ok(remember_received(
+                app, tenant_id, stored, &new, unit, remember,
+            ));
         }
     }
     let mut tx = app.db.begin().await?;
@@ -489,8 +490,9 @@ pub(crate) async fn store_new_file(
         pin,
         record: transition.record,
     };
-    remember_received(app, tenant_id, &stored, &new, unit, remember);
-    Ok(stored)
+    Ok(remember_received(
+        app, tenant_id, stored, &new, unit, remember,
+    ))
 }
 
 /// Remembers a file just stored for its first action, if asked to (`remember`: the epoch
@@ -498,11 +500,11 @@ pub(crate) async fn store_new_file(
 fn remember_received(
     app: &App,
     tenant_id: i64,
-    stored: &StoredFile,
+    stored: StoredFile,
     new: &NewFileRow<'_>,
     unit: &units::Unit,
     remember: Option<u64>,
-) {
+) -> StoredFile {
     if let Some(epoch) = remember {
         let base = super::FileBase::received(
             stored.code.clone(),
@@ -516,6 +518,7 @@ fn remember_received(
             epoch,
         );
     }
+    stored
 }
 
 /// Takes the next file code of `unit` for the local day of `received_at`, in the caller's
