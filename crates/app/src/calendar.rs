@@ -306,6 +306,7 @@ async fn edit_changes(
     )
     .await?;
     commit(tx).await?;
+    app.lookups.changed();
     Ok(new_version)
 }
 
@@ -492,6 +493,7 @@ pub async fn set_unit_hours(
     )
     .await?;
     commit(tx).await?;
+    app.lookups.changed();
     Ok(())
 }
 

@@ -230,6 +230,7 @@ pub async fn upsert_field(app: &App, by: By<'_>, code: &str, name: &str) -> Resu
     )
     .await?;
     commit(tx).await?;
+    app.lookups.changed();
     Ok(FieldRef {
         code: field.code,
         name: field.name,
@@ -390,6 +391,7 @@ pub async fn update(
     )
     .await?;
     commit(tx).await?;
+    app.lookups.changed();
     Ok(after)
 }
 
@@ -419,5 +421,6 @@ pub async fn delete(app: &App, by: By<'_>, code: &str) -> Result<()> {
     )
     .await?;
     commit(tx).await?;
+    app.lookups.changed();
     Ok(())
 }

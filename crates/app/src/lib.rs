@@ -17,6 +17,7 @@ mod error;
 pub mod feedback;
 pub mod files;
 pub mod jobs;
+mod lookups;
 pub mod notify_prefs;
 pub mod org;
 pub mod processes;
@@ -129,6 +130,7 @@ pub struct App {
     pub(crate) tenants: Arc<tenancy::TenantCache>,
     pub(crate) sessions: Arc<session_cache::SessionCache>,
     pub(crate) file_bases: Arc<files::FileBases>,
+    pub(crate) lookups: Arc<lookups::Lookups>,
 }
 
 impl App {
@@ -141,6 +143,7 @@ impl App {
             tenants: Arc::default(),
             sessions: Arc::default(),
             file_bases: Arc::default(),
+            lookups: Arc::default(),
         }
     }
 

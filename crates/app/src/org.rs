@@ -197,7 +197,7 @@ pub async fn update_unit(app: &App, by: By<'_>, code: &str, update: UnitUpdate) 
     .await?;
     commit(tx).await?;
     // What signed-in users may do changed.
-    app.sessions.changed();
+    crate::remembered::changed(app);
     Ok(after)
 }
 
@@ -335,7 +335,7 @@ pub async fn create_staff(app: &App, by: By<'_>, input: StaffInput) -> Result<St
     .await?;
     commit(tx).await?;
     // What signed-in users may do changed.
-    app.sessions.changed();
+    crate::remembered::changed(app);
     Ok(created)
 }
 
@@ -385,7 +385,7 @@ pub async fn grant_role(
     .await?;
     commit(tx).await?;
     // What signed-in users may do changed.
-    app.sessions.changed();
+    crate::remembered::changed(app);
     Ok(id)
 }
 

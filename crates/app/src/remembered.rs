@@ -4,9 +4,10 @@
 //! the change): on each announcement everything is forgotten. Without a listener (SQLite,
 //! tests that start none, the connection down) nothing is remembered. An entry is also trusted
 //! for at most [`MAX_AGE`], a bound on how long a connection that died silently could hide a
-//! change. Two things are remembered: signed-in sessions ([`crate::session_cache`]) and what a
-//! workflow action reads of a file ([`crate::files`]; there the write's version check is the
-//! guard, and the announcements cover the unit paths it holds).
+//! change. Remembered are: signed-in sessions ([`crate::session_cache`]), what a workflow action
+//! reads of a file ([`crate::files`]; there the write's version check is the guard, and the
+//! announcements cover the unit paths it holds), and the catalogue, calendar and staff reads of
+//! intake and assignment ([`crate::lookups`]).
 
 use crate::App;
 use std::collections::HashMap;
@@ -103,12 +104,22 @@ impl<K: Eq + Hash, V: Clone> Remembered<K, V> {
     }
 }
 
+/// Forgets everything `app` remembers after a change this process made itself (its
+/// announcement reaches the listener a moment later: requests in between must not be served
+/// from memory).
+pub(crate) fn changed(app: &App) {
+    app.sessions.changed();
+    app.file_bases.changed();
+    app.lookups.changed();
+}
+
 /// Listens for the announcements of the PostgreSQL database at `url` until the process ends,
 /// keeping what `app` remembers in step; reconnects after a failure. Spawned by `motcua serve`.
 pub async fn watch_announcements(app: App, url: String) {
     let forget = |live: bool| {
         app.sessions.forget(live);
         app.file_bases.forget(live);
+        app.lookups.forget(live);
     };
     loop {
         match motcua_store::sessions::Revocations::listen(&url).await {

@@ -254,6 +254,52 @@ async fn two_servers_share_one_postgresql() {
         "{actions:?}"
     );
 
+    // The procedure read by every intake is remembered too, trusting the database to announce
+    // its changes: changed without the announcement (triggers off, as no application path can
+    // do), A still receives by the counter as it remembers…
+    let receive_on_a = async || {
+        officer
+            .post(format!("{a}/api/v1/files"))
+            .header("x-csrf-token", &csrf)
+            .json(&intake("Người nộp sau khi sửa thủ tục"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let counter_channel = async |open: bool, announced: bool| {
+        let mut tx = reader.begin().await.unwrap();
+        if !announced {
+            sqlx::query("SET LOCAL session_replication_role = replica")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "UPDATE procedures SET channel_counter = $2 WHERE tenant_id = $1 AND code = '1.001193'",
+        )
+        .bind(tenant)
+        .bind(i64::from(open))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    };
+    assert_eq!(receive_on_a().await, StatusCode::CREATED);
+    counter_channel(false, false).await;
+    assert_eq!(receive_on_a().await, StatusCode::CREATED);
+    // …and the same change announced reaches it within moments, as does its undoing.
+    counter_channel(false, true).await;
+    wait_until("A to see the counter closed", 3, async || {
+        (receive_on_a().await == StatusCode::UNPROCESSABLE_ENTITY).then_some(())
+    })
+    .await;
+    counter_channel(true, true).await;
+    wait_until("A to see the counter open again", 3, async || {
+        (receive_on_a().await == StatusCode::CREATED).then_some(())
+    })
+    .await;
+
     // Both servers remember the session between requests, trusting the database to announce
     // its end: the row deleted without the announcement (triggers off for that statement, as
     // no application path can do) leaves it working on both…

@@ -14,7 +14,7 @@ use motcua_domain::file::{
 use motcua_domain::permission;
 use motcua_domain::rules::RuleSet;
 use motcua_store::files as store;
-use motcua_store::{Backend, Conn, ReadConn, begin_on, commit, report_daily, units, users};
+use motcua_store::{Backend, Conn, ReadConn, begin_on, commit, report_daily, units};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -90,11 +90,18 @@ async fn unit_id(conn: &mut Conn, tenant_id: i64, code: &str) -> Result<(i64, St
 }
 
 /// The specialist must be able to process files at the unit.
-async fn assignee(conn: &mut Conn, tenant_id: i64, username: &str, unit_path: &str) -> Result<i64> {
-    let (user, grants) = users::by_login_with_grants(conn, tenant_id, username)
+async fn assignee(
+    app: &App,
+    conn: &mut Conn,
+    tenant_id: i64,
+    username: &str,
+    unit_path: &str,
+) -> Result<i64> {
+    let found = crate::lookups::user_with_grants(app, conn, tenant_id, username)
         .await?
-        .filter(|(u, _)| !u.is_citizen() && u.is_active())
+        .filter(|found| !found.0.is_citizen() && found.0.is_active())
         .ok_or_else(|| AppError::invalid("assignee", "no such staff member"))?;
+    let (user, grants) = &*found;
     let can = grants.iter().any(|g| {
         let covers = if g.include_subunits != 0 {
             unit_path.starts_with(&g.unit_path)
@@ -116,6 +123,7 @@ async fn assignee(conn: &mut Conn, tenant_id: i64, username: &str, unit_path: &s
 }
 
 async fn resolve(
+    app: &App,
     conn: &mut Conn,
     tenant_id: i64,
     current_unit_path: &str,
@@ -140,7 +148,7 @@ async fn resolve(
             };
             Action::Assign {
                 unit_id: unit,
-                assignee_id: assignee(conn, tenant_id, &who, &path).await?,
+                assignee_id: assignee(app, conn, tenant_id, &who, &path).await?,
             }
         }
         I::Reassign {
@@ -154,7 +162,7 @@ async fn resolve(
             };
             Action::Reassign {
                 unit_id: unit,
-                assignee_id: assignee(conn, tenant_id, &who, &path).await?,
+                assignee_id: assignee(app, conn, tenant_id, &who, &path).await?,
                 reason,
             }
         }
@@ -329,7 +337,15 @@ impl Acting<'_> {
                     .path
             }
         };
-        let action = resolve(conn, tenant_id, &current_path, rec.current_unit_id, input).await?;
+        let action = resolve(
+            app,
+            conn,
+            tenant_id,
+            &current_path,
+            rec.current_unit_id,
+            input,
+        )
+        .await?;
         // Staff need the action's permission at a unit the file is (or was) at; applicants may
         // do a few things to their own file.
         let is_owner = base.owner_user_id == Some(actor.user_id);

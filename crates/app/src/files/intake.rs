@@ -3,7 +3,8 @@
 use super::row::{ChangeRows, Columns};
 use crate::audit::{self, Change};
 use crate::auth::normalise_phone;
-use crate::calendar::{self, utc7};
+use crate::calendar::utc7;
+use crate::lookups;
 use crate::{Actor, App, AppError, Result};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use motcua_domain::calendar::deadline::Channel;
@@ -161,12 +162,12 @@ pub async fn receive(app: &App, actor: &Actor, input: Intake) -> Result<Receipt>
     };
     let epoch = app.file_bases.epoch();
     let mut conn = app.db.read_conn().await?;
-    let unit = units::by_code(&mut conn, tenant_id, &unit_code)
+    let unit = lookups::unit_by_code(app, &mut conn, tenant_id, &unit_code)
         .await?
         .ok_or_else(|| AppError::invalid("unit_code", "no such unit"))?;
     actor.require_at(permission, &unit.path)?;
     let procedure =
-        procedures::procedure_by_code(&mut conn, tenant_id, input.procedure_code.trim())
+        lookups::procedure_by_code(app, &mut conn, tenant_id, input.procedure_code.trim())
             .await?
             .ok_or_else(|| AppError::invalid("procedure_code", "no such procedure"))?;
     drop(conn);
@@ -272,13 +273,17 @@ pub(crate) async fn store_new_file(
     };
     let terms = ProcedureTerms::new(time.into());
 
-    let config = calendar::config(app, tenant_id, Some(unit)).await?;
-    let (calendar_hash, calendar_json, cal) = calendar::snapshot_and_calendar(app, &config)?;
+    let intake_calendar = lookups::intake_calendar(app, tenant_id, unit).await?;
+    let lookups::IntakeCalendar {
+        hash: calendar_hash,
+        json: calendar_json,
+        calendar: cal,
+    } = &*intake_calendar;
     let now = app.now();
     let today = now.to_zoned(utc7()).date();
     let rule_set = RuleSet::in_force_at(today)
         .ok_or_else(|| AppError::Internal(format!("no rule version in force on {today}")))?;
-    let mut ctx = ActionContext::new(actor.user_id, now, &cal);
+    let mut ctx = ActionContext::new(actor.user_id, now, cal);
     ctx.note = note.as_deref();
     let transition = open(
         &NewFile {
@@ -296,7 +301,7 @@ pub(crate) async fn store_new_file(
     let documents_json =
         serde_json::to_string(&documents).map_err(|e| AppError::Internal(e.to_string()))?;
     let now_secs = now.as_second();
-    let snapshot_saved = app.calendars.snapshot_saved(tenant_id, &calendar_hash)?;
+    let snapshot_saved = app.calendars.snapshot_saved(tenant_id, calendar_hash)?;
     let new = NewFileRow {
         procedure_id: procedure.id,
         field_id: procedure.field_id,
@@ -309,7 +314,7 @@ pub(crate) async fn store_new_file(
         lookup_pin_hash: None,
         channel: channel_str(channel),
         rule_version: &rule_set.id,
-        calendar_hash: &calendar_hash,
+        calendar_hash,
         documents_json: &documents_json,
     };
     let change = ChangeRows::of(&transition, &[])?;
@@ -417,7 +422,7 @@ pub(crate) async fn store_new_file(
     }
     let mut tx = app.db.begin().await?;
     if !snapshot_saved {
-        store::save_calendar_snapshot(&mut tx, tenant_id, &calendar_hash, &calendar_json, now_secs)
+        store::save_calendar_snapshot(&mut tx, tenant_id, calendar_hash, calendar_json, now_secs)
             .await?;
     }
     let file_id = store::insert_file(
@@ -482,7 +487,7 @@ pub(crate) async fn store_new_file(
     commit(tx).await?;
     if !snapshot_saved {
         app.calendars
-            .mark_snapshot_saved(tenant_id, &calendar_hash)?;
+            .mark_snapshot_saved(tenant_id, calendar_hash)?;
     }
     let stored = StoredFile {
         file_id,
