@@ -477,7 +477,7 @@ async fn tell(run: &mut Run<'_>, staff: &Staff, story: Story, rng: &mut Lcg) -> 
                 r + hours(3),
                 A::SendToAgency {
                     unit_code: OTHER_AGENCY.into(),
-                    working_hours: 8,
+                    working_hours: Some(8),
                 },
             )
             .await?;

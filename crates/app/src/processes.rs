@@ -8,6 +8,7 @@ use crate::calendar::utc7;
 use crate::{Actor, App, AppError, Result};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use motcua_domain::calendar::deadline::ShareAmount;
 use motcua_domain::catalogue::{ProcessingTime, TimeUnit};
 use motcua_domain::file::FileRecord;
 use motcua_domain::permission::Action;
@@ -419,6 +420,53 @@ pub struct FileProcess {
     pub steps: Vec<FileStep>,
 }
 
+/// The process file `file_id` (received at `received`) follows: its procedure's version, or
+/// a default (`version`, `default_id`, the steps, a label).
+async fn followed(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+    received: Timestamp,
+) -> Result<(Option<i64>, Option<String>, ProcessDefinition, String)> {
+    let pinned = store::of_file(conn, tenant_id, file_id).await?;
+    let day = received.to_zoned(utc7()).date();
+    Ok(match pinned {
+        Some(store::FileProcessRow {
+            version: Some(v),
+            steps_json: Some(json),
+            ..
+        }) => (Some(v), None, parse_steps(&json)?, format!("Phiên bản {v}")),
+        other => {
+            let d = other
+                .and_then(|r| DefaultProcess::by_id(&r.default_id))
+                .unwrap_or_else(|| DefaultProcess::in_force_at(day));
+            (None, Some(d.id.clone()), d.definition(), d.name.clone())
+        }
+    })
+}
+
+/// The share of the deadline the inter-agency step at `unit_code` has in the process file
+/// `file_id` follows (percent of the processing time, or working hours); `None` if that
+/// process has no such step.
+pub(crate) async fn inter_agency_share(
+    conn: &mut Conn,
+    tenant_id: i64,
+    file_id: i64,
+    received: Timestamp,
+    unit_code: &str,
+) -> Result<Option<ShareAmount>> {
+    let (_, _, definition, _) = followed(conn, tenant_id, file_id, received).await?;
+    Ok(definition
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::InterAgency && s.unit_code.as_deref() == Some(unit_code))
+        .and_then(|s| match (s.share_percent, s.share_hours) {
+            (Some(num), _) => Some(ShareAmount::Fraction { num, den: 100 }),
+            (None, Some(hours)) => Some(ShareAmount::WorkingHours(hours)),
+            (None, None) => None,
+        }))
+}
+
 /// The process of a received file with the steps' due moments on the file's calendar. Files
 /// received before processes existed (or imported) follow the default of their receipt day.
 pub(crate) async fn of_file(
@@ -431,21 +479,8 @@ pub(crate) async fn of_file(
     let (Some(received), Some(deadline)) = (rec.received_at, &rec.deadline) else {
         return Ok(None);
     };
-    let pinned = store::of_file(conn, tenant_id, file_id).await?;
-    let day = received.to_zoned(utc7()).date();
-    let (version, default_id, definition, label) = match pinned {
-        Some(store::FileProcessRow {
-            version: Some(v),
-            steps_json: Some(json),
-            ..
-        }) => (Some(v), None, parse_steps(&json)?, format!("Phiên bản {v}")),
-        other => {
-            let d = other
-                .and_then(|r| DefaultProcess::by_id(&r.default_id))
-                .unwrap_or_else(|| DefaultProcess::in_force_at(day));
-            (None, Some(d.id.clone()), d.definition(), d.name.clone())
-        }
-    };
+    let (version, default_id, definition, label) =
+        followed(conn, tenant_id, file_id, received).await?;
     let mut leg_codes = Vec::new();
     for leg in rec.open_legs() {
         if let Some(u) = units::by_id(conn, tenant_id, leg.unit_id).await? {

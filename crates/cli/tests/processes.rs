@@ -390,3 +390,87 @@ async fn pages(backend: Backend) {
     );
 }
 on_both_backends!(process_pages_round_trip => pages);
+
+/// Sending a file to another agency without working hours gives the leg the share of the
+/// inter-agency step at that unit in the process the file follows (one working hour in
+/// [`with_department`]); a file whose process has no such step is told to give the hours.
+async fn leg_share_from_the_process(backend: Backend) {
+    let server = spawn(backend).await;
+    let admin = server.login("quantri").await;
+    let counter = server.login("motcua.chiengle").await;
+    let leader = server.login("lanhdao.chiengle").await;
+    let specialist = server.login("chuyenvien.chiengle").await;
+    let act = async |who: &Session, id: i64, version: i64, action: Value| {
+        who.post(
+            &format!("/api/v1/files/{id}/actions"),
+            json!({ "action": action, "version": version }),
+        )
+        .await
+    };
+    // Received and under examination at the commune; its version.
+    let examined = async |id: i64| {
+        let mut version = 0;
+        let steps = [
+            (
+                &leader,
+                json!({ "kind": "assign", "assignee": "chuyenvien.chiengle" }),
+            ),
+            (&specialist, json!({ "kind": "start_examination" })),
+        ];
+        for (who, action) in steps {
+            if version == 0 {
+                let file = json_of(who, &format!("/api/v1/files/{id}")).await;
+                version = file["file"]["version"].as_i64().unwrap();
+            }
+            let response = act(who, id, version, action).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            version = response.json::<Value>().await.unwrap()["version"]
+                .as_i64()
+                .unwrap();
+        }
+        version
+    };
+    let send = |hours: Option<u32>| {
+        let mut action = json!({ "kind": "send_to_agency", "unit_code": DEPARTMENT });
+        if let Some(h) = hours {
+            action["working_hours"] = json!(h);
+        }
+        action
+    };
+    // The default process has no inter-agency step.
+    let by_default = receive(&counter).await;
+    let v = examined(by_default).await;
+    let response = act(&specialist, by_default, v, send(None)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("validation_failed") && body.contains("\"working_hours\""),
+        "{body}"
+    );
+
+    assert_eq!(
+        define(&admin, with_department(), 0).await.status(),
+        StatusCode::CREATED
+    );
+    let mut dues = Vec::new();
+    for hours in [None, Some(1), Some(2)] {
+        let id = receive(&counter).await;
+        let v = examined(id).await;
+        let response = act(&specialist, id, v, send(hours)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{hours:?}");
+        let mut conn = server.app.db.read_conn().await.unwrap();
+        let (record,): (String,) = sqlx::query_as("SELECT record_json FROM files WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let record: Value = serde_json::from_str(&record).unwrap();
+        let due: jiff::Timestamp = record["legs"][0]["due"].as_str().unwrap().parse().unwrap();
+        dues.push(due);
+    }
+    // The process's hour, as if given (sent moments apart), and not the two hours.
+    let apart = |a: jiff::Timestamp, b: jiff::Timestamp| a.duration_since(b).as_secs().abs();
+    assert!(apart(dues[0], dues[1]) <= 60, "{dues:?}");
+    assert!(apart(dues[2], dues[0]) >= 3_500, "{dues:?}");
+}
+on_both_backends!(a_leg_takes_its_share_from_the_process => leg_share_from_the_process);

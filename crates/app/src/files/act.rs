@@ -44,10 +44,13 @@ pub enum ActionInput {
         missing_items: Vec<String>,
     },
     SupplementReceived,
-    /// Send to another agency with its share of the deadline in working hours.
+    /// Send to another agency with its share of the deadline in working hours; without
+    /// `working_hours`, the share of the inter-agency step at that unit in the process the file
+    /// follows.
     SendToAgency {
         unit_code: String,
-        working_hours: u32,
+        #[serde(default)]
+        working_hours: Option<u32>,
     },
     ReceiveFromAgency {
         unit_code: String,
@@ -122,14 +125,22 @@ async fn assignee(
     Ok(user.id)
 }
 
+/// The file an action is resolved for.
+struct Target<'a> {
+    id: i64,
+    record: &'a FileRecord,
+    current_unit_path: &'a str,
+}
+
 async fn resolve(
     app: &App,
     conn: &mut Conn,
     tenant_id: i64,
-    current_unit_path: &str,
-    current_unit_id: i64,
+    file: Target<'_>,
     input: ActionInput,
 ) -> Result<Action> {
+    let (current_unit_path, current_unit_id) =
+        (file.current_unit_path, file.record.current_unit_id);
     use ActionInput as I;
     Ok(match input {
         I::Receive => Action::Receive,
@@ -172,10 +183,36 @@ async fn resolve(
         I::SendToAgency {
             unit_code,
             working_hours,
-        } => Action::SendToAgency {
-            unit_id: unit_id(conn, tenant_id, &unit_code).await?.0,
-            share: ShareAmount::WorkingHours(working_hours),
-        },
+        } => {
+            let unit = unit_id(conn, tenant_id, &unit_code).await?.0;
+            let share = match (working_hours, file.record.received_at) {
+                (Some(hours), _) => ShareAmount::WorkingHours(hours),
+                (None, Some(received)) => crate::processes::inter_agency_share(
+                    conn,
+                    tenant_id,
+                    file.id,
+                    received,
+                    unit_code.trim(),
+                )
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "working_hours",
+                        "the file's process has no inter-agency step at this unit: give the working hours",
+                    )
+                })?,
+                (None, None) => {
+                    return Err(AppError::invalid(
+                        "working_hours",
+                        "give the working hours of the other agency",
+                    ));
+                }
+            };
+            Action::SendToAgency {
+                unit_id: unit,
+                share,
+            }
+        }
         I::ReceiveFromAgency { unit_code } => Action::ReceiveFromAgency {
             unit_id: unit_id(conn, tenant_id, &unit_code).await?.0,
         },
@@ -337,15 +374,12 @@ impl Acting<'_> {
                     .path
             }
         };
-        let action = resolve(
-            app,
-            conn,
-            tenant_id,
-            &current_path,
-            rec.current_unit_id,
-            input,
-        )
-        .await?;
+        let target = Target {
+            id: file_id,
+            record: rec,
+            current_unit_path: &current_path,
+        };
+        let action = resolve(app, conn, tenant_id, target, input).await?;
         // Staff need the action's permission at a unit the file is (or was) at; applicants may
         // do a few things to their own file.
         let is_owner = base.owner_user_id == Some(actor.user_id);

@@ -703,15 +703,20 @@ fn action_input(form: &FormData) -> Result<ActionInput, String> {
         "supplement_received" => ActionInput::SupplementReceived,
         "send_to_agency" => ActionInput::SendToAgency {
             unit_code: unit()?,
-            working_hours: form
-                .get("working_hours")
-                .trim()
-                .parse()
-                .ok()
-                .filter(|h| (1..=8 * 365).contains(h))
-                .ok_or_else(|| {
-                    "Thời hạn của cơ quan phối hợp phải là số giờ làm việc (ít nhất 1).".to_owned()
-                })?,
+            // Empty: the share the file's process gives the inter-agency step at that unit.
+            working_hours: match form.get("working_hours").trim() {
+                "" => None,
+                hours => Some(
+                    hours
+                        .parse()
+                        .ok()
+                        .filter(|h| (1..=8 * 365).contains(h))
+                        .ok_or_else(|| {
+                            "Thời hạn của cơ quan phối hợp phải là số giờ làm việc (ít nhất 1)."
+                                .to_owned()
+                        })?,
+                ),
+            },
         },
         "receive_from_agency" => ActionInput::ReceiveFromAgency { unit_code: unit()? },
         "submit_for_approval" => ActionInput::SubmitForApproval,
