@@ -192,13 +192,17 @@ async fn two_servers_share_one_postgresql() {
     };
     let leader = sign_in("lanhdao.chiengle").await;
     let specialist = sign_in("chuyenvien.chiengle").await;
-    let receipt: Value = officer
-        .post(format!("{a}/api/v1/files"))
-        .header("x-csrf-token", &csrf)
-        .json(&intake("Người nộp qua hai máy chủ"))
-        .send()
+    let receive_on_a = async |name: &str| {
+        officer
+            .post(format!("{a}/api/v1/files"))
+            .header("x-csrf-token", &csrf)
+            .json(&intake(name))
+            .send()
+            .await
+            .unwrap()
+    };
+    let receipt: Value = receive_on_a("Người nộp qua hai máy chủ")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -257,16 +261,7 @@ async fn two_servers_share_one_postgresql() {
     // The procedure read by every intake is remembered too, trusting the database to announce
     // its changes: changed without the announcement (triggers off, as no application path can
     // do), A still receives by the counter as it remembers…
-    let receive_on_a = async || {
-        officer
-            .post(format!("{a}/api/v1/files"))
-            .header("x-csrf-token", &csrf)
-            .json(&intake("Người nộp sau khi sửa thủ tục"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    };
+    let intake_status_on_a = async || receive_on_a("Người nộp sau khi sửa thủ tục").await.status();
     let counter_channel = async |open: bool, announced: bool| {
         let mut tx = reader.begin().await.unwrap();
         if !announced {
@@ -285,18 +280,18 @@ async fn two_servers_share_one_postgresql() {
         .unwrap();
         tx.commit().await.unwrap();
     };
-    assert_eq!(receive_on_a().await, StatusCode::CREATED);
+    assert_eq!(intake_status_on_a().await, StatusCode::CREATED);
     counter_channel(false, false).await;
-    assert_eq!(receive_on_a().await, StatusCode::CREATED);
+    assert_eq!(intake_status_on_a().await, StatusCode::CREATED);
     // …and the same change announced reaches it within moments, as does its undoing.
     counter_channel(false, true).await;
     wait_until("A to see the counter closed", 3, async || {
-        (receive_on_a().await == StatusCode::UNPROCESSABLE_ENTITY).then_some(())
+        (intake_status_on_a().await == StatusCode::UNPROCESSABLE_ENTITY).then_some(())
     })
     .await;
     counter_channel(true, true).await;
     wait_until("A to see the counter open again", 3, async || {
-        (receive_on_a().await == StatusCode::CREATED).then_some(())
+        (intake_status_on_a().await == StatusCode::CREATED).then_some(())
     })
     .await;
 
