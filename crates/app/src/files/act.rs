@@ -238,9 +238,10 @@ async fn resolve(
 }
 
 /// What an action reads of a file: remembered between actions by the instance that wrote it
-/// (see [`crate::remembered`]). The action's write lands only if the file is still at the
-/// record's version, so a remembered base that another instance has since changed cannot be
-/// acted on: that write finds another version, and the action is done again on a fresh read.
+/// (see [`crate::remembered`]), and used for an action on the version it holds. The action's
+/// write lands only if the file is still at that version, so a remembered base that another
+/// instance has since changed cannot be acted on: that write finds another version, and the
+/// action is decided again on a fresh read.
 #[derive(Clone)]
 pub(crate) struct FileBase {
     code: Option<String>,
@@ -321,11 +322,16 @@ pub async fn act(
         expected_version,
         note,
     };
+    // A remembered base serves an action on the version it holds. If the file has moved on
+    // through another instance, the write finds another version; that, or any other refusal
+    // from the remembered base, is decided again on a fresh read.
     let epoch = app.file_bases.epoch();
-    if let Some(base) = app.file_bases.get(&key, |_| true) {
+    let remembered = app
+        .file_bases
+        .get(&key, |base| expected_version == Some(base.record.version));
+    if let Some(base) = remembered {
         match on.apply(&mut conn, &base, input.clone(), epoch).await {
-            // Perhaps changed by another instance since: read it.
-            Err(AppError::Stale) => app.file_bases.remove(&key),
+            Err(_) => app.file_bases.remove(&key),
             done => return done,
         }
     }
