@@ -18,6 +18,20 @@ fn intake(name: &str) -> Value {
     })
 }
 
+/// The audit trail as the administrator's verification finds it, asserted unbroken.
+async fn audit_verified(server: &common::Server) -> Value {
+    let verified: Value = server
+        .login("quantri")
+        .await
+        .get("/api/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(verified["first_break"].is_null(), "{verified}");
+    verified
+}
+
 async fn act(who: &Session, id: i64, version: i64, action: Value) -> reqwest::Response {
     who.post(
         &format!("/api/v1/files/{id}/actions"),
@@ -250,15 +264,7 @@ async fn a_counter_file_goes_from_receipt_to_hand_over(backend: Backend) {
     assert_eq!(detail["applicant"]["name"], "Lò Văn Khai");
 
     // Every change is audited, and announced through the outbox in the same transaction.
-    let verified: Value = server
-        .login("quantri")
-        .await
-        .get("/api/v1/audit/verify")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(verified["first_break"].is_null(), "{verified}");
+    audit_verified(&server).await;
     let mut conn = server.app.db.read_conn().await.unwrap();
     let (outbox,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE topic = 'file.changed'")
@@ -325,15 +331,7 @@ async fn concurrent_intake_issues_each_code_once(backend: Backend) {
     let numbers: Vec<&str> = codes.iter().map(|c| &c[c.len() - 4..]).collect();
     let expected: Vec<String> = (1..=13).map(|n| format!("{n:04}")).collect();
     assert_eq!(numbers, expected, "{codes:?}");
-    let verified: Value = server
-        .login("quantri")
-        .await
-        .get("/api/v1/audit/verify")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(verified["first_break"].is_null(), "{verified}");
+    let verified = audit_verified(&server).await;
     assert!(verified["records"].as_i64().unwrap() >= 13, "{verified}");
     let queue: Value = counter
         .get("/api/v1/files?unit=000.21.20.H48&per_page=5")
