@@ -83,7 +83,14 @@ impl Prepared {
         at: i64,
         change: Change<'_>,
     ) -> Prepared {
-        let mut prepared = Prepared {
+        let mut prepared = Prepared::unhashed(actor_id, at, change);
+        prepared.content_hash = content_hash(tenant_id, &prepared.content());
+        prepared
+    }
+
+    /// The columns of `change`, its content hash left empty.
+    fn unhashed(actor_id: Option<i64>, at: i64, change: Change<'_>) -> Prepared {
+        Prepared {
             chain: chain_of(change.entity_type, &change.entity_id),
             at,
             actor_id,
@@ -93,9 +100,7 @@ impl Prepared {
             before: change.before.map(|v| v.to_string()),
             after: change.after.map(|v| v.to_string()),
             content_hash: String::new(),
-        };
-        prepared.content_hash = content_hash(tenant_id, &prepared.content());
-        prepared
+        }
     }
 
     fn content(&self) -> Content<'_> {
@@ -139,7 +144,8 @@ impl AroundCode {
         change: Change<'_>,
         marker: &str,
     ) -> Option<AroundCode> {
-        let mut prepared = Prepared::of(tenant_id, actor_id, at, change);
+        // Its content hash is made by the store, around the code.
+        let mut prepared = Prepared::unhashed(actor_id, at, change);
         let once = |text: &str| {
             text.split_once(marker)
                 .filter(|(_, tail)| !tail.contains(marker))

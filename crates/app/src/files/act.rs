@@ -242,7 +242,6 @@ async fn resolve(
 /// write lands only if the file is still at that version, so a remembered base that another
 /// instance has since changed cannot be acted on: that write finds another version, and the
 /// action is decided again on a fresh read.
-#[derive(Clone)]
 pub(crate) struct FileBase {
     code: Option<String>,
     owner_user_id: Option<i64>,
@@ -505,11 +504,18 @@ impl Acting<'_> {
             commit(tx).await?;
         }
         let summary = super::read::summary(file_id, code.clone(), &base.channel, new);
+        // The base as this write leaves it (its record and units are the new ones: not
+        // cloned from the old base only to be replaced).
         let next = FileBase {
             code,
+            owner_user_id: base.owner_user_id,
+            field_id: base.field_id,
+            procedure_id: base.procedure_id,
+            channel: base.channel.clone(),
+            rule_version: base.rule_version.clone(),
+            calendar_hash: base.calendar_hash.clone(),
             record: transition.record,
             units: units_after,
-            ..base.clone()
         };
         app.file_bases
             .put((tenant_id, file_id), Arc::new(next), epoch);
